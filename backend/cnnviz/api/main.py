@@ -1,0 +1,30 @@
+"""Builds the FastAPI app: the API routers first, then the frontend mounted at `/`.
+
+Order matters: a mount at `/` matches every path, so it must come after the routes. Unknown
+paths end in Starlette's `HTTPException`, which FastAPI turns into `{"detail": ...}` JSON.
+"""
+
+from fastapi import FastAPI
+
+from cnnviz import __version__
+from cnnviz.api.router import api_router
+from cnnviz.api.settings import Settings, get_settings
+from cnnviz.api.static import FrontendFiles
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return a new app; `settings` defaults to `get_settings()` (tests pass their own)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="cnnviz",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.include_router(api_router)
+    app.mount("/", FrontendFiles(directory=settings.frontend_dir, html=True), name="frontend")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,64 @@
+"""Runtime settings, read once from environment variables.
+
+A frozen dataclass instead of pydantic-settings: we need one or two values, and a runtime
+dependency for that is not worth it. `get_settings()` is cached so every caller sees the same
+object; tests build their own `Settings` and pass it to `create_app`, or clear the cache after
+changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FRONTEND_DIR_ENV = "CNNVIZ_FRONTEND_DIR"
+
+# backend/cnnviz/api/settings.py -> backend/cnnviz
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+class SettingsError(RuntimeError):
+    """A setting that cannot be honoured; the message is one line written for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    frontend_dir: Path
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(frontend_dir=find_frontend_dir(env.get(FRONTEND_DIR_ENV)))
+
+
+def find_frontend_dir(override: str | None = None) -> Path:
+    """Return the directory holding the frontend's `index.html`.
+
+    Order: the explicit override (`CNNVIZ_FRONTEND_DIR`), then the copy a wheel carries inside the
+    package (`cnnviz/frontend`, put there by hatch's force-include), then the repository's
+    `frontend/` next to `backend/`, which is what an editable install sees.
+    """
+    if override:
+        path = Path(override).expanduser().resolve()
+        if not (path / "index.html").is_file():
+            raise SettingsError(f"{FRONTEND_DIR_ENV}={override} has no index.html")
+        return path
+    candidates = (_PACKAGE_DIR / "frontend", _PACKAGE_DIR.parents[1] / "frontend")
+    for candidate in candidates:
+        if (candidate / "index.html").is_file():
+            return candidate
+    raise SettingsError(
+        f"frontend not found (looked in {', '.join(map(str, candidates))}); "
+        f"set {FRONTEND_DIR_ENV} to a directory with index.html"
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from `os.environ` on first use."""
+    return Settings.from_env()

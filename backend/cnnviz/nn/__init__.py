@@ -1,0 +1,50 @@
+"""cnnviz.nn: a small CNN engine in NumPy, faithful to torch to the last digit.
+
+Arrays are NCHW. Layers have `forward`, `backward` (gradients only, never an update),
+`params`/`grads` dicts keyed like torch (`weight`, `bias`) and `output_shape`.
+"""
+
+from .layers import (
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    Layer,
+    LeakyReLU,
+    MaxPool2D,
+    ReLU,
+    Sigmoid,
+    Tanh,
+)
+from .losses import log_softmax, sigmoid_binary_cross_entropy, softmax, softmax_cross_entropy
+from .optim import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp, make_optimizer
+from .presets import PRESETS, build_model
+from .sequential import LayerTrace, Sequential
+
+__all__ = [
+    "OPTIMIZERS",
+    "PRESETS",
+    "SGD",
+    "AdaGrad",
+    "Adam",
+    "AvgPool2D",
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "Layer",
+    "LayerTrace",
+    "LeakyReLU",
+    "MaxPool2D",
+    "Optimizer",
+    "RMSProp",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "build_model",
+    "log_softmax",
+    "make_optimizer",
+    "sigmoid_binary_cross_entropy",
+    "softmax",
+    "softmax_cross_entropy",
+]

@@ -1,0 +1,26 @@
+"""Layer classes: thin, stateful wrappers over the functional core."""
+
+from .activations import LeakyReLU, ReLU, Sigmoid, Tanh
+from .base import Layer
+from .conv import Conv2D
+from .dense import Dense, Flatten
+from .pool import AvgPool2D, MaxPool2D
+
+LAYER_TYPES: dict[str, type[Layer]] = {
+    cls.__name__: cls
+    for cls in (Conv2D, MaxPool2D, AvgPool2D, Flatten, Dense, ReLU, LeakyReLU, Sigmoid, Tanh)
+}
+
+__all__ = [
+    "LAYER_TYPES",
+    "AvgPool2D",
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "Layer",
+    "LeakyReLU",
+    "MaxPool2D",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+]

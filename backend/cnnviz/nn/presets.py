@@ -1,0 +1,75 @@
+"""The model presets the app and the CLI offer by name."""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .init import as_generator
+from .layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
+from .sequential import Sequential
+
+MNIST_SHAPE = (1, 28, 28)
+
+
+def simple(rng: np.random.Generator) -> Sequential:
+    """The seed notebooks' network: 8 filters of 3×3, a 2×2 max-pool, one dense layer to 10
+    classes. Few enough maps to explain every one of them in class."""
+    return Sequential(
+        Conv2D(1, 8, 3, rng=rng),
+        MaxPool2D(2),
+        Flatten(),
+        Dense(8 * 13 * 13, 10, init="xavier_uniform", rng=rng),
+        input_shape=MNIST_SHAPE,
+    )
+
+
+def lenet5(rng: np.random.Generator) -> Sequential:
+    """LeCun et al. (1998) with ReLU and max-pooling, the modern reading of LeNet-5."""
+    return Sequential(
+        Conv2D(1, 6, 5, padding=2, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Conv2D(6, 16, 5, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Flatten(),
+        Dense(16 * 5 * 5, 120, rng=rng),
+        ReLU(),
+        Dense(120, 84, rng=rng),
+        ReLU(),
+        Dense(84, 10, init="xavier_uniform", rng=rng),
+        input_shape=MNIST_SHAPE,
+    )
+
+
+def tinyvgg(rng: np.random.Generator) -> Sequential:
+    """CNN Explainer's Tiny VGG (two conv-conv-pool blocks of 10 filters), on 1×28×28 digits."""
+    return Sequential(
+        Conv2D(1, 10, 3, rng=rng),
+        ReLU(),
+        Conv2D(10, 10, 3, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Conv2D(10, 10, 3, rng=rng),
+        ReLU(),
+        Conv2D(10, 10, 3, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Flatten(),
+        Dense(10 * 4 * 4, 10, init="xavier_uniform", rng=rng),
+        input_shape=MNIST_SHAPE,
+    )
+
+
+PRESETS: dict[str, Callable[[np.random.Generator], Sequential]] = {
+    "simple": simple,
+    "lenet5": lenet5,
+    "tinyvgg": tinyvgg,
+}
+
+
+def build_model(name: str, seed: int = 0, dtype: np.typing.DTypeLike = np.float32) -> Sequential:
+    """A fresh preset model, its weights drawn from `seed`."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(PRESETS)}")
+    return PRESETS[name](as_generator(seed)).astype(dtype)

@@ -1,0 +1,106 @@
+"""A model as data: a JSON-able architecture spec, and .npz files of spec plus weights.
+
+The .npz holds one array per parameter, named "<layer>/<key>" (e.g. "conv1/weight"), and the spec
+as a JSON string under "spec". Loading never unpickles (`allow_pickle=False`): a model file
+from anywhere is data, not code.
+"""
+
+import inspect
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .init import as_generator
+from .layers import LAYER_TYPES
+
+if TYPE_CHECKING:
+    from .sequential import Sequential
+
+SPEC_FORMAT = "cnnviz.sequential/1"
+
+
+def model_to_spec(model: "Sequential") -> dict:
+    dtypes = {p.dtype.name for layer in model for p in layer.params.values()}
+    return {
+        "format": SPEC_FORMAT,
+        "input_shape": list(model.input_shape) if model.input_shape else None,
+        "dtype": dtypes.pop() if len(dtypes) == 1 else "float32",
+        "layers": [
+            {"type": type(layer).__name__, "name": layer.name, **layer.config()} for layer in model
+        ],
+    }
+
+
+def model_from_spec(cls: type["Sequential"], spec: dict, seed: int = 0) -> "Sequential":
+    """Build the architecture `spec` describes, with fresh weights drawn from `seed`."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("layers"), list):
+        raise ValueError("a model spec is a dict with a 'layers' list")
+    if spec.get("format", SPEC_FORMAT) != SPEC_FORMAT:
+        raise ValueError(f"unknown spec format {spec['format']!r}; expected {SPEC_FORMAT!r}")
+    rng = as_generator(seed)
+    layers = []
+    for position, entry in enumerate(spec["layers"], start=1):
+        if not isinstance(entry, dict) or entry.get("type") not in LAYER_TYPES:
+            kinds = ", ".join(LAYER_TYPES)
+            raise ValueError(f"layer {position} of the spec needs a 'type', one of: {kinds}")
+        layer_cls = LAYER_TYPES[entry["type"]]
+        kwargs = {k: v for k, v in entry.items() if k != "type"}
+        if "rng" in inspect.signature(layer_cls).parameters:
+            kwargs["rng"] = rng
+        try:
+            layers.append(layer_cls(**kwargs))
+        except TypeError as exc:
+            raise ValueError(f"layer {position} of the spec ({entry['type']}): {exc}") from None
+    input_shape = spec.get("input_shape")
+    model = cls(*layers, input_shape=tuple(input_shape) if input_shape else None)
+    return model.astype(spec.get("dtype", "float32"))
+
+
+def save_model(model: "Sequential", path: str | Path) -> Path:
+    """Write spec and weights to `path` (.npz) atomically: a crash never leaves half a file."""
+    path = Path(path)
+    arrays = {"spec": np.array(json.dumps(model_to_spec(model)))}
+    for layer in model:
+        for key, value in layer.params.items():
+            arrays[f"{layer.name}/{key}"] = value
+    partial = path.with_name(path.name + ".part")
+    with open(partial, "wb") as f:
+        np.savez_compressed(f, **arrays)
+    os.replace(partial, path)
+    return path
+
+
+def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except FileNotFoundError:
+        raise ValueError(f"no model file at {path}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{path} is not a readable .npz model file: {exc}") from None
+    if "spec" not in arrays:
+        raise ValueError(f"{path} is not a cnnviz model: it has no 'spec' entry")
+    try:
+        spec = json.loads(str(arrays.pop("spec")))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: its spec is not valid JSON ({exc})") from None
+    model = model_from_spec(cls, spec)
+    for layer in model:
+        for key, expected in layer.params.items():
+            name = f"{layer.name}/{key}"
+            if name not in arrays:
+                raise ValueError(f"{path} has no weights for {name}")
+            value = arrays.pop(name)
+            if value.shape != expected.shape:
+                raise ValueError(
+                    f"{path}: {name} has shape {value.shape}, the spec needs {expected.shape}"
+                )
+            layer.params[key] = value
+    if arrays:
+        raise ValueError(f"{path} has weights no layer uses: {', '.join(sorted(arrays))}")
+    return model

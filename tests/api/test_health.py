@@ -1,0 +1,70 @@
+"""The health endpoint, the frontend mount, and the API's JSON 404s."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cnnviz import __version__
+from cnnviz.api.main import create_app
+from cnnviz.api.settings import Settings, SettingsError, find_frontend_dir
+
+
+def test_health_reports_ok_and_version(client: TestClient) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "version": __version__}
+
+
+def test_index_page_is_served_at_root(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<title>cnnviz</title>" in response.text
+
+
+def test_frontend_assets_are_served(client: TestClient) -> None:
+    response = client.get("/js/main.js")
+    assert response.status_code == 200
+    assert "/api/health" in client.get("/js/api.js").text
+
+
+@pytest.mark.parametrize("path", ["/api/nope", "/api", "/api/health/extra"])
+def test_unknown_api_path_is_json_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_unknown_api_path_stays_json_even_with_a_404_page(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<title>cnnviz</title>")
+    (tmp_path / "404.html").write_text("<p>lost</p>")
+    client = TestClient(create_app(Settings(frontend_dir=tmp_path)))
+    assert client.get("/nope").text == "<p>lost</p>"
+    response = client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_wrong_method_on_api_route_is_405(client: TestClient) -> None:
+    response = client.post("/api/health")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+
+
+def test_frontend_dir_from_env(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<title>cnnviz</title><p>custom</p>")
+    settings = Settings.from_env({"CNNVIZ_FRONTEND_DIR": str(tmp_path)})
+    assert settings.frontend_dir == tmp_path.resolve()
+    assert "custom" in TestClient(create_app(settings)).get("/").text
+
+
+def test_frontend_dir_without_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"CNNVIZ_FRONTEND_DIR=.* has no index\.html"):
+        Settings.from_env({"CNNVIZ_FRONTEND_DIR": str(tmp_path)})
+
+
+def test_default_frontend_dir_holds_the_page() -> None:
+    # Editable install: the repository's frontend/; wheel: the copy inside the package.
+    assert (find_frontend_dir() / "index.html").is_file()
