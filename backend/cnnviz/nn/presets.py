@@ -18,7 +18,7 @@ def simple(rng: np.random.Generator) -> Sequential:
         Conv2D(1, 8, 3, rng=rng),
         MaxPool2D(2),
         Flatten(),
-        Dense(8 * 13 * 13, 10, init="xavier_uniform", rng=rng),
+        Dense(8 * 13 * 13, 10, init="simple", rng=rng),
         input_shape=MNIST_SHAPE,
     )
 
@@ -37,7 +37,7 @@ def lenet5(rng: np.random.Generator) -> Sequential:
         ReLU(),
         Dense(120, 84, rng=rng),
         ReLU(),
-        Dense(84, 10, init="xavier_uniform", rng=rng),
+        Dense(84, 10, init="simple", rng=rng),
         input_shape=MNIST_SHAPE,
     )
 
@@ -56,7 +56,7 @@ def tinyvgg(rng: np.random.Generator) -> Sequential:
         ReLU(),
         MaxPool2D(2),
         Flatten(),
-        Dense(10 * 4 * 4, 10, init="xavier_uniform", rng=rng),
+        Dense(10 * 4 * 4, 10, init="simple", rng=rng),
         input_shape=MNIST_SHAPE,
     )
 

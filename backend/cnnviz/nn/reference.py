@@ -45,7 +45,7 @@ def conv2d_forward_naive(x, weight, bias, geometry: ConvGeometry) -> np.ndarray:
 def conv2d_backward_naive(dout, x, weight, geometry: ConvGeometry):
     """Each output's gradient flows back to the window and kernel that made it."""
     n, _, h, w = x.shape
-    f, _, oh, ow = dout.shape
+    _, f, oh, ow = dout.shape
     xp = _pad(x, geometry.padding, 0.0)
     dxp = np.zeros_like(xp)
     dweight = np.zeros_like(weight)
@@ -71,7 +71,8 @@ def true_convolution(x, weight, bias, geometry: ConvGeometry) -> np.ndarray:
 
 def max_pool2d_forward_naive(x, geometry: PoolGeometry):
     """Returns (out, indices): the maximum of each window and, like torch's return_indices, its
-    flat offset h * W + w in the input plane. Ties go to the first maximum in row-major order."""
+    flat offset h * W + w in the input plane. Ties go to the first maximum in row-major order;
+    a NaN always wins (the last one), and an all -inf window points at its first real element."""
     n, c, h, w = x.shape
     oh, ow = geometry.output_hw(h, w)
     (kh, kw), (sh, sw), (ph, pw) = geometry.kernel, geometry.stride, geometry.padding
@@ -81,10 +82,12 @@ def max_pool2d_forward_naive(x, geometry: PoolGeometry):
         for ch in range(c):
             for i in range(oh):
                 for j in range(ow):
-                    best, where = -np.inf, -1
-                    for u in range(i * sh - ph, i * sh - ph + kh):
-                        for v in range(j * sw - pw, j * sw - pw + kw):
-                            if 0 <= u < h and 0 <= v < w and x[b, ch, u, v] > best:
+                    rows = range(max(i * sh - ph, 0), min(i * sh - ph + kh, h))
+                    cols = range(max(j * sw - pw, 0), min(j * sw - pw + kw, w))
+                    best, where = -np.inf, rows[0] * w + cols[0]
+                    for u in rows:
+                        for v in cols:
+                            if x[b, ch, u, v] > best or np.isnan(x[b, ch, u, v]):
                                 best, where = x[b, ch, u, v], u * w + v
                     out[b, ch, i, j], indices[b, ch, i, j] = best, where
     return out, indices

@@ -32,11 +32,15 @@ class Sequential:
         """`input_shape` is one sample's shape, e.g. (1, 28, 28); with it the architecture is
         checked at once and `summary()` can give every layer's output shape."""
         self.layers = list(layers)
+        taken = {layer.name for layer in self.layers if layer.name is not None}
         counts: Counter[str] = Counter()
         for layer in self.layers:
             counts[layer.default_name] += 1
             if layer.name is None:
+                while f"{layer.default_name}{counts[layer.default_name]}" in taken:
+                    counts[layer.default_name] += 1
                 layer.name = f"{layer.default_name}{counts[layer.default_name]}"
+                taken.add(layer.name)
         names = [layer.name for layer in self.layers]
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
@@ -81,7 +85,7 @@ class Sequential:
         None with `input_grad=False`, which spares the first layer that work while training."""
         for position in range(len(self.layers) - 1, -1, -1):
             dout = self.layers[position].backward(dout, input_grad=input_grad or position > 0)
-        return dout
+        return dout if input_grad else None
 
     def trace(self, x: np.ndarray) -> list[LayerTrace]:
         records = []

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .sequential import Sequential
 
 SPEC_FORMAT = "cnnviz.sequential/1"
+DTYPES = ("float32", "float64")
 
 
 def model_to_spec(model: "Sequential") -> dict:
@@ -45,8 +46,11 @@ def model_from_spec(cls: type["Sequential"], spec: dict, seed: int = 0) -> "Sequ
     layers = []
     for position, entry in enumerate(spec["layers"], start=1):
         if not isinstance(entry, dict) or entry.get("type") not in LAYER_TYPES:
-            kinds = ", ".join(LAYER_TYPES)
-            raise ValueError(f"layer {position} of the spec needs a 'type', one of: {kinds}")
+            kind = entry.get("type") if isinstance(entry, dict) else None
+            raise ValueError(
+                f"layer {position} of the spec has unknown type {kind!r}; "
+                f"known types: {', '.join(LAYER_TYPES)}"
+            )
         layer_cls = LAYER_TYPES[entry["type"]]
         kwargs = {k: v for k, v in entry.items() if k != "type"}
         if "rng" in inspect.signature(layer_cls).parameters:
@@ -55,9 +59,12 @@ def model_from_spec(cls: type["Sequential"], spec: dict, seed: int = 0) -> "Sequ
             layers.append(layer_cls(**kwargs))
         except TypeError as exc:
             raise ValueError(f"layer {position} of the spec ({entry['type']}): {exc}") from None
+    dtype = spec.get("dtype", "float32")
+    if dtype not in DTYPES:
+        raise ValueError(f"the spec's dtype is {dtype!r}; it must be one of {', '.join(DTYPES)}")
     input_shape = spec.get("input_shape")
     model = cls(*layers, input_shape=tuple(input_shape) if input_shape else None)
-    return model.astype(spec.get("dtype", "float32"))
+    return model.astype(dtype)
 
 
 def save_model(model: "Sequential", path: str | Path) -> Path:
@@ -77,7 +84,10 @@ def save_model(model: "Sequential", path: str | Path) -> Path:
 def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not a model archive")
+        with data:
             arrays = {name: data[name] for name in data.files}
     except FileNotFoundError:
         raise ValueError(f"no model file at {path}") from None
@@ -96,6 +106,8 @@ def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
             if name not in arrays:
                 raise ValueError(f"{path} has no weights for {name}")
             value = arrays.pop(name)
+            if value.dtype.kind != "f":
+                raise ValueError(f"{path}: {name} holds {value.dtype} values, not floating point")
             if value.shape != expected.shape:
                 raise ValueError(
                     f"{path}: {name} has shape {value.shape}, the spec needs {expected.shape}"

@@ -2,9 +2,11 @@
 
 Max pooling keeps, for every output cell, which tap won (`argmax`, a small integer). The winner is
 the first maximum in row-major order, as in torch: a later tap replaces the running maximum only
-when strictly greater. Backward sends each output's gradient to that one winner, never to every
-tied element (the CS231n fast max-pool's admitted flaw). `max_pool2d_indices` turns the winners
-into torch's `return_indices` convention: flat offsets into each input H×W plane.
+when strictly greater. Also as in torch, a NaN wins its window (the last NaN in it), and a window
+whose real elements are all -inf points at the first of them, never at padding. Backward sends
+each output's gradient to that one winner, never to every tied element (the CS231n fast
+max-pool's admitted flaw). `max_pool2d_indices` turns the winners into torch's `return_indices`
+convention: flat offsets into each input H×W plane.
 
 Average pooling counts padded zeros in the divisor (torch's default count_include_pad=True).
 """
@@ -60,6 +62,8 @@ def max_pool2d_forward(
     taps = _taps(geometry)
     tap_dtype = np.uint8 if len(taps) <= 256 else np.int32
     argmax = np.zeros(best.shape, tap_dtype)
+    if any(geometry.padding):
+        argmax[...] = _first_real_tap(geometry, out_hw, (h, w)).astype(tap_dtype)
     better = ws.empty("better", best.shape, np.bool_)
     candidate = ws.empty("candidate", best.shape, tap_dtype)
     for k, i, j in taps[1:]:
@@ -70,7 +74,21 @@ def max_pool2d_forward(
         # max(argmax, better * k) records it without a masked (slow) `where=` ufunc.
         np.multiply(better, tap_dtype(k), out=candidate)
         np.maximum(argmax, candidate, out=argmax)
+    if np.isnan(best).any():  # np.maximum kept the NaNs; point at the last one, as torch does
+        for k, i, j in taps:
+            argmax[np.isnan(kernel_tap(xp, i, j, out_hw, geometry.stride))] = k
     return from_chwn(best), MaxPoolCache((n, c, h, w), argmax, geometry)
+
+
+def _first_real_tap(geometry: PoolGeometry, out_hw, in_hw) -> np.ndarray:
+    """(1, OH, OW, 1): the row-major number of the first tap inside the input at each output.
+
+    Taps before it read padding; it is the winner when nothing in the window beats -inf.
+    """
+    (kh, kw), (sh, sw), (ph, pw) = geometry.kernel, geometry.stride, geometry.padding
+    first_row = np.clip(ph - np.arange(out_hw[0]) * sh, 0, kh - 1)
+    first_col = np.clip(pw - np.arange(out_hw[1]) * sw, 0, kw - 1)
+    return (first_row[:, None] * kw + first_col[None, :])[None, :, :, None]
 
 
 def max_pool2d_backward(

@@ -36,7 +36,10 @@ class Conv2D(Layer):
         if in_channels < 1 or out_channels < 1:
             raise ValueError(f"channels must be at least 1, got {in_channels} -> {out_channels}")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.geometry = ConvGeometry.make(kernel_size, stride, padding, dilation)
+        try:
+            self.geometry = ConvGeometry.make(kernel_size, stride, padding, dilation)
+        except ValueError as exc:
+            raise self.error(f"has invalid geometry: {exc}") from None
         self._config = {
             "in_channels": self.in_channels,
             "out_channels": self.out_channels,

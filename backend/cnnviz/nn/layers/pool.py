@@ -17,7 +17,10 @@ from .base import Layer
 class _Pool2D(Layer):
     def __init__(self, kernel_size, stride=None, padding=0, name: str | None = None) -> None:
         super().__init__(name)
-        self.geometry = PoolGeometry.make(kernel_size, stride, padding)
+        try:
+            self.geometry = PoolGeometry.make(kernel_size, stride, padding)
+        except ValueError as exc:
+            raise self.error(f"has invalid geometry: {exc}") from None
         self._config = {"kernel_size": kernel_size, "stride": stride, "padding": padding}
         self._cache = None
         self._ws = Workspace()
