@@ -1,7 +1,7 @@
 """2-D cross-correlation (what torch and every framework call convolution) as one GEMM.
 
-Layout: (C, H, W, N) inside, see `layout`. Forward copies, for each of the KH*KW kernel taps, the
-strided slab of input that tap sees into an im2col matrix of shape (C*KH*KW, OH*OW*N), then
+Layout: (C, H, W, N) inside, see `layout`. Forward copies what every kernel tap sees at every
+output position (one strided view) into an im2col matrix of shape (C*KH*KW, OH*OW*N), then
 multiplies (F, C*KH*KW) @ cols once for the whole batch. Backward is two more GEMMs (dW and dcols)
 and a col2im that adds the KH*KW slabs back: no Python loop over pixels or batch items.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..geometry import ConvGeometry, kernel_tap
+from ..geometry import ConvGeometry, kernel_tap, kernel_windows
 from ..layout import from_chwn, to_chwn
 from ..workspace import Workspace
 from .padded import padded_chwn, unpad
@@ -41,9 +41,7 @@ def conv2d_forward(
     oh, ow = geometry.output_hw(h, w)
     xp = padded_chwn(x, geometry.padding, dtype, ws, "padded", 0.0)
     cols = ws.empty("cols", (c, kh, kw, oh, ow, n), dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, i, j] = kernel_tap(xp, i, j, (oh, ow), geometry.stride, geometry.dilation)
+    np.copyto(cols, kernel_windows(xp, (kh, kw), (oh, ow), geometry.stride, geometry.dilation))
     cols = cols.reshape(c * kh * kw, oh * ow * n)
     weight = weight.astype(dtype, copy=False)
     out = weight.reshape(f, -1) @ cols

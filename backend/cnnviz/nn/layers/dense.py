@@ -81,7 +81,8 @@ class Dense(Layer):
 
     def backward(self, dout, input_grad=True):
         x, weight = self.from_forward(self._x), self.params["weight"]
-        self.grads = {"weight": (dout.T @ x).astype(weight.dtype, copy=False)}
+        # np.dot, not @: for one image (N = 1) matmul's outer product skips BLAS (76 vs 9 µs).
+        self.grads = {"weight": np.dot(dout.T, x).astype(weight.dtype, copy=False)}
         if "bias" in self.params:
             self.grads["bias"] = dout.sum(axis=0).astype(weight.dtype, copy=False)
         if not input_grad:
