@@ -37,10 +37,8 @@ class LeakyReLU(_Activation):
     def __init__(self, negative_slope: float = 0.01, name: str | None = None) -> None:
         super().__init__(name)
         self.negative_slope = float(negative_slope)
+        self._config = {"negative_slope": self.negative_slope}
         self._slope: np.ndarray | None = None
-
-    def config(self):
-        return {"negative_slope": self.negative_slope}
 
     def forward(self, x):
         self._slope = np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype)

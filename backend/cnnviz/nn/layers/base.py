@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..init import as_generator, initialize
+
 
 class Layer:
     #: Short name the Sequential container numbers layers with ("conv" -> "conv1", "conv2", ...).
@@ -21,6 +23,8 @@ class Layer:
         self.name = name
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        #: Constructor arguments, as `config()` reports them.
+        self._config: dict[str, Any] = {}
 
     # -- the contract -------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -41,7 +45,7 @@ class Layer:
 
     def config(self) -> dict[str, Any]:
         """Constructor arguments (JSON-able) that rebuild this layer's architecture."""
-        return {}
+        return dict(self._config)
 
     # -- shared helpers -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -62,6 +66,18 @@ class Layer:
         if value is None:
             raise self.error("backward called before forward")
         return value
+
+    def init_params(self, weight_shape, bias: bool, init: str, rng, dtype) -> None:
+        """`weight` drawn by the initializer `init`; `bias` zeros, one per output (if wanted)."""
+        self.params["weight"] = initialize(init, weight_shape, as_generator(rng), dtype)
+        if bias:
+            self.params["bias"] = np.zeros(weight_shape[0], dtype)
+
+    def check_sample(self, input_shape) -> tuple[int, int, int]:
+        """A (C, H, W) sample shape, or the error that says this layer needs one."""
+        if len(input_shape) != 3:
+            raise self.error(f"expects (C, H, W) samples, got shape {tuple(input_shape)}")
+        return tuple(input_shape)
 
     def check_batch(self, x: np.ndarray, ndim: int) -> None:
         """Validate a batch against `output_shape`, so a wrong shape fails before any arithmetic."""

@@ -4,7 +4,6 @@ import numpy as np
 
 from ..functional import ConvCache, conv2d_backward, conv2d_forward
 from ..geometry import ConvGeometry
-from ..init import as_generator, initialize
 from ..workspace import Workspace
 from .base import Layer
 
@@ -51,19 +50,12 @@ class Conv2D(Layer):
             "init": init,
         }
         shape = (self.out_channels, self.in_channels, *self.geometry.kernel)
-        self.params["weight"] = initialize(init, shape, as_generator(rng), dtype)
-        if bias:
-            self.params["bias"] = np.zeros(self.out_channels, dtype)
+        self.init_params(shape, bias, init, rng, dtype)
         self._cache: ConvCache | None = None
         self._ws = Workspace()
 
-    def config(self):
-        return dict(self._config)
-
     def output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise self.error(f"expects (C, H, W) samples, got shape {tuple(input_shape)}")
-        c, h, w = input_shape
+        c, h, w = self.check_sample(input_shape)
         if c != self.in_channels:
             plural = "s" if self.in_channels != 1 else ""
             raise self.error(f"expects {self.in_channels} input channel{plural}, got {c}")

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ..init import as_generator, initialize
 from ..layout import flatten_nchw, unflatten_nchw
 from .base import Layer
 
@@ -55,14 +54,8 @@ class Dense(Layer):
             "bias": bias,
             "init": init,
         }
-        shape = (self.out_features, self.in_features)
-        self.params["weight"] = initialize(init, shape, as_generator(rng), dtype)
-        if bias:
-            self.params["bias"] = np.zeros(self.out_features, dtype)
+        self.init_params((self.out_features, self.in_features), bias, init, rng, dtype)
         self._x: np.ndarray | None = None
-
-    def config(self):
-        return dict(self._config)
 
     def output_shape(self, input_shape):
         if tuple(input_shape) != (self.in_features,):

@@ -25,13 +25,8 @@ class _Pool2D(Layer):
         self._cache = None
         self._ws = Workspace()
 
-    def config(self):
-        return dict(self._config)
-
     def output_shape(self, input_shape):
-        if len(input_shape) != 3:
-            raise self.error(f"expects (C, H, W) samples, got shape {tuple(input_shape)}")
-        c, h, w = input_shape
+        c, h, w = self.check_sample(input_shape)
         oh, ow = self.geometry.output_hw(h, w)
         if oh < 1 or ow < 1:
             kh, kw = self.geometry.kernel
