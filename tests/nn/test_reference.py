@@ -56,7 +56,7 @@ def _pool_cases():
             yield pytest.param(kernel, stride, padding, id=f"k{kernel}-s{stride}-p{padding}")
 
 
-@pytest.mark.parametrize(("kernel", "stride", "padding", "dilation"), _conv_cases())
+@pytest.mark.parametrize(("kernel", "stride", "padding", "dilation"), list(_conv_cases()))
 def test_conv_fast_path_equals_naive(kernel, stride, padding, dilation):
     case = {"kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation}
     geometry = ConvGeometry.make(kernel, stride, padding, dilation)
@@ -76,7 +76,7 @@ def test_conv_fast_path_equals_naive(kernel, stride, padding, dilation):
     assert_close(dbias, ref_dbias, "db", case)
 
 
-@pytest.mark.parametrize(("kernel", "stride", "padding"), _pool_cases())
+@pytest.mark.parametrize(("kernel", "stride", "padding"), list(_pool_cases()))
 def test_max_pool_fast_path_equals_naive(kernel, stride, padding):
     """Integer inputs, so most windows hold a tie: the first maximum (row-major) wins in both."""
     case = {"kernel": kernel, "stride": stride, "padding": padding}
@@ -93,7 +93,7 @@ def test_max_pool_fast_path_equals_naive(kernel, stride, padding):
     assert_close(dx, max_pool2d_backward_naive(dout, ref_indices, x.shape), "dx", case)
 
 
-@pytest.mark.parametrize(("kernel", "stride", "padding"), _pool_cases())
+@pytest.mark.parametrize(("kernel", "stride", "padding"), list(_pool_cases()))
 def test_avg_pool_fast_path_equals_naive(kernel, stride, padding):
     case = {"kernel": kernel, "stride": stride, "padding": padding}
     geometry = PoolGeometry.make(kernel, stride, padding)
