@@ -1,33 +1,13 @@
-"""The `cnnviz` command.
-
-Errors a user can fix (a busy port, a missing frontend) are one line on stderr and exit code 2,
-like argparse's own usage errors; a traceback would only bury the message. The web stack is
-imported inside `serve`, so `cnnviz --version` stays instant.
-"""
-
-from __future__ import annotations
+"""`cnnviz serve`: the API and the frontend under uvicorn."""
 
 import argparse
 import errno
 import socket
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
 from cnnviz import __version__
 
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A failure the user can act on; the message is the whole story."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: the usage text is one `--help` away."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+from .errors import CliError
 
 
 def _port(text: str) -> int:
@@ -40,32 +20,15 @@ def _port(text: str) -> int:
     return port
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="cnnviz", description="See how a convolutional network works.")
-    parser.add_argument("--version", action="version", version=f"cnnviz {__version__}")
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
-    )
-
-    serve = commands.add_parser(
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
         "serve", help="run the web app", description="Serve the API and the frontend."
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    serve.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
-    serve.set_defaults(func=_serve)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except CliError as exc:
-        print(f"cnnviz: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        # uvicorn re-raises the Ctrl+C it caught once it has shut down cleanly.
-        return 130
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
+    parser.set_defaults(func=_serve)
 
 
 def _listen(host: str, port: int) -> socket.socket:
