@@ -14,11 +14,11 @@ from typing import NoReturn
 
 from cnnviz import __version__
 
-from . import serve
+from . import data, serve
 from .errors import EXIT_USAGE, CliError
 
 #: One module per subcommand, each with `add_parser(subparsers)` that sets `func`.
-COMMANDS = (serve,)
+COMMANDS = (serve, data)
 
 
 class _Parser(argparse.ArgumentParser):

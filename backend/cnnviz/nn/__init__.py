@@ -20,6 +20,7 @@ from .losses import log_softmax, sigmoid_binary_cross_entropy, softmax, softmax_
 from .optim import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp, make_optimizer
 from .presets import PRESETS, build_model
 from .sequential import LayerTrace, Sequential
+from .serialize import read_metadata
 
 __all__ = [
     "OPTIMIZERS",
@@ -44,6 +45,7 @@ __all__ = [
     "build_model",
     "log_softmax",
     "make_optimizer",
+    "read_metadata",
     "sigmoid_binary_cross_entropy",
     "softmax",
     "softmax_cross_entropy",

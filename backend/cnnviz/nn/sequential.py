@@ -168,8 +168,8 @@ class Sequential:
     def from_spec(cls, spec: dict, seed: int = 0) -> "Sequential":
         return model_from_spec(cls, spec, seed)
 
-    def save(self, path: str | Path) -> Path:
-        return save_model(self, path)
+    def save(self, path: str | Path, metadata: dict | None = None) -> Path:
+        return save_model(self, path, metadata)
 
     @classmethod
     def load(cls, path: str | Path) -> "Sequential":

@@ -1,8 +1,9 @@
 """A model as data: a JSON-able architecture spec, and .npz files of spec plus weights.
 
-The .npz holds one array per parameter, named "<layer>/<key>" (e.g. "conv1/weight"), and the spec
-as a JSON string under "spec". Loading never unpickles (`allow_pickle=False`): a model file
-from anywhere is data, not code.
+The .npz holds one array per parameter, named "<layer>/<key>" (e.g. "conv1/weight"), the spec
+as a JSON string under "spec", and optionally facts about the model (how it was trained, its test
+accuracy: what a model card says) as a JSON string under "metadata". Loading never unpickles
+(`allow_pickle=False`): a model file from anywhere is data, not code.
 """
 
 import inspect
@@ -67,10 +68,13 @@ def model_from_spec(cls: type["Sequential"], spec: dict, seed: int = 0) -> "Sequ
     return model.astype(dtype)
 
 
-def save_model(model: "Sequential", path: str | Path) -> Path:
-    """Write spec and weights to `path` (.npz) atomically: a crash never leaves half a file."""
+def save_model(model: "Sequential", path: str | Path, metadata: dict | None = None) -> Path:
+    """Write spec, weights and `metadata` (JSON-able) to `path` (.npz) atomically: a crash never
+    leaves half a file."""
     path = Path(path)
     arrays = {"spec": np.array(json.dumps(model_to_spec(model)))}
+    if metadata is not None:
+        arrays["metadata"] = np.array(json.dumps(metadata))
     for layer in model:
         for key, value in layer.params.items():
             arrays[f"{layer.name}/{key}"] = value
@@ -81,8 +85,7 @@ def save_model(model: "Sequential", path: str | Path) -> Path:
     return path
 
 
-def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
-    path = Path(path)
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
     try:
         data = np.load(path, allow_pickle=False)
         if not isinstance(data, np.lib.npyio.NpzFile):
@@ -93,13 +96,30 @@ def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
         raise ValueError(f"no model file at {path}") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{path} is not a readable .npz model file: {exc}") from None
+    return arrays
+
+
+def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str):
+    try:
+        return json.loads(str(arrays.pop(key)))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: its {key} is not valid JSON ({exc})") from None
+
+
+def read_metadata(path: str | Path) -> dict:
+    """The metadata saved with a model ({} when there is none), without building the model."""
+    path = Path(path)
+    arrays = _read_arrays(path)
+    return _json_entry(path, arrays, "metadata") if "metadata" in arrays else {}
+
+
+def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
+    path = Path(path)
+    arrays = _read_arrays(path)
+    arrays.pop("metadata", None)
     if "spec" not in arrays:
         raise ValueError(f"{path} is not a cnnviz model: it has no 'spec' entry")
-    try:
-        spec = json.loads(str(arrays.pop("spec")))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: its spec is not valid JSON ({exc})") from None
-    model = model_from_spec(cls, spec)
+    model = model_from_spec(cls, _json_entry(path, arrays, "spec"))
     for layer in model:
         for key, expected in layer.params.items():
             name = f"{layer.name}/{key}"

@@ -1,0 +1,416 @@
+"""A user's drawing made into the 28×28 image a network trained on MNIST expects.
+
+MNIST's digits were made this way (LeCun, Cortes and Burges): the digit's bounding box was
+size-normalised to fit a 20×20 box, keeping its aspect ratio, anti-aliased, and the result was
+centred in a 28×28 frame by its centre of mass. `preprocess_drawing` does the same to a drawing:
+
+1. decode PNG, JPEG or WebP bytes (sizes checked from the header before any pixel is decoded);
+2. `ink`: one float channel, ink = 1, background = 0. A canvas from `canvas.toDataURL()` is
+   strokes on transparent pixels, so when the image has meaningful transparency its alpha is the
+   ink; otherwise the luminance is. The background is the median of the border pixels; whichever
+   side of it (lighter or darker) holds more contrast is the ink, so black on white is inverted;
+3. `bbox`: the box of pixels with ink >= `INK_THRESHOLD`, so faint noise and JPEG ringing do not
+   widen it;
+4. `scaled`: the crop area-averaged (every output pixel is the mean of the ink it covers, which is
+   the anti-aliasing MNIST has) into a 20×20 box: the longer side fills 20 pixels exactly, the
+   shorter side is scaled by the same factor and centred, so a thin "1" stays thin;
+5. `image`: the digit placed in the 28×28 frame so that its centre of mass lands at (14, 14).
+
+Coordinates are pixel indices: pixel (row i, column j) sits at (i, j), its centre, as numpy and
+`scipy.ndimage.center_of_mass` count. That is MNIST's convention: measured that way, MNIST's own
+digits have their centre of mass within [13.5, 14.5] on both axes (mean 14.0), because they were
+moved by whole pixels.
+
+The centring here is sub-pixel instead, and exact (within 0.001 px when shrinking): the shift
+that puts the centre of mass on (14, 14) is solved for, then the crop is area-averaged once more,
+straight into the 28×28 frame at that fractional place. Why not MNIST's whole-pixel rounding: the
+input then jumps by a pixel when a stroke changes a little, which a student watching the network
+while drawing would see as flicker, and comparisons between renderings become discontinuous.
+Why not a bilinear shift of `scaled`: interpolating a second time softens the strokes, while
+resampling the crop at the shifted place costs no more and blurs no more than the scaling
+itself. The price: the digit's 20 pixels usually straddle 21, partly covered at both ends,
+where MNIST's fill exactly 20. The shift is limited so the digit's box stays inside the frame,
+so nothing is clipped; only a digit whose centre of mass lies more than 4 pixels from its box's
+centre (along the longer side) is then left off-centre, as a thin-stroked "7" can be.
+"""
+
+import base64
+import binascii
+import contextlib
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 4096 * 4096
+FORMATS = ("PNG", "JPEG", "WEBP")
+MEDIA_TYPES = {"image/png", "image/jpeg", "image/jpg", "image/webp"}
+
+SIZE = 28  # the MNIST frame
+BOX = 20  # the box the digit is normalised to fit
+CENTER = 14.0  # where the centre of mass goes, in pixel indices (see the module docstring)
+INK_THRESHOLD = 0.2  # ink below this (after normalising the peak to 1) does not count for the box
+MIN_CONTRAST = 0.1  # an image whose ink stands out by less than this from the background is empty
+CENTRING_STEPS = 8  # fixed-point steps for the sub-pixel shift (2 or 3 suffice in practice)
+PREVIEW = 280  # `to_dict` shrinks `ink` so that its longer side is at most this
+
+Pair = tuple[float, float]
+EMPTY = "the drawing is empty: draw a digit first"
+
+
+class ImageError(ValueError):
+    """The drawing cannot be used; the message says what to fix."""
+
+
+@dataclass
+class DrawingSteps:
+    """Every step from the drawing to the network's input, for the UI to show one by one.
+
+    Attributes
+    ----------
+    ink : ndarray, shape (H, W), float32 in [0, 1]
+        The whole drawing as one channel, ink = 1, background = 0 (after the polarity fix),
+        at the drawing's own size.
+    inverted : bool
+        Whether the ink was darker than the background (black on white) and was turned around.
+    bbox : (x0, y0, x1, y1)
+        The ink's bounding box in `ink`, `x1` and `y1` exclusive (like Pillow's `getbbox`).
+    scaled : ndarray, shape (20, 20), float32 in [0, 1]
+        The box area-averaged to fit 20×20 with its aspect ratio kept, centred in it.
+    center_of_mass : (y, x)
+        The intensity-weighted centre of `scaled` placed in the middle of the 28×28 frame (rows
+        and columns 4..23), in pixel indices, before the shift.
+    shift : (dy, dx)
+        The sub-pixel move from that middle position that puts the centre of mass on (14, 14).
+    image : ndarray, shape (28, 28), float32 in [0, 1]
+        The network's input: ink = 1.0, background = 0.0, peak exactly 1.
+    """
+
+    ink: np.ndarray
+    inverted: bool
+    bbox: tuple[int, int, int, int]
+    scaled: np.ndarray
+    center_of_mass: tuple[float, float]
+    shift: tuple[float, float]
+    image: np.ndarray
+
+    def to_dict(self, decimals: int = 4) -> dict:
+        """The steps as JSON-able values; arrays become nested lists rounded to `decimals`.
+
+        `ink` is area-averaged down so that its longer side is at most 280 pixels (never
+        enlarged); `ink_size` is its true (height, width) and `ink_scale` the factor applied, so
+        `bbox` times `ink_scale` draws the box on the smaller `ink`.
+        """
+        height, width = self.ink.shape
+        factor = min(1.0, PREVIEW / max(height, width))
+        ink = self.ink
+        if factor < 1.0:
+            out_h, out_w = max(1, round(height * factor)), max(1, round(width * factor))
+            ink = _resample(ink, out_h, out_w, out_h / height, out_w / width, 0.0, 0.0)
+
+        def rounded(array: np.ndarray) -> list:
+            return np.round(array.astype(np.float64), decimals).tolist()
+
+        return {
+            "ink": rounded(ink),
+            "ink_size": [height, width],
+            "ink_scale": factor,
+            "inverted": self.inverted,
+            "bbox": list(self.bbox),
+            "scaled": rounded(self.scaled),
+            "center_of_mass": list(self.center_of_mass),
+            "shift": list(self.shift),
+            "image": rounded(self.image),
+        }
+
+
+def decode_image_payload(text: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an image sent as text: a `data:image/png;base64,...` URL or plain base64.
+
+    Data URLs must be base64 and of a PNG, JPEG or WebP media type. Whitespace and missing `=`
+    padding are forgiven; anything else that is not base64 is an `ImageError`.
+    """
+    text = text.strip()
+    if text.startswith("data:"):
+        header, comma, text = text.partition(",")
+        if not comma:
+            raise ImageError(
+                "the data URL has no ',' before its data: send 'data:image/png;base64,...'"
+            )
+        media_type, *params = header[len("data:") :].split(";")
+        media_type = media_type.strip().lower()
+        if media_type not in MEDIA_TYPES:
+            raise ImageError(
+                f"unsupported media type {media_type or '(none)'!r} in the data URL: "
+                "send a PNG, JPEG or WebP image (image/png, image/jpeg or image/webp)"
+            )
+        if "base64" not in (param.strip().lower() for param in params):
+            raise ImageError("the data URL is not base64-encoded: send 'data:image/png;base64,...'")
+    text = re.sub(r"\s+", "", text)
+    if len(text) > 4 * (max_bytes // 3 + 1):
+        raise ImageError(f"the image is too large: at most {max_bytes:,} bytes")
+    if not text:
+        raise ImageError("the image payload is empty: send the image's bytes as base64")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ImageError(f"the image payload is not valid base64 ({error})") from None
+
+
+def preprocess_drawing(
+    data: bytes | str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+) -> DrawingSteps:
+    """Turn a drawing into the 28×28 MNIST-style image, keeping every step.
+
+    Parameters
+    ----------
+    data : bytes of a PNG, JPEG or WebP image, any mode (RGBA with a transparent background,
+        black on white, white on black, grayscale, palette, LA, 16-bit, CMYK); a str is read as a
+        data URL or base64 by `decode_image_payload`.
+    max_bytes : the largest encoded size accepted.
+    max_pixels : the largest width × height accepted, checked from the header before decoding.
+
+    Returns
+    -------
+    DrawingSteps, whose `image` is a (28, 28) float32 array in [0, 1], ink = 1.0.
+
+    Raises
+    ------
+    ImageError
+        When the drawing is empty or one colour, or the image is unreadable, unsupported, or too
+        large in bytes or pixels.
+    """
+    if isinstance(data, str):
+        data = decode_image_payload(data, max_bytes=max_bytes)
+    ink, inverted = _ink(_open(bytes(data), max_bytes, max_pixels))
+    bbox = _bbox(ink)
+    crop, scale, (pad_y, pad_x) = _crop(ink, bbox)
+    scaled = _normalized(_resample(crop, BOX, BOX, scale, scale, pad_y, pad_x))
+    margin = (SIZE - BOX) / 2
+    cy, cx = _center_of_mass(scaled)
+    dy, dx = _centring_shift(crop, scale, (pad_y, pad_x))
+    # The final image is rendered from the crop at its shifted place, not by moving `scaled`:
+    # one resampling, so the shift adds no blur.
+    top, left = margin + pad_y + dy, margin + pad_x + dx
+    image = _normalized(_resample(crop, SIZE, SIZE, scale, scale, top, left))
+    return DrawingSteps(
+        ink=ink,
+        inverted=inverted,
+        bbox=bbox,
+        scaled=scaled,
+        center_of_mass=(margin + cy, margin + cx),
+        shift=(dy, dx),
+        image=image,
+    )
+
+
+def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
+    """Decode `data`, refusing what is too large before decoding a single pixel."""
+    if len(data) > max_bytes:
+        raise ImageError(f"the image is too large: {len(data):,} bytes, at most {max_bytes:,}")
+    if not data:
+        raise ImageError("the image is empty (0 bytes): send a PNG, JPEG or WebP image")
+    too_many = "the image has too many pixels: {}, at most {:,} (send a smaller canvas)"
+    try:
+        # Image.open reads only the header; Pillow itself refuses sizes beyond its own bomb limit.
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+    except UnidentifiedImageError:
+        raise ImageError(
+            "the image cannot be read: send a PNG, JPEG or WebP image (the bytes are neither, "
+            "or are damaged)"
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        claim = f"its header claims over {Image.MAX_IMAGE_PIXELS:,}"
+        raise ImageError(too_many.format(claim, max_pixels)) from None
+    except Exception as error:
+        raise ImageError(f"the image cannot be read ({error}): send a PNG, JPEG or WebP") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageError(too_many.format(f"{width}×{height}", max_pixels))
+    if width == 0 or height == 0:
+        raise ImageError(f"the image has no pixels ({width}×{height})")
+    try:
+        image.load()
+    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, ...
+        raise ImageError(
+            f"the image cannot be decoded ({error}): it is truncated or damaged, send it again"
+        ) from None
+    with contextlib.suppress(Exception):  # a broken EXIF block leaves the pixels good
+        ImageOps.exif_transpose(image, in_place=True)  # photos taken sideways
+    return image
+
+
+def _ink(image: Image.Image) -> tuple[np.ndarray, bool]:
+    """The ink channel, float32 (H, W) in [0, 1] with its peak at 1, and whether it was inverted."""
+    try:
+        channel = _alpha(image)
+        if channel is None:
+            channel = _luminance(image)
+        elif float(channel.max()) < MIN_CONTRAST:
+            raise ImageError(f"{EMPTY} (the image is fully transparent)")
+    except ImageError:
+        raise
+    except (ValueError, OSError) as error:  # a conversion Pillow does not offer
+        raise ImageError(f"the image's mode {image.mode} cannot be read ({error})") from None
+    if float(channel.max()) - float(channel.min()) < 1e-6:
+        raise ImageError(f"{EMPTY} (the image is all one colour)")
+    border = np.concatenate([channel[0], channel[-1], channel[1:-1, 0], channel[1:-1, -1]])
+    background = float(np.median(border))
+    # Ink is whichever side of the background holds more contrast beyond the noise, judged on
+    # at most about a million pixels.
+    step = max(1, int(np.ceil(np.sqrt(channel.size / 1e6))))
+    lighter = channel[::step, ::step] - background
+    darker = -lighter
+    inverted = bool(darker[darker >= MIN_CONTRAST].sum() > lighter[lighter >= MIN_CONTRAST].sum())
+    ink = channel  # in place from here: a 4096×4096 drawing is 64 MB per float copy
+    if inverted:
+        np.subtract(background, ink, out=ink)
+    else:
+        ink -= background
+    np.maximum(ink, 0.0, out=ink)
+    peak = float(ink.max())
+    if peak < MIN_CONTRAST:
+        raise ImageError(f"{EMPTY} (nothing stands out from the background)")
+    ink *= 1.0 / peak
+    return ink, inverted
+
+
+def _alpha(image: Image.Image) -> np.ndarray | None:
+    """The alpha channel as float32 (H, W) if it carries the drawing, else None.
+
+    It does when the image has an alpha channel (RGBA, LA, PA: a canvas's strokes on transparent
+    pixels) or a palette with one alpha per entry (a PNG8 from pngquant), and is not opaque
+    everywhere. Fully transparent images count too (they are empty drawings). A single
+    transparent colour (GIF-style) is not an alpha channel: see `_luminance`.
+    """
+    bands = image.getbands()
+    if bands[-1] in ("A", "a"):  # RGBA, LA, PA and their premultiplied forms
+        alpha = image.getchannel(len(bands) - 1)
+    elif image.mode == "P" and isinstance(image.info.get("transparency"), bytes):
+        alpha = image.convert("RGBA").getchannel("A")
+    else:
+        return None
+    alpha = _float(np.asarray(alpha), 255)
+    if float(alpha.min()) >= 1.0 - MIN_CONTRAST:
+        return None  # opaque everywhere: the colours carry the drawing
+    return alpha
+
+
+def _luminance(image: Image.Image) -> np.ndarray:
+    """Luminance (ITU-R 601-2, Pillow's "L") as float32 (H, W) in [0, 1], 16-bit kept exact.
+
+    A palette image with one transparent index is composited over white when its visible
+    pixels are dark, over black when they are light, so the transparent part is background
+    whatever colour its palette entry has. Other single transparent colours (tRNS in L, RGB,
+    16-bit) are the background's own colour already and are left as they are.
+    """
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):  # 16-bit PNG
+        return _float(np.asarray(image), 65535)
+    if image.mode == "P" and "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        alpha = _float(np.asarray(rgba.getchannel("A")), 255)
+        gray = _float(np.asarray(rgba.convert("L")), 255)
+        visible = float(alpha.sum())
+        behind = 1.0 if visible and float((alpha * gray).sum()) / visible < 0.5 else 0.0
+        return alpha * gray + (1.0 - alpha) * behind
+    if image.mode not in ("L", "RGB", "1", "P"):
+        image = image.convert("RGB")  # CMYK, YCbCr, ... and alpha modes that are opaque
+    return _float(np.asarray(image.convert("L")), 255)
+
+
+def _float(values: np.ndarray, full: int) -> np.ndarray:
+    """Integer pixel values as float32 in [0, 1] (`full` is white)."""
+    result = values.astype(np.float32)
+    result *= np.float32(1.0 / full)
+    return result
+
+
+def _bbox(ink: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the pixels with ink >= INK_THRESHOLD, ends exclusive."""
+    strong = ink >= INK_THRESHOLD
+    rows = np.flatnonzero(strong.any(axis=1))
+    cols = np.flatnonzero(strong.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _crop(ink: np.ndarray, bbox: tuple[int, int, int, int]) -> tuple[np.ndarray, float, Pair]:
+    """The crop at `bbox`, the one factor that makes its longer side 20, and the padding
+    (top, left) that centres it in the 20×20 box."""
+    x0, y0, x1, y1 = bbox
+    crop = ink[y0:y1, x0:x1]
+    height, width = crop.shape
+    scale = BOX / max(height, width)
+    return crop, scale, ((BOX - scale * height) / 2, (BOX - scale * width) / 2)
+
+
+def _center_of_mass(image: np.ndarray) -> Pair:
+    """Intensity-weighted (y, x) of a 2-D image, in pixel indices."""
+    mass = float(image.sum(dtype=np.float64))
+    rows = image.sum(axis=1, dtype=np.float64) @ np.arange(image.shape[0])
+    cols = image.sum(axis=0, dtype=np.float64) @ np.arange(image.shape[1])
+    return float(rows) / mass, float(cols) / mass
+
+
+def _centring_shift(crop: np.ndarray, scale: float, padding: Pair) -> Pair:
+    """The (dy, dx) from the middle of the frame that puts the rendered digit's centre of mass
+    on (14, 14), limited so that the digit's box stays inside the 28×28 frame.
+
+    Each axis is one small 1-D problem: the rendered image's row sums are the crop's row sums
+    resampled (area weights give every source column the same total weight), so the offset is
+    found by a fixed-point iteration on a profile, without rendering the image.
+    """
+    margin = (SIZE - BOX) / 2
+    shift = []
+    for axis, pad in ((0, padding[0]), (1, padding[1])):
+        profile = crop.sum(axis=1 - axis, dtype=np.float64)
+        extent = scale * profile.size
+        lowest, highest = -margin - pad, SIZE - margin - pad - extent
+        offset = 0.0
+        for _ in range(CENTRING_STEPS):
+            rendered = _weights(SIZE, profile.size, scale, margin + pad + offset) @ profile
+            error = CENTER - float(rendered @ np.arange(SIZE)) / float(rendered.sum())
+            if abs(error) < 1e-4:
+                break
+            offset = min(max(offset + error, lowest), highest)
+        shift.append(offset)
+    return shift[0], shift[1]
+
+
+def _normalized(image: np.ndarray) -> np.ndarray:
+    """float32 with its peak scaled to exactly 1 (MNIST's digits all peak at 255)."""
+    return np.clip(image / image.max(), 0.0, 1.0).astype(np.float32)
+
+
+def _weights(n_out: int, n_in: int, scale: float, offset: float) -> np.ndarray:
+    """Resampling matrix (n_out, n_in) for source coordinate t going to `offset + scale * t`.
+
+    Coordinates are continuous here: pixel k covers [k, k + 1). Shrinking (scale <= 1), the
+    weight is the fraction of output pixel o that source pixel i covers (area averaging, exact
+    anti-aliasing, no ringing). Enlarging (a tiny canvas), it is linear interpolation between
+    pixel centres with zero outside the crop.
+    """
+    o = np.arange(n_out, dtype=np.float64)[:, None]
+    i = np.arange(n_in, dtype=np.float64)[None, :]
+    if scale <= 1.0:
+        overlap = np.minimum(o + 1, offset + scale * (i + 1)) - np.maximum(o, offset + scale * i)
+        return np.clip(overlap, 0.0, None).astype(np.float32)
+    source = (o + 0.5 - offset) / scale - 0.5
+    return np.clip(1.0 - np.abs(source - i), 0.0, None).astype(np.float32)
+
+
+def _resample(
+    array: np.ndarray,
+    out_h: int,
+    out_w: int,
+    scale_y: float,
+    scale_x: float,
+    offset_y: float,
+    offset_x: float,
+) -> np.ndarray:
+    """`array` (H, W) mapped by y -> offset_y + scale_y * y (same in x) onto (out_h, out_w)."""
+    rows = _weights(out_h, array.shape[0], scale_y, offset_y)
+    cols = _weights(out_w, array.shape[1], scale_x, offset_x)
+    return (rows @ array.astype(np.float32, copy=False)) @ cols.T

@@ -1,0 +1,65 @@
+"""Model cards: what a trained model is, how it was made, and how well it does.
+
+`cnnviz train` records the facts as the model file's metadata; the card is rendered from that
+same dictionary, so the Markdown beside a model never disagrees with the file it describes.
+"""
+
+from typing import Any
+
+from cnnviz.nn import Sequential
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.2f}%"
+
+
+def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
+    """Markdown for `model`, from the metadata `cnnviz train` saved with it."""
+    evaluation = meta.get("evaluation", {})
+    classes = meta.get("class_names", [])
+    per_class = evaluation.get("per_class_accuracy") or []
+    config = meta.get("config", {})
+    lines = [
+        f"# {meta.get('id', 'model')}",
+        "",
+        meta.get("description", ""),
+        "",
+        "## Architecture",
+        "",
+        f"Preset `{config.get('model', 'custom')}`, {model.parameter_count:,} parameters, "
+        f"{meta.get('dtype', 'float32')}.",
+        "",
+        "```",
+        model.summary(),
+        "```",
+        "",
+        "## Training",
+        "",
+        f"- Data: {meta.get('training_data', 'n/a')}",
+        f"- Command: `{meta.get('command', 'n/a')}`",
+        f"- Seed {config.get('seed')}, {config.get('epochs')} epochs, batch size "
+        f"{config.get('batch_size')}, optimizer {config.get('optimizer')} "
+        f"(learning rate {config.get('lr')}, schedule {config.get('schedule', 'constant')})",
+        f"- Augmentation: {config.get('augmentation') or 'none'}",
+        f"- Trained on {meta.get('trained_at', 'n/a')} in {meta.get('training_seconds', 0):.0f} s "
+        f"with cnnviz {meta.get('cnnviz_version', '?')} and NumPy {meta.get('numpy_version', '?')}",
+        "",
+        "## Evaluation",
+        "",
+        f"- {meta.get('evaluated_on', 'n/a')}: accuracy **{_percent(evaluation.get('accuracy'))}**",
+    ]
+    if per_class:
+        lines += ["", "| class | accuracy |", "|---|---|"]
+        lines += [
+            f"| {name} | {_percent(acc)} |" for name, acc in zip(classes, per_class, strict=False)
+        ]
+    lines += [
+        "",
+        "## Use and limits",
+        "",
+        "Made for teaching: it reads centred, MNIST-style digits (the app's preprocessing makes a "
+        "drawing look like one). It was trained on handwritten digits only; anything else gets a "
+        "confident but meaningless answer.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""Pause, single-step, resume and stop a training run from another thread.
+
+The training loop calls `checkpoint()` before every batch; that is the only contact between the
+loop and whoever drives it (the web server, a test). Everything else here is for the driver.
+`checkpoint()` returns at once while running, blocks while paused, and tells the loop whether to
+run the next batch as usual ("run"), as one single step taken while paused ("step") or to stop
+("stop"). A worker-process version only has to offer the same `checkpoint()` over a pipe or shared
+flags: the trainer assumes nothing else (see `Control`).
+"""
+
+import threading
+from typing import Literal, Protocol
+
+State = Literal["running", "paused", "stopped"]
+Decision = Literal["run", "step", "stop"]
+
+
+class Control(Protocol):
+    """What the training loop needs from a controller."""
+
+    def checkpoint(self) -> Decision: ...
+
+
+class TrainingControl:
+    """Thread-safe run state: "running" -> "paused" <-> "running", any -> "stopped" (final).
+
+    - `pause()`: the loop finishes the batch it is in and waits before the next.
+    - `step()`: while paused, let exactly one more batch run, then wait again; several calls queue
+      as many batches. Ignored unless paused.
+    - `resume()`: back to running (queued single steps are dropped).
+    - `stop()`: the loop finishes the current batch, skips the rest and reports `done` with
+      stopped=True. Works while paused too.
+    Each method returns whether it changed anything, so a caller can answer "already paused".
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._state: State = "running"
+        self._steps = 0  # single steps granted while paused
+
+    @property
+    def state(self) -> State:
+        with self._cond:
+            return self._state
+
+    def pause(self) -> bool:
+        with self._cond:
+            if self._state != "running":
+                return False
+            self._state = "paused"
+            return True
+
+    def resume(self) -> bool:
+        with self._cond:
+            if self._state != "paused":
+                return False
+            self._state, self._steps = "running", 0
+            self._cond.notify_all()
+            return True
+
+    def step(self) -> bool:
+        with self._cond:
+            if self._state != "paused":
+                return False
+            self._steps += 1
+            self._cond.notify_all()
+            return True
+
+    def stop(self) -> bool:
+        with self._cond:
+            if self._state == "stopped":
+                return False
+            self._state, self._steps = "stopped", 0
+            self._cond.notify_all()
+            return True
+
+    def checkpoint(self) -> Decision:
+        """Called by the loop before each batch: waits while paused with no step granted."""
+        with self._cond:
+            while self._state == "paused" and self._steps == 0:
+                self._cond.wait()
+            if self._state == "stopped":
+                return "stop"
+            if self._state == "paused":
+                self._steps -= 1
+                return "step"
+            return "run"

@@ -1,0 +1,105 @@
+"""The events a training run emits, in order: one `start`, then `step`s with an `epoch` after each
+epoch's last step (and a `filters` after it when asked), and one `done` at the end.
+
+Every event is a plain dict with a "type", JSON-able as it is (json.dumps, no NaN: a non-finite
+loss becomes None). Counters are 1-based: epoch 1 is the first, `global_step` counts the updates
+made so far. Fields measuring wall-clock time (TIME_FIELDS) are the only ones that differ between
+two runs of one configuration on the same data.
+
+- start:   what is about to run, for progress bars and labels.
+- step:    one optimizer update (every `step_every`-th, and every single step taken while paused).
+- epoch:   the epoch's running training loss and accuracy, and the validation scores after it.
+- filters: the first convolution's weights, before training (epoch 0) and after each epoch.
+- done:    the final evaluation (on the test set when given, else the validation set, else none:
+           then its metric fields are None), and whether the run was stopped early.
+"""
+
+from typing import Any, Literal, TypedDict
+
+TIME_FIELDS = frozenset({"samples_per_second", "seconds"})
+
+
+class StartEvent(TypedDict):
+    type: Literal["start"]
+    config: dict[str, Any]  # TrainConfig.to_dict()
+    model: dict[str, Any]  # the architecture, Sequential.to_spec()
+    classes: list[int]  # dataset labels the model's outputs 0..K-1 stand for
+    class_names: list[str]  # their names in the dataset ("0".."9", "Trouser", ...)
+    train_size: int
+    validation_size: int
+    test_size: int | None  # None without a test set
+    epochs: int
+    steps_per_epoch: int
+    total_steps: int
+
+
+class StepEvent(TypedDict):
+    type: Literal["step"]
+    epoch: int  # 1-based
+    step: int  # 1-based within the epoch
+    steps_per_epoch: int
+    global_step: int  # updates made so far, this one included
+    total_steps: int
+    loss: float | None  # this batch's mean loss, before the update
+    accuracy: float  # this batch's accuracy, before the update
+    lr: float  # the learning rate this update used
+    samples_per_second: float  # training throughput since the previous step event (pauses excluded)
+    single_step: bool  # taken with control.step() while paused
+
+
+class EpochEvent(TypedDict):
+    type: Literal["epoch"]
+    epoch: int
+    epochs: int
+    global_step: int
+    train_loss: float | None  # mean over the epoch's batches, as they were trained
+    train_accuracy: float
+    val_loss: float | None  # None without a validation set
+    val_accuracy: float | None
+    lr: float  # the last update's learning rate
+    seconds: float  # the epoch's wall-clock time, validation and pauses included
+
+
+class FiltersEvent(TypedDict):
+    type: Literal["filters"]
+    epoch: int  # 0: before the first update
+    layer: str  # the first Conv2D's name, e.g. "conv1"
+    shape: list[int]  # (out_channels, in_channels, KH, KW)
+    weights: list  # nested lists of that shape
+
+
+class DoneEvent(TypedDict):
+    type: Literal["done"]
+    stopped: bool  # True when control.stop() ended the run early
+    epochs_completed: int
+    global_step: int
+    seconds: float  # the whole run
+    evaluated_on: Literal["test", "validation"] | None
+    count: int | None  # samples evaluated
+    accuracy: float | None
+    loss: float | None
+    confusion_matrix: list[list[int]] | None  # rows true, columns predicted (K × K)
+    per_class_accuracy: list[float | None] | None
+    misclassified: list[dict[str, Any]] | None  # {index, true, pred, confidence}; index into
+    # the arrays the trainer was given (test arrays, or training arrays for validation)
+    classes: list[int]
+    class_names: list[str]
+
+
+EVENT_TYPES: dict[str, type] = {
+    "start": StartEvent,
+    "step": StepEvent,
+    "epoch": EpochEvent,
+    "filters": FiltersEvent,
+    "done": DoneEvent,
+}
+
+
+def fields_of(event_type: str) -> tuple[str, ...]:
+    """The keys an event of this type has, in order."""
+    return tuple(EVENT_TYPES[event_type].__annotations__)
+
+
+def without_times(event: dict[str, Any]) -> dict[str, Any]:
+    """The event minus its wall-clock fields: equal for equal runs."""
+    return {k: v for k, v in event.items() if k not in TIME_FIELDS}

@@ -1,0 +1,609 @@
+"""The training loop behind the live classroom demo: a configuration, data in, events out.
+
+`TrainConfig` says what to train (JSON in and out, every mistake named in one error). `Trainer`
+takes the arrays, splits off a validation set, builds the model and, in `run(emit, control)`,
+trains it batch by batch, reporting through `emit` (see `events.py` for every event's fields) and
+checking `control` between batches for pause, single step, resume and stop.
+
+Reproducible: the same configuration and data give bit-identical weights and events (apart from
+wall-clock fields). Every random choice draws from its own stream of `seed`: the model's initial
+weights (the preset's own seeding), the validation split, each epoch's shuffle (a function of
+seed and epoch alone) and the augmentation, so switching augmentation on leaves the batch order
+and the initial weights as they were.
+
+Data handling, in order:
+1. classes: keep the samples of the chosen dataset labels and renumber them 0..K-1 in the order
+   given ([3, 8]: digit 3 is class 0, digit 8 class 1).
+2. a seeded, stratified order: shuffled, then interleaved by class, so that any prefix holds the
+   classes in about their overall proportions.
+3. validation: the first `validation_size` samples of that order (default: a tenth of them,
+   1,000 of the 10,000 shared training digits; 0 for none). They come from the training arrays;
+   the test arrays, when given, are kept for the final evaluation.
+4. training: the next `train_size` samples (default: all the rest).
+"""
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from ..data.augment import Augmentation
+from ..data.registry import get_dataset
+from ..nn import Conv2D, Dense, Sequential, build_model, make_optimizer
+from ..nn.losses import log_softmax, softmax_cross_entropy
+from ..nn.presets import MNIST_SHAPE, PRESETS
+from .control import Control
+from .events import DoneEvent, EpochEvent, FiltersEvent, StartEvent, StepEvent
+from .metrics import Evaluation, as_model_input, evaluate
+from .schedule import SCHEDULES, LRSchedule
+
+__all__ = ["ConfigError", "TrainConfig", "Trainer", "cross_entropy", "stratified_order"]
+
+MAX_BATCH_SIZE = 512
+MAX_EPOCHS = 1000
+# Independent random streams of one seed.
+_SPLIT, _SHUFFLE, _AUGMENT = 0, 1, 2
+
+
+class ConfigError(ValueError):
+    """A training configuration that cannot run; `problems` lists each thing to fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+@dataclass
+class TrainConfig:
+    """What to train, on what, and how. Checked on creation: a ConfigError lists every problem.
+
+    model: a preset name (`cnnviz.nn.PRESETS`), used when `spec` is None.
+    spec: a model architecture (`Sequential.to_spec()`); its output size must match the classes.
+    dataset: a name from `cnnviz.data.DATASETS`; it fixes the class count and names.
+    classes: None for every class, or 2+ distinct dataset labels, e.g. [0, 1]; the model then
+        gets that many outputs (a preset's last Dense layer is resized).
+    train_size: None for every sample left after validation, else that many (stratified).
+    validation_size: held out of the training data; None: a tenth of it; 0: no validation.
+    optimizer, lr, optimizer_kwargs: `make_optimizer(optimizer, model, lr=lr, **optimizer_kwargs)`.
+    batch_size: 1-512; the last batch of an epoch may be smaller.
+    epochs: 1-1000. seed: any integer >= 0.
+    augmentation: None, or random transforms of each training batch (`Augmentation`; a dict of
+        its parameters in from_dict).
+    lr_schedule: "constant", "cosine" or "step" (see `schedule.py`), with warmup_steps (linear
+        warmup, any schedule), step_size (epochs between decays) and gamma (decay factor).
+    label_smoothing: in [0, 1); targets (1 - ε) one-hot + ε / K, as torch's cross_entropy.
+    emit_filters: also emit the first convolution's weights before training and after each epoch.
+    step_every: emit a step event every this many updates.
+    """
+
+    model: str = "simple"
+    spec: dict[str, Any] | None = None
+    dataset: str = "mnist"
+    classes: list[int] | None = None
+    train_size: int | None = None
+    validation_size: int | None = None
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    optimizer_kwargs: dict[str, Any] = field(default_factory=dict)
+    batch_size: int = 64
+    epochs: int = 5
+    seed: int = 0
+    augmentation: Augmentation | None = None
+    lr_schedule: str = "constant"
+    warmup_steps: int = 0
+    step_size: int = 1
+    gamma: float = 0.1
+    label_smoothing: float = 0.0
+    emit_filters: bool = False
+    step_every: int = 1
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- validation ------------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Raise ConfigError naming every problem, or return."""
+        problems: list[str] = []
+
+        def need(ok: bool, message: str) -> None:
+            if not ok:
+                problems.append(message)
+
+        def check_int(name: str, low: int, high: int | None = None, optional=False) -> None:
+            value = getattr(self, name)
+            if optional and value is None:
+                return
+            span = f"between {low} and {high}" if high is not None else f"at least {low}"
+            if not _is_int(value) or value < low or (high is not None and value > high):
+                problems.append(f"{name} must be an integer {span}, got {value!r}")
+
+        n_dataset_classes = None
+        try:
+            info = get_dataset(self.dataset) if isinstance(self.dataset, str) else None
+            need(info is not None, f"dataset must be a name, got {self.dataset!r}")
+            n_dataset_classes = len(info.classes) if info else None
+        except ValueError as exc:
+            problems.append(str(exc))
+
+        num_classes = n_dataset_classes
+        if self.classes is not None:
+            classes = self.classes
+            if not isinstance(classes, list | tuple) or not all(_is_int(c) for c in classes):
+                problems.append(f"classes must be a list of class labels, got {classes!r}")
+            else:
+                num_classes = len(classes)
+                duplicates = sorted({c for c in classes if list(classes).count(c) > 1})
+                need(len(classes) >= 2, f"classes needs at least 2 labels, got {list(classes)}")
+                need(not duplicates, f"classes has duplicates: {duplicates}")
+                if n_dataset_classes is not None:
+                    bad = [c for c in classes if not 0 <= c < n_dataset_classes]
+                    need(
+                        not bad,
+                        f"classes {bad} are not labels of {self.dataset}; "
+                        f"use 0..{n_dataset_classes - 1}",
+                    )
+
+        if self.spec is None:
+            need(
+                self.model in PRESETS,
+                f"unknown model {self.model!r}; choose one of {', '.join(PRESETS)} or give a spec",
+            )
+        else:
+            try:
+                net = Sequential.from_spec(self.spec)
+                outputs = net.output_shapes(net.input_shape or MNIST_SHAPE)[-1]
+                if num_classes is not None and outputs != (num_classes,):
+                    problems.append(
+                        f"spec: the model outputs shape {outputs}, but {num_classes} classes "
+                        f"need ({num_classes},); change the last layer's out_features"
+                    )
+            except (ValueError, TypeError, KeyError) as exc:
+                problems.append(f"spec: {exc}")
+
+        check_int("train_size", 1, optional=True)
+        check_int("validation_size", 0, optional=True)
+        check_int("batch_size", 1, MAX_BATCH_SIZE)
+        check_int("epochs", 1, MAX_EPOCHS)
+        check_int("seed", 0)
+        check_int("warmup_steps", 0)
+        check_int("step_size", 1)
+        check_int("step_every", 1)
+
+        lr_ok = _is_number(self.lr) and math.isfinite(self.lr) and self.lr > 0
+        need(lr_ok, f"lr must be a positive number, got {self.lr!r}")
+        if not isinstance(self.optimizer_kwargs, dict):
+            problems.append(f"optimizer_kwargs must be an object, got {self.optimizer_kwargs!r}")
+        elif not isinstance(self.optimizer, str):
+            problems.append(f"optimizer must be a name, got {self.optimizer!r}")
+        elif "lr" in self.optimizer_kwargs:
+            problems.append("optimizer_kwargs must not hold lr; set the lr field")
+        else:
+            try:
+                make_optimizer(
+                    self.optimizer, [], lr=self.lr if lr_ok else 1.0, **self.optimizer_kwargs
+                )
+            except (ValueError, TypeError) as exc:
+                problems.append(f"optimizer: {exc}")
+
+        need(
+            self.lr_schedule in SCHEDULES,
+            f"unknown lr_schedule {self.lr_schedule!r}; choose one of {', '.join(SCHEDULES)}",
+        )
+        need(
+            _is_number(self.gamma) and 0 < self.gamma <= 1,
+            f"gamma must be in (0, 1], got {self.gamma!r}",
+        )
+        need(
+            _is_number(self.label_smoothing) and 0 <= self.label_smoothing < 1,
+            f"label_smoothing must be in [0, 1), got {self.label_smoothing!r}",
+        )
+        need(
+            isinstance(self.emit_filters, bool),
+            f"emit_filters must be true or false, got {self.emit_filters!r}",
+        )
+        need(
+            self.augmentation is None or isinstance(self.augmentation, Augmentation),
+            f"augmentation must be None or an Augmentation, got {self.augmentation!r}",
+        )
+        if problems:
+            raise ConfigError(problems)
+
+    # -- JSON ------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self)}
+        out["augmentation"] = self.augmentation.to_dict() if self.augmentation else None
+        if self.classes is not None:
+            out["classes"] = [int(c) for c in self.classes]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainConfig":
+        """Build from `to_dict()`'s output (or a web form's JSON); missing keys take defaults."""
+        if not isinstance(data, dict):
+            raise ConfigError([f"a training configuration is an object, got {data!r}"])
+        known = [f.name for f in fields(cls)]
+        problems = [
+            f"unknown field {key!r}; fields are {', '.join(known)}"
+            for key in data
+            if key not in known
+        ]
+        kwargs = {key: value for key, value in data.items() if key in known}
+        augmentation = kwargs.get("augmentation")
+        if isinstance(augmentation, dict):
+            try:
+                kwargs["augmentation"] = Augmentation.from_dict(augmentation)
+            except (ValueError, TypeError) as exc:
+                problems.append(f"augmentation: {exc}")
+                kwargs["augmentation"] = None
+        try:
+            config = cls(**kwargs)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+        if problems:
+            raise ConfigError(problems)
+        return config
+
+    # -- derived ---------------------------------------------------------------------------------
+    def dataset_classes(self) -> tuple[list[int], list[str]]:
+        """The dataset labels trained on (in output order) and their names."""
+        info = get_dataset(self.dataset)
+        labels = list(range(len(info.classes))) if self.classes is None else list(self.classes)
+        return [int(c) for c in labels], [info.classes[c] for c in labels]
+
+    def build_model(self) -> Sequential:
+        """A fresh model drawn from `seed`, with one output per class."""
+        k = len(self.dataset_classes()[0])
+        if self.spec is not None:
+            return Sequential.from_spec(self.spec, seed=self.seed)
+        model = build_model(self.model, seed=self.seed)
+        head = model[len(model) - 1]
+        if isinstance(head, Dense) and head.out_features == k:
+            return model
+        # Same preset, last Dense resized: the spec rebuilt from the same seed draws the same
+        # weights for every earlier layer.
+        spec = model.to_spec()
+        last = max(i for i, entry in enumerate(spec["layers"]) if entry["type"] == "Dense")
+        spec["layers"][last]["out_features"] = k
+        return Sequential.from_spec(spec, seed=self.seed)
+
+
+def cross_entropy(
+    logits: np.ndarray, labels: np.ndarray, label_smoothing: float = 0.0
+) -> tuple[float, np.ndarray]:
+    """Mean softmax cross-entropy and its gradient, with optional label smoothing.
+
+    With smoothing ε the target is q = (1 - ε) onehot(label) + ε / K; the loss is
+    -mean_n sum_k q_nk log p_nk and the gradient (p - q) / N, as torch's
+    `F.cross_entropy(logits, labels, label_smoothing=ε)`.
+    """
+    if not label_smoothing:
+        return softmax_cross_entropy(logits, labels)
+    N, K = logits.shape
+    log_probs = log_softmax(logits)
+    target = np.full_like(log_probs, label_smoothing / K)
+    target[np.arange(N), labels] += 1 - label_smoothing
+    loss = -float((target * log_probs).sum(axis=1).mean())
+    dlogits = np.exp(log_probs)
+    dlogits -= target
+    dlogits /= N
+    return loss, dlogits
+
+
+def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random order of range(len(labels)) whose every prefix keeps the class proportions.
+
+    Shuffle, then sort by each sample's rank within its class divided by the class size: the
+    classes interleave evenly, in random order within each class.
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    perm = rng.permutation(n)
+    if n == 0:
+        return perm
+    shuffled = labels[perm]
+    counts = np.bincount(shuffled)
+    by_class = np.argsort(shuffled, kind="stable")
+    rank = np.empty(n, np.int64)
+    rank[by_class] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    key = (rank + 0.5) / counts[shuffled]
+    return perm[np.argsort(key, kind="stable")]
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+class Trainer:
+    """One training run of `config` on the given arrays.
+
+    Parameters
+    ----------
+    config : TrainConfig
+    train_images : ndarray, (N, 28, 28) or (N, 1, 28, 28), uint8 (0-255) or float ([0, 1])
+    train_labels : ndarray, (N,), integer dataset labels
+    test_images, test_labels : optional, the same kinds; evaluated once at the end
+    model : optional Sequential to train instead of a fresh one from the config (its output
+        size must match the classes); e.g. a float64 model, or one to train further.
+
+    After construction: `model`, `classes`, `class_names`, `train_indices` and
+    `validation_indices` (positions in the given training arrays), `test_indices`, and
+    `steps_per_epoch`, `total_steps`.
+    """
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        train_images: np.ndarray,
+        train_labels: np.ndarray,
+        test_images: np.ndarray | None = None,
+        test_labels: np.ndarray | None = None,
+        model: Sequential | None = None,
+    ) -> None:
+        config.validate()
+        self.config = config
+        self.classes, self.class_names = config.dataset_classes()
+        K = len(self.classes)
+
+        images, labels = self._check_arrays("training", train_images, train_labels)
+        pool, pool_labels = self._select(labels)
+        order = stratified_order(pool_labels, np.random.default_rng([config.seed, _SPLIT]))
+        n = len(pool)
+        n_val = n // 10 if config.validation_size is None else config.validation_size
+        problems = []
+        if n_val >= n:
+            problems.append(
+                f"validation_size {n_val} leaves no training samples of the {n} available; lower it"
+            )
+        available = max(n - n_val, 0)
+        n_train = available if config.train_size is None else config.train_size
+        if n_train > available:
+            problems.append(
+                f"train_size {n_train} is larger than the {available} training samples available "
+                f"({n} of the chosen classes minus {n_val} held out for validation); lower it"
+            )
+        if problems:
+            raise ConfigError(problems)
+        self.validation_indices = pool[order[:n_val]]
+        self.train_indices = pool[order[n_val : n_val + n_train]]
+        self._train_x = images[self.train_indices]
+        self._train_y = pool_labels[order[n_val : n_val + n_train]]
+        self._val_x = images[self.validation_indices]
+        self._val_y = pool_labels[order[:n_val]]
+
+        self.test_indices = None
+        self._test_x = self._test_y = None
+        if (test_images is None) != (test_labels is None):
+            raise ValueError("give both test_images and test_labels, or neither")
+        if test_images is not None:
+            test_x, test_y = self._check_arrays("test", test_images, test_labels)
+            self.test_indices, self._test_y = self._select(test_y)
+            if len(self.test_indices) == 0:
+                raise ValueError(f"the test set has no samples of the classes {self.classes}")
+            self._test_x = test_x[self.test_indices]
+
+        self.model = config.build_model() if model is None else model
+        shapes = self.model.output_shapes(tuple(self._train_x.shape[1:]) or MNIST_SHAPE)
+        if shapes[-1] != (K,):
+            raise ValueError(
+                f"the model outputs {shapes[-1]} but the {K} classes need ({K},); "
+                f"give a model whose last layer has {K} outputs"
+            )
+        bs = config.batch_size
+        self.steps_per_epoch = -(-n_train // bs)
+        self.total_steps = self.steps_per_epoch * config.epochs
+        self.schedule = LRSchedule(
+            config.lr_schedule,
+            config.lr,
+            self.total_steps,
+            config.warmup_steps,
+            self.steps_per_epoch,
+            config.step_size,
+            config.gamma,
+        )
+        self._ran = False
+
+    # -- data ------------------------------------------------------------------------------------
+    @staticmethod
+    def _check_arrays(what: str, images, labels) -> tuple[np.ndarray, np.ndarray]:
+        images, labels = np.asarray(images), np.asarray(labels)
+        if images.ndim == 3:
+            images = images[:, None]
+        if images.ndim != 4 or images.shape[1] != 1:
+            raise ValueError(
+                f"{what} images must be (N, H, W) or (N, 1, H, W), got shape {images.shape}"
+            )
+        if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
+            raise ValueError(f"{what} images must be uint8 or float, got dtype {images.dtype}")
+        if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(
+                f"{what} labels must be {len(images)} integers, got {labels.dtype} {labels.shape}"
+            )
+        return images, labels
+
+    def _select(self, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the samples of the chosen classes, and their class ids 0..K-1."""
+        lookup = np.full(max(int(labels.max(initial=0)), max(self.classes)) + 1, -1, np.int64)
+        lookup[self.classes] = np.arange(len(self.classes))
+        if labels.size and labels.min() < 0:
+            raise ValueError(f"labels must be >= 0, got {labels.min()}")
+        mapped = lookup[labels]
+        keep = np.flatnonzero(mapped >= 0)
+        return keep, mapped[keep]
+
+    def epoch_order(self, epoch: int) -> np.ndarray:
+        """The order (positions in the training subset) samples are drawn in during `epoch`
+        (1-based): a permutation from `seed` and `epoch` alone."""
+        rng = np.random.default_rng([self.config.seed, _SHUFFLE, epoch])
+        return rng.permutation(len(self._train_y))
+
+    @property
+    def train_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The training subset as the model sees it: float32 NCHW images and class ids 0..K-1."""
+        return as_model_input(self._train_x), self._train_y
+
+    # -- the loop ---------------------------------------------------------------------------------
+    def run(self, emit: Callable[[dict], None], control: Control | None = None) -> Sequential:
+        """Train, calling `emit(event)` for every event and `control.checkpoint()` before every
+        batch; returns the trained model (also when stopped)."""
+        if self._ran:
+            raise RuntimeError("a Trainer runs once; make a new one to train again")
+        self._ran = True
+        config, model = self.config, self.model
+        started = time.perf_counter()
+        optimizer = make_optimizer(config.optimizer, model, lr=config.lr, **config.optimizer_kwargs)
+        augmentation = config.augmentation
+        if augmentation is not None and augmentation.is_identity:
+            augmentation = None
+        augment_rng = np.random.default_rng([config.seed, _AUGMENT])
+        bs, spe = config.batch_size, self.steps_per_epoch
+        emit(
+            StartEvent(
+                type="start",
+                config=config.to_dict(),
+                model=model.to_spec(),
+                classes=list(self.classes),
+                class_names=list(self.class_names),
+                train_size=len(self._train_y),
+                validation_size=len(self._val_y),
+                test_size=None if self._test_y is None else len(self._test_y),
+                epochs=config.epochs,
+                steps_per_epoch=spe,
+                total_steps=self.total_steps,
+            )
+        )
+        if config.emit_filters:
+            self._emit_filters(emit, 0)
+
+        global_step, epochs_completed, stopped = 0, 0, False
+        lr = self.schedule(0)
+        window_samples, window_seconds = 0, 0.0
+        for epoch in range(1, config.epochs + 1):
+            epoch_started = time.perf_counter()
+            order = self.epoch_order(epoch)
+            loss_sum, correct, seen = 0.0, 0, 0
+            for step in range(1, spe + 1):
+                decision = control.checkpoint() if control is not None else "run"
+                if decision == "stop":
+                    stopped = True
+                    break
+                batch_started = time.perf_counter()
+                idx = order[(step - 1) * bs : step * bs]
+                lr = self.schedule(global_step)
+                loss, hits = self._train_batch(idx, optimizer, lr, augmentation, augment_rng)
+                global_step += 1
+                n = len(idx)
+                loss_sum += loss * n
+                correct += hits
+                seen += n
+                window_samples += n
+                window_seconds += time.perf_counter() - batch_started
+                if decision == "step" or global_step % config.step_every == 0:
+                    emit(
+                        StepEvent(
+                            type="step",
+                            epoch=epoch,
+                            step=step,
+                            steps_per_epoch=spe,
+                            global_step=global_step,
+                            total_steps=self.total_steps,
+                            loss=_finite(loss),
+                            accuracy=hits / n,
+                            lr=lr,
+                            samples_per_second=window_samples / max(window_seconds, 1e-9),
+                            single_step=decision == "step",
+                        )
+                    )
+                    window_samples, window_seconds = 0, 0.0
+            if stopped:
+                break
+            val = self._evaluate(self._val_x, self._val_y) if len(self._val_y) else None
+            epochs_completed = epoch
+            emit(
+                EpochEvent(
+                    type="epoch",
+                    epoch=epoch,
+                    epochs=config.epochs,
+                    global_step=global_step,
+                    train_loss=_finite(loss_sum / seen),
+                    train_accuracy=correct / seen,
+                    val_loss=None if val is None else _finite(val.loss),
+                    val_accuracy=None if val is None else val.accuracy,
+                    lr=lr,
+                    seconds=time.perf_counter() - epoch_started,
+                )
+            )
+            if config.emit_filters:
+                self._emit_filters(emit, epoch)
+
+        emit(self._done_event(stopped, epochs_completed, global_step, started))
+        return model
+
+    def _train_batch(self, idx, optimizer, lr, augmentation, rng) -> tuple[float, int]:
+        """One update on the training samples at `idx`: (the batch's mean loss, its hits)."""
+        x, y = as_model_input(self._train_x[idx]), self._train_y[idx]
+        if augmentation is not None:
+            x = augmentation.apply(x[:, 0], rng)[:, None]
+        optimizer.lr = lr
+        logits = self.model.forward(x)
+        loss, dlogits = cross_entropy(logits, y, self.config.label_smoothing)
+        self.model.backward(dlogits, input_grad=False)
+        optimizer.step()
+        return loss, int((logits.argmax(axis=1) == y).sum())
+
+    def _done_event(self, stopped, epochs_completed, global_step, started) -> DoneEvent:
+        """The final evaluation: on the test set if given, else the validation set, else none."""
+        if self._test_y is not None:
+            where, final = "test", self._evaluate(self._test_x, self._test_y, self.test_indices)
+        elif len(self._val_y):
+            where = "validation"
+            final = self._evaluate(self._val_x, self._val_y, self.validation_indices)
+        else:
+            where, final = None, None
+        keys = ("count", "accuracy", "loss", "confusion_matrix", "per_class_accuracy")
+        metrics = final.to_dict() if final else dict.fromkeys((*keys, "misclassified"))
+        return DoneEvent(
+            type="done",
+            stopped=stopped,
+            epochs_completed=epochs_completed,
+            global_step=global_step,
+            seconds=time.perf_counter() - started,
+            evaluated_on=where,
+            count=metrics["count"],
+            accuracy=metrics["accuracy"],
+            loss=metrics["loss"],
+            confusion_matrix=metrics["confusion_matrix"],
+            per_class_accuracy=metrics["per_class_accuracy"],
+            misclassified=metrics["misclassified"],
+            classes=list(self.classes),
+            class_names=list(self.class_names),
+        )
+
+    def _evaluate(self, images, labels, indices=None) -> Evaluation:
+        return evaluate(self.model, images, labels, indices=indices)
+
+    def _emit_filters(self, emit: Callable[[dict], None], epoch: int) -> None:
+        conv = next((layer for layer in self.model if isinstance(layer, Conv2D)), None)
+        if conv is None:
+            return
+        weight = conv.params["weight"]
+        emit(
+            FiltersEvent(
+                type="filters",
+                epoch=epoch,
+                layer=conv.name,
+                shape=list(weight.shape),
+                weights=weight.tolist(),
+            )
+        )
