@@ -8,17 +8,18 @@ imported inside `serve`, so `cnnviz --version` stays instant.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from cnnviz import __version__
 
-from . import data, serve
+from . import data, evaluate, predict, serve, train
 from .errors import EXIT_USAGE, CliError
 
 #: One module per subcommand, each with `add_parser(subparsers)` that sets `func`.
-COMMANDS = (serve, data)
+COMMANDS = (serve, train, evaluate, predict, data)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,3 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # uvicorn re-raises the Ctrl+C it caught once it has shut down cleanly.
         return 130
+    except BrokenPipeError:
+        # The reader went away (`cnnviz evaluate --json | head`): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
