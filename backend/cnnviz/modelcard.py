@@ -13,6 +13,19 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.2f}%"
 
 
+def _augmentation(aug: dict | None) -> str:
+    if not aug:
+        return "none"
+    low, high = aug["scale"]
+    text = (
+        f"random affine per batch: rotation ±{aug['rotation']:g}°, scale {low:g}-{high:g}, "
+        f"shear ±{aug['shear']:g}°, shift ±{aug['shift']:g} px"
+    )
+    if aug.get("elastic_alpha"):
+        text += f", elastic ±{aug['elastic_alpha']:g} px"
+    return text
+
+
 def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
     """Markdown for `model`, from the metadata `cnnviz train` saved with it."""
     evaluation = meta.get("evaluation", {})
@@ -39,8 +52,8 @@ def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
         f"- Command: `{meta.get('command', 'n/a')}`",
         f"- Seed {config.get('seed')}, {config.get('epochs')} epochs, batch size "
         f"{config.get('batch_size')}, optimizer {config.get('optimizer')} "
-        f"(learning rate {config.get('lr')}, schedule {config.get('schedule', 'constant')})",
-        f"- Augmentation: {config.get('augmentation') or 'none'}",
+        f"(learning rate {config.get('lr')}, schedule {config.get('lr_schedule', 'constant')})",
+        f"- Augmentation: {_augmentation(config.get('augmentation'))}",
         f"- Trained on {meta.get('trained_at', 'n/a')} in {meta.get('training_seconds', 0):.0f} s "
         f"with cnnviz {meta.get('cnnviz_version', '?')} and NumPy {meta.get('numpy_version', '?')}",
         "",

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import cnnviz
+from cnnviz.data import dataset_status, get_dataset
 from cnnviz.data.augment import Augmentation
 from cnnviz.modelcard import render_model_card
 from cnnviz.nn import OPTIMIZERS, PRESETS
@@ -184,6 +185,34 @@ class TrainingDisplay:
         self.stream.flush()
 
 
+def _split_status(dataset: str, split: str, data_dir):
+    status = dataset_status(dataset, root=data_dir).splits[split]
+    return status, bool(status.images.official and status.labels.official)
+
+
+def _describe_split(dataset: str, split: str, count: int, data_dir) -> str:
+    """E.g. 'the official MNIST test split (10,000 images)'."""
+    _, official = _split_status(dataset, split, data_dir)
+    which = "the official" if official else "a local (not the official)"
+    return f"{which} {get_dataset(dataset).title} {split} split ({count:,} images)"
+
+
+def _describe_data(config: TrainConfig, start: dict, data_dir) -> str:
+    """What the model learned from; says so when the training file is not the official one."""
+    info = get_dataset(config.dataset)
+    status, official = _split_status(config.dataset, "train", data_dir)
+    source = (
+        f"the official {info.title} training file ({status.count:,} images)"
+        if official
+        else f"a {status.count:,}-image {info.title} training file (the official one has "
+        f"{info.train.count:,})"
+    )
+    return (
+        f"{start['train_size']:,} images from {source}; "
+        f"{start['validation_size']:,} held out for validation"
+    )
+
+
 def run(args) -> int:
     config = _config(args)
     model_id = args.id or f"{config.model}-{config.dataset}"
@@ -205,19 +234,18 @@ def run(args) -> int:
     done = display.events["done"]
     meta = {
         "id": model_id,
-        "description": f"{config.model} trained by cnnviz on {config.dataset}.",
+        "description": (
+            f"The `{config.model}` preset trained with `cnnviz train` on "
+            f"{get_dataset(config.dataset).title}."
+        ),
         "preset": config.model,
         "dataset": config.dataset,
         "classes": display.events["start"]["classes"],
         "class_names": display.events["start"]["class_names"],
         "config": config.to_dict(),
         "command": command_line(config, model_id),
-        "training_data": (
-            f"{display.events['start']['train_size']:,} of the {len(train_labels):,} "
-            f"{config.dataset} training images in the data folder "
-            f"({display.events['start']['validation_size']:,} held out for validation)"
-        ),
-        "evaluated_on": f"{config.dataset} test split ({done['count']:,} images)",
+        "training_data": _describe_data(config, display.events["start"], args.data_dir),
+        "evaluated_on": _describe_split(config.dataset, "test", done["count"], args.data_dir),
         "evaluation": {
             "accuracy": done["accuracy"],
             "loss": done["loss"],
