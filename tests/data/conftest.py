@@ -6,6 +6,7 @@ network: every file is written by the test that needs it, and every download goe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import http.server
 import socket
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnviz.data import DatasetInfo, SplitFiles, clear_cache, write_idx
+from cnnviz.data import DATASETS, DatasetInfo, SplitFiles, clear_cache, write_idx
 from cnnviz.data.registry import DataFile
 
 FILE_NAMES = (
@@ -99,6 +100,19 @@ def tiny(tmp_path: Path) -> TinyDataset:
 def big(tmp_path: Path) -> TinyDataset:
     """300 train images: a train image file of about 235 kB, several download chunks."""
     return tiny_dataset(tmp_path, n_train=300)
+
+
+@pytest.fixture
+def tiny_mnist(monkeypatch: pytest.MonkeyPatch, tiny: TinyDataset) -> TinyDataset:
+    """`tiny`, with the registry's "mnist" expecting exactly its files (md5s, sizes, counts)."""
+    info = dataclasses.replace(
+        DATASETS["mnist"],
+        train=tiny.info.train,
+        test=tiny.info.test,
+        mirrors=("http://127.0.0.1:9/unused/",),
+    )
+    monkeypatch.setitem(DATASETS, "mnist", info)
+    return tiny
 
 
 # --- a local HTTP server -------------------------------------------------------------------------
@@ -201,3 +215,9 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/mnist/"
+
+
+@pytest.fixture
+def tiny_mirror(server: FileServer, tiny: TinyDataset) -> str:
+    """The files of `tiny` on the local server, under /mnist/; returns that base URL."""
+    return server.serve("mnist", tiny.files)

@@ -44,6 +44,6 @@ def run(args) -> int:
             ranked = [{"label": names[k], "probability": float(probs[k])} for k in top]
             print(json.dumps({"image": str(path), "top": ranked}))
         else:
-            shown = ", ".join(f"{names[k]} ({100 * probs[k]:.1f}%)" for k in top)
+            shown = ", ".join(f"{names[k]} ({100 * probs[k]:.2f}%)" for k in top)
             print(f"{path}: {shown}")
     return 0

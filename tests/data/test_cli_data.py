@@ -5,126 +5,30 @@ Small datasets are written by the tests; downloads come from a local HTTP server
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import http.server
 import io
 import os
-import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pytest
 
 from cnnviz.cli import main
 from cnnviz.cli.data import ProgressBar
-from cnnviz.data import DATASETS, clear_cache, write_idx
-from cnnviz.data.registry import DataFile, SplitFiles
+
+from .conftest import PROXY_VARS
+
+if TYPE_CHECKING:
+    from .conftest import TinyDataset
 
 CLI = [sys.executable, "-m", "cnnviz"]
-NAMES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-)
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("CNNVIZ_DATA_DIR", raising=False)
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    clear_cache()
-    yield
-    clear_cache()
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_VARS}
     env.pop("CNNVIZ_DATA_DIR", None)
     return {**env, **extra}
-
-
-@pytest.fixture
-def tiny_files(tmp_path: Path) -> dict[str, bytes]:
-    """A 12-image train split and a 5-image test split, as the bytes of the four .gz files."""
-    rng = np.random.default_rng(0)
-    arrays = (
-        rng.integers(0, 256, (12, 28, 28), dtype=np.uint8),
-        rng.integers(0, 10, 12, dtype=np.uint8),
-        rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
-        rng.integers(0, 10, 5, dtype=np.uint8),
-    )
-    work = tmp_path / "make"
-    work.mkdir()
-    return {
-        name: write_idx(work / name, array).read_bytes()
-        for name, array in zip(NAMES, arrays, strict=True)
-    }
-
-
-@pytest.fixture
-def tiny_mnist(monkeypatch: pytest.MonkeyPatch, tiny_files: dict[str, bytes]) -> None:
-    """Make the registry's "mnist" expect exactly the tiny files (their md5s and sizes)."""
-    files = [
-        DataFile(name, hashlib.md5(tiny_files[name]).hexdigest(), len(tiny_files[name]))
-        for name in NAMES
-    ]
-    info = dataclasses.replace(
-        DATASETS["mnist"],
-        train=SplitFiles(files[0], files[1], 12),
-        test=SplitFiles(files[2], files[3], 5),
-        mirrors=("http://127.0.0.1:9/unused/",),
-    )
-    monkeypatch.setitem(DATASETS, "mnist", info)
-
-
-def write_dataset(folder: Path, files: dict[str, bytes]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-
-
-@pytest.fixture
-def mirror(tiny_files: dict[str, bytes]) -> Iterator[str]:
-    """A local HTTP server with the tiny files under /mnist/."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            data = tiny_files.get(self.path.removeprefix("/mnist/"))
-            if data is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/mnist/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def refused_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/mnist/"
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -147,11 +51,11 @@ def test_list_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_list_present_dataset(
     tmp_path: Path,
-    tiny_files: dict[str, bytes],
+    tiny: TinyDataset,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    write_dataset(tmp_path / "mnist", tiny_files)
+    tiny.write(tmp_path / "mnist")
     monkeypatch.setenv("CNNVIZ_DATA_DIR", str(tmp_path))
     assert main(["data", "list"]) == 0
     out = capsys.readouterr().out
@@ -164,28 +68,27 @@ def test_list_present_dataset(
 
 
 def test_list_says_official(
-    tmp_path: Path,
-    tiny_files: dict[str, bytes],
-    tiny_mnist: None,
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, tiny_mnist: TinyDataset, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_dataset(tmp_path / "mnist", tiny_files)
+    tiny_mnist.write(tmp_path / "mnist")
     assert main(["data", "list", "--data-dir", str(tmp_path)]) == 0
     mnist = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("mnist"))
     assert "12 images (official)" in mnist and "5 images (official)" in mnist
 
 
 def test_list_partial_and_damaged(
-    tmp_path: Path, tiny_files: dict[str, bytes], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny: TinyDataset, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "mnist"
-    write_dataset(folder, {NAMES[0]: tiny_files[NAMES[0]], NAMES[2]: b"garbage", NAMES[3]: b"x"})
+    names = tiny.names
+    folder = tiny.write(tmp_path / "mnist", names=names[:1])
+    (folder / names[2]).write_bytes(b"garbage")
+    (folder / names[3]).write_bytes(b"x")
     assert main(["data", "list", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     mnist = next(line for line in out.splitlines() if line.startswith("mnist"))
     assert "missing labels" in mnist
     assert "damaged (see below)" in mnist
-    assert f"mnist test: {folder / NAMES[2]} is not a valid gzip file" in out
+    assert f"mnist test: {folder / names[2]} is not a valid gzip file" in out
 
 
 # --- data download -------------------------------------------------------------------------------
@@ -193,41 +96,42 @@ def test_list_partial_and_damaged(
 
 def test_download(
     tmp_path: Path,
-    tiny_files: dict[str, bytes],
-    tiny_mnist: None,
-    mirror: str,
+    tiny_mnist: TinyDataset,
+    tiny_mirror: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["data", "download", "mnist", "--data-dir", str(tmp_path), "--mirror", mirror])
+    code = main(["data", "download", "mnist", "--data-dir", str(tmp_path), "--mirror", tiny_mirror])
     assert code == 0
     captured = capsys.readouterr()
-    total = sum(len(data) for data in tiny_files.values())
+    total = sum(len(data) for data in tiny_mnist.files.values())
     assert captured.out == (
         f"MNIST is ready in {tmp_path / 'mnist'} (downloaded 4 files, {total / 1e3:.1f} kB)\n"
     )
-    for name in NAMES:
-        assert (tmp_path / "mnist" / name).read_bytes() == tiny_files[name]
+    names = tiny_mnist.names
+    for name in names:
+        assert (tmp_path / "mnist" / name).read_bytes() == tiny_mnist.files[name]
     # stderr is not a terminal here: plain lines, no carriage returns.
     assert "\r" not in captured.err
-    assert f"downloading {mirror}{NAMES[0]}" in captured.err
-    assert f"{NAMES[0]}: 100%" in captured.err
+    assert f"downloading {tiny_mirror}{names[0]}" in captured.err
+    assert f"{names[0]}: 100%" in captured.err
 
     assert main(["data", "download", "MNIST", "--data-dir", str(tmp_path)]) == 0
     assert "nothing to download" in capsys.readouterr().out
 
 
 def test_download_first_mirror_missing(
-    tmp_path: Path, tiny_mnist: None, mirror: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny_mnist: TinyDataset, tiny_mirror: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["data", "download", "mnist", "--data-dir", str(tmp_path)]
-    assert main([*args, "--mirror", mirror + "nope/", "--mirror", mirror]) == 0
+    assert main([*args, "--mirror", tiny_mirror + "nope/", "--mirror", tiny_mirror]) == 0
     assert "HTTP 404" in capsys.readouterr().err
 
 
 def test_download_no_network(
-    tmp_path: Path, refused_url: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, closed_port_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["data", "download", "mnist", "--data-dir", str(tmp_path), "--mirror", refused_url])
+    args = ["data", "download", "mnist", "--data-dir", str(tmp_path)]
+    code = main([*args, "--mirror", closed_port_url])
     assert code == 2
     err = capsys.readouterr().err
     [line] = error_lines(err)
@@ -237,16 +141,16 @@ def test_download_no_network(
 
 
 def test_download_checksum_mismatch(
-    tmp_path: Path, mirror: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tiny: TinyDataset, tiny_mirror: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The real registry: our tiny file is not the official MNIST file.
-    code = main(["data", "download", "mnist", "--data-dir", str(tmp_path), "--mirror", mirror])
+    code = main(["data", "download", "mnist", "--data-dir", str(tmp_path), "--mirror", tiny_mirror])
     assert code == 2
     err = capsys.readouterr().err
     [line] = error_lines(err)
     assert "wrong checksum on every mirror" in line
     assert "expected md5 f68b3c2dcbeaaa9fbdd348bbdeb94873" in line
-    assert not (tmp_path / "mnist" / NAMES[0]).exists()
+    assert not (tmp_path / "mnist" / tiny.names[0]).exists()
     assert "Traceback" not in err
 
 
@@ -330,8 +234,8 @@ def test_progress_lines_in_a_log() -> None:
 # --- a real process ------------------------------------------------------------------------------
 
 
-def test_list_subprocess(tmp_path: Path, tiny_files: dict[str, bytes]) -> None:
-    write_dataset(tmp_path / "mnist", tiny_files)
+def test_list_subprocess(tmp_path: Path, tiny: TinyDataset) -> None:
+    tiny.write(tmp_path / "mnist")
     result = subprocess.run(
         [*CLI, "data", "list"],
         capture_output=True,
@@ -345,9 +249,9 @@ def test_list_subprocess(tmp_path: Path, tiny_files: dict[str, bytes]) -> None:
     assert str(tmp_path / "fashion-mnist") in result.stdout
 
 
-def test_download_error_subprocess(tmp_path: Path, refused_url: str) -> None:
+def test_download_error_subprocess(tmp_path: Path, closed_port_url: str) -> None:
     result = subprocess.run(
-        [*CLI, "data", "download", "fashion-mnist", "--mirror", refused_url],
+        [*CLI, "data", "download", "fashion-mnist", "--mirror", closed_port_url],
         capture_output=True,
         text=True,
         timeout=60,
