@@ -129,11 +129,8 @@ def command_line(config: TrainConfig, model_id: str) -> str:
     words += ["--optimizer", config.optimizer, "--lr", repr(config.lr)]
     for key, value in sorted(config.optimizer_kwargs.items()):
         words += [f"--{key.replace('_', '-')}", repr(value)]
-    words += ["--schedule", config.lr_schedule]
-    if config.warmup_steps:
-        words += ["--warmup-steps", str(config.warmup_steps)]
-    if config.label_smoothing:
-        words += ["--label-smoothing", repr(config.label_smoothing)]
+    words += ["--schedule", config.lr_schedule, "--warmup-steps", str(config.warmup_steps)]
+    words += ["--label-smoothing", repr(config.label_smoothing)]
     aug = config.augmentation
     if aug is not None:
         words += ["--rotation", repr(aug.rotation), "--scale", repr(round(aug.scale[1] - 1, 6))]
