@@ -1,14 +1,22 @@
-"""Shared fixtures for the API tests: one `TestClient` over a freshly built app."""
+"""Shared fixtures for the API tests: one `TestClient` over a fresh app whose user models live in
+a temporary folder."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from cnnviz.api.main import create_app
+from cnnviz.api.settings import Settings, find_frontend_dir
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as test_client:
+def settings(tmp_path: Path) -> Settings:
+    return Settings(frontend_dir=find_frontend_dir(), models_dir=tmp_path / "models")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -40,7 +40,7 @@ def test_unknown_api_path_is_json_404(client: TestClient, path: str) -> None:
 def test_unknown_api_path_stays_json_even_with_a_404_page(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<title>cnnviz</title>")
     (tmp_path / "404.html").write_text("<p>lost</p>")
-    client = TestClient(create_app(Settings(frontend_dir=tmp_path)))
+    client = TestClient(create_app(Settings(frontend_dir=tmp_path, models_dir=tmp_path / "models")))
     assert client.get("/nope").text == "<p>lost</p>"
     response = client.get("/api/nope")
     assert response.status_code == 404

@@ -7,9 +7,11 @@ paths end in Starlette's `HTTPException`, which FastAPI turns into `{"detail": .
 from fastapi import FastAPI
 
 from cnnviz import __version__
+from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
 from cnnviz.api.settings import Settings, get_settings
 from cnnviz.api.static import FrontendFiles
+from cnnviz.modelstore import ModelStore
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,6 +24,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.state.settings = settings
+    app.state.store = ModelStore(settings.models_dir)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)
     app.mount("/", FrontendFiles(directory=settings.frontend_dir, html=True), name="frontend")
     return app

@@ -15,6 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 FRONTEND_DIR_ENV = "CNNVIZ_FRONTEND_DIR"
+MODELS_DIR_ENV = "CNNVIZ_MODELS_DIR"
+MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
+MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
 
 # backend/cnnviz/api/settings.py -> backend/cnnviz
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -29,11 +32,37 @@ class Settings:
     """Everything the app reads from its environment."""
 
     frontend_dir: Path
+    #: Where user models (created, trained, imported) are kept as <id>.npz.
+    models_dir: Path
+    #: Larger request bodies are refused with 413 before they are read.
+    max_body_bytes: int = 5 * 1024 * 1024
+    #: Training jobs that may run at once; one more is refused with 429.
+    max_jobs: int = 2
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        return cls(frontend_dir=find_frontend_dir(env.get(FRONTEND_DIR_ENV)))
+        return cls(
+            frontend_dir=find_frontend_dir(env.get(FRONTEND_DIR_ENV)),
+            models_dir=Path(env.get(MODELS_DIR_ENV) or default_models_dir()).expanduser(),
+            max_body_bytes=_positive_int(env, MAX_BODY_ENV, 5 * 1024 * 1024),
+            max_jobs=_positive_int(env, MAX_JOBS_ENV, 2),
+        )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name)
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name}={text} must be a whole number of at least 1")
+    return int(text)
+
+
+def default_models_dir() -> Path:
+    """$XDG_DATA_HOME/cnnviz/models, else ~/.local/share/cnnviz/models."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "cnnviz" / "models"
 
 
 def find_frontend_dir(override: str | None = None) -> Path:

@@ -1,0 +1,67 @@
+"""Turning refusals into HTTP answers: every 4xx says what to fix, and bad input never reaches
+the client as a 500.
+
+Engine and store errors are plain Python exceptions (the engine knows nothing of HTTP); here they
+become 404 (unknown ids), 422 (input the engine rejects, with the engine's message, which names
+the layer and the shape) or 413 (bodies over the limit, refused before they are read).
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from cnnviz.modelstore import ModelNotFoundError, ModelStoreError
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ModelNotFoundError)
+    async def not_found(request: Request, exc: ModelNotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ModelStoreError)
+    @app.exception_handler(ValueError)
+    async def unprocessable(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a body over `max_bytes`, by Content-Length or by counting."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+
+        async def counting_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLargeError
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLargeError:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"the request body is over the {self.max_bytes:,}-byte limit"},
+            status_code=413,
+        )
+        await response(None, None, send)
+
+
+class _BodyTooLargeError(Exception):
+    pass
