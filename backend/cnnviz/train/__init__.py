@@ -9,11 +9,12 @@ model = trainer.run(emit=print, control=TrainingControl())
 ```
 """
 
+from .config import ConfigError, TrainConfig
 from .control import Control, TrainingControl
 from .events import EVENT_TYPES, TIME_FIELDS, fields_of, without_times
 from .metrics import Evaluation, as_model_input, confusion_matrix, evaluate, evaluate_model
 from .schedule import SCHEDULES, LRSchedule
-from .trainer import ConfigError, TrainConfig, Trainer, cross_entropy, stratified_order
+from .trainer import Trainer, cross_entropy, stratified_order
 
 __all__ = [
     "EVENT_TYPES",
