@@ -37,7 +37,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         received = 0
 
@@ -53,14 +53,14 @@ class BodyLimit:
         try:
             await self.app(scope, counting_receive, send)
         except _BodyTooLargeError:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
             {"detail": f"the request body is over the {self.max_bytes:,}-byte limit"},
             status_code=413,
         )
-        await response(None, None, send)
+        await response(scope, receive, send)
 
 
 class _BodyTooLargeError(Exception):

@@ -1,0 +1,89 @@
+"""App-wide behaviour: body limit, error mapping, the digit input and the array encoding."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from cnnviz.api.encoding import decode_array, encode_array
+from cnnviz.api.errors import BodyLimit
+from cnnviz.api.inputs import DigitInput
+from cnnviz.api.main import create_app
+from cnnviz.api.settings import Settings, SettingsError, find_frontend_dir
+
+
+@pytest.fixture
+def small_limit(tmp_path):
+    settings = Settings(find_frontend_dir(), tmp_path / "models", max_body_bytes=1000)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_bodies_over_the_limit_get_413_by_their_length(small_limit):
+    declared = small_limit.post("/api/health", content=b"x" * 2000)
+    assert declared.status_code == 413 and "1,000-byte limit" in declared.json()["detail"]
+    assert small_limit.get("/api/health").status_code == 200
+
+
+def test_bodies_without_a_length_are_counted_as_they_arrive():
+    app = FastAPI()
+    app.add_middleware(BodyLimit, max_bytes=1000)
+
+    @app.post("/echo")
+    async def echo(request: Request) -> int:
+        return len(await request.body())
+
+    def chunks(n):  # a generator body is sent chunked, without Content-Length
+        yield from (b"x" * 600 for _ in range(n))
+
+    with TestClient(app) as client:
+        assert client.post("/echo", content=chunks(1)).json() == 600
+        refused = client.post("/echo", content=chunks(2))
+        assert refused.status_code == 413 and "limit" in refused.json()["detail"]
+
+
+def test_settings_from_the_environment(tmp_path):
+    env = {"CNNVIZ_MODELS_DIR": str(tmp_path), "CNNVIZ_MAX_JOBS": "3"}
+    settings = Settings.from_env(env)
+    assert settings.models_dir == tmp_path and settings.max_jobs == 3
+    with pytest.raises(SettingsError, match="CNNVIZ_MAX_JOBS=0"):
+        Settings.from_env({"CNNVIZ_MAX_JOBS": "0"})
+
+
+def test_pixels_in_are_the_image_out():
+    pixels = np.random.default_rng(0).random((28, 28)).round(3)
+    image, steps = DigitInput(pixels=pixels.tolist()).digit()
+    assert image.dtype == np.float32 and steps is None
+    np.testing.assert_allclose(image, pixels, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({}, "exactly one"),
+        ({"image": "x", "pixels": [[0] * 28] * 28}, "exactly one"),
+        ({"pixels": [[0] * 28] * 27}, "28 rows of 28"),
+        ({"pixels": [[0] * 27] * 28}, "28 rows of 28"),
+        ({"pixels": [[2.0] * 28] * 28}, "between 0 and 1"),
+        ({"pixels": [[math.nan] * 28] * 28}, "finite"),
+        ({"pixels": [[-math.inf] * 28] * 28}, "finite"),
+    ],
+)
+def test_bad_digits_are_refused_with_a_message(payload, message):
+    with pytest.raises(ValidationError, match=message):
+        DigitInput(**payload)
+
+
+@pytest.mark.parametrize(
+    "array", [np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 7, np.arange(6)]
+)
+def test_arrays_round_trip_through_json(array):
+    encoded = json.loads(encode_array(array).model_dump_json())
+    decoded = decode_array(encoded)
+    assert decoded.shape == array.shape
+    np.testing.assert_array_equal(decoded, array.astype(decoded.dtype))
+    assert encoded["dtype"] == ("int32" if array.dtype.kind == "i" else "float32")

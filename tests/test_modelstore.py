@@ -1,0 +1,63 @@
+"""The model store: bundled and user models by id, persistence, validated uploads and ids."""
+
+import numpy as np
+import pytest
+
+from cnnviz.modelstore import ModelNotFoundError, ModelStore, ModelStoreError
+from cnnviz.nn import build_model
+from cnnviz.pretrained import pretrained_ids
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ModelStore(tmp_path / "models")
+
+
+def test_bundled_models_are_listed_first_with_their_accuracy(store):
+    summaries = store.summaries()
+    assert [s["id"] for s in summaries] == pretrained_ids()
+    default = [s for s in summaries if s["default"]]
+    assert [s["id"] for s in default] == ["lenet5-mnist"]
+    assert all(s["builtin"] and s["accuracy"] > 0.9 for s in summaries)
+
+
+def test_a_user_model_persists_for_a_new_store(store, tmp_path):
+    entry = store.add(build_model("simple", seed=3), {"preset": "simple"}, prefix="My Net!")
+    assert entry.id.startswith("my-net-") and not entry.builtin
+    again = ModelStore(tmp_path / "models").get(entry.id)
+    x = np.random.default_rng(0).random((2, 1, 28, 28), dtype=np.float32)
+    np.testing.assert_array_equal(again.model.forward(x), build_model("simple", seed=3).forward(x))
+    assert again.meta["id"] == entry.id and again.meta["preset"] == "simple"
+
+
+def test_import_keeps_a_valid_file_and_refuses_anything_else(store, tmp_path):
+    path = build_model("tinyvgg").save(tmp_path / "t.npz", metadata={"note": "hi"})
+    entry = store.import_file(path.read_bytes())
+    assert entry.meta["imported"] is True and entry.meta["note"] == "hi"
+    np.save(tmp_path / "object.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    for junk in (b"", b"not a zip", (tmp_path / "object.npy").read_bytes()):
+        with pytest.raises(ModelStoreError, match="the uploaded file"):
+            store.import_file(junk)
+    assert [s["id"] for s in store.summaries()] == [*pretrained_ids(), entry.id]
+
+
+def test_delete_only_user_models(store):
+    entry = store.add(build_model("simple"), {})
+    store.delete(entry.id)
+    assert entry.id not in store.ids()
+    with pytest.raises(ModelNotFoundError):
+        store.get(entry.id)
+    with pytest.raises(ModelStoreError, match="bundled"):
+        store.delete("lenet5-mnist")
+
+
+@pytest.mark.parametrize("bad", ["../lenet5-mnist", "LeNet", "", "a/b", "-x", "x" * 65, ".."])
+def test_ids_are_validated_never_used_as_paths(store, bad):
+    with pytest.raises(ModelNotFoundError):
+        store.get(bad)
+
+
+def test_a_model_is_loaded_once_and_has_a_lock(store):
+    first, second = store.get("lenet5-mnist"), store.get("lenet5-mnist")
+    assert first is second and first.lock.acquire(blocking=False)
+    first.lock.release()
