@@ -87,3 +87,15 @@ def test_arrays_round_trip_through_json(array):
     assert decoded.shape == array.shape
     np.testing.assert_array_equal(decoded, array.astype(decoded.dtype))
     assert encoded["dtype"] == ("int32" if array.dtype.kind == "i" else "float32")
+
+
+def test_a_non_finite_value_gets_a_422_that_says_what_to_fix(client):
+    row = "[" + ",".join(["1e309", *["0"] * 27]) + "]"  # 1e309 parses as infinity
+    body = '{"pixels": [' + ",".join([row] * 28) + "]}"
+    response = client.post(
+        "/api/models/lenet5-mnist/predict",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "finite" in response.json()["detail"][0]["msg"]

@@ -7,6 +7,7 @@ the layer and the shape) or 413 (bodies over the limit, refused before they are 
 """
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -14,6 +15,16 @@ from cnnviz.modelstore import ModelNotFoundError, ModelStoreError
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The rejected input is left out: it may hold NaN or Infinity, which JSON cannot carry
+        # (FastAPI's own handler then fails), and the message already says what is wrong.
+        detail = [
+            {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+            for error in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
     @app.exception_handler(ModelNotFoundError)
     async def not_found(request: Request, exc: ModelNotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
