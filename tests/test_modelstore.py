@@ -31,13 +31,20 @@ def test_a_user_model_persists_for_a_new_store(store, tmp_path):
 
 
 def test_import_keeps_a_valid_file_and_refuses_anything_else(store, tmp_path):
-    path = build_model("tinyvgg").save(tmp_path / "t.npz", metadata={"note": "hi"})
+    meta = {"name": "hi", "note": "not a known fact"}
+    path = build_model("tinyvgg").save(tmp_path / "t.npz", metadata=meta)
     entry = store.import_file(path.read_bytes())
-    assert entry.meta["imported"] is True and entry.meta["note"] == "hi"
+    assert entry.id.startswith("hi-") and entry.meta["imported"] is True
+    assert "note" not in entry.meta  # unknown metadata is dropped, not trusted
     np.save(tmp_path / "object.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    for junk in (b"", b"not a zip", (tmp_path / "object.npy").read_bytes()):
-        with pytest.raises(ModelStoreError, match="the uploaded file"):
-            store.import_file(junk)
+    junk = {
+        b"": "body is empty",
+        b"not a zip": "not an .npz model file",
+        (tmp_path / "object.npy").read_bytes(): "not an .npz model file",
+    }
+    for data, message in junk.items():
+        with pytest.raises(ValueError, match=message):
+            store.import_file(data)
     assert [s["id"] for s in store.summaries()] == [*pretrained_ids(), entry.id]
 
 

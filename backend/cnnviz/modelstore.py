@@ -10,11 +10,11 @@ must not run two requests at once: each entry carries a lock that callers hold w
 
 import re
 import secrets
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cnnviz.modelcheck import model_from_upload
 from cnnviz.nn import Sequential, read_metadata
 from cnnviz.pretrained import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
 
@@ -88,17 +88,13 @@ class ModelStore:
         model.save(path, metadata={**meta, "id": model_id})
         return self.get(model_id)
 
-    def import_file(self, data: bytes, meta: dict | None = None) -> ModelEntry:
-        """Validate an uploaded .npz (never unpickled) and keep it as a user model."""
-        with tempfile.TemporaryDirectory() as tmp:
-            upload = Path(tmp) / "upload.npz"
-            upload.write_bytes(data)
-            try:
-                model = Sequential.load(upload)
-                saved_meta = read_metadata(upload)
-            except ValueError as exc:
-                raise ModelStoreError(str(exc).replace(str(upload), "the uploaded file")) from None
-        return self.add(model, {**saved_meta, **(meta or {}), "imported": True}, "imported")
+    def import_file(self, data: bytes) -> ModelEntry:
+        """Validate an uploaded .npz (see `modelcheck`: never unpickled, sizes checked before
+        anything is allocated) and keep it as a user model."""
+        model, meta = model_from_upload(data)
+        return self.add(
+            model, meta, prefix=meta.get("name") or meta.get("original_id") or "imported"
+        )
 
     def delete(self, model_id: str) -> None:
         path, builtin = self._locate(model_id)

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from cnnviz.api.settings import Settings
-from cnnviz.modelstore import ModelStore
+from cnnviz.modelstore import ID_PATTERN, ModelStore
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -18,3 +18,13 @@ def get_store(request: Request) -> ModelStore:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 StoreDep = Annotated[ModelStore, Depends(get_store)]
+
+#: A model id in a path: checked against the id pattern before any route sees it.
+ModelId = Annotated[
+    str,
+    Path(
+        pattern=ID_PATTERN.pattern,
+        description="a model id from GET /api/models: lowercase letters, digits and dashes",
+        openapi_examples={"default model": {"value": "lenet5-mnist"}},
+    ),
+]

@@ -4,6 +4,8 @@ Order matters: a mount at `/` matches every path, so it must come after the rout
 paths end in Starlette's `HTTPException`, which FastAPI turns into `{"detail": ...}` JSON.
 """
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from cnnviz import __version__
@@ -11,7 +13,14 @@ from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
 from cnnviz.api.settings import Settings, get_settings
 from cnnviz.api.static import FrontendFiles
+from cnnviz.jobs import DownloadManager, JobManager
 from cnnviz.modelstore import ModelStore
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    app.state.jobs.shutdown()  # stop the training workers with the server
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,17 +29,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="cnnviz",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url="/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.store = ModelStore(settings.models_dir)
+    # Training jobs run in worker processes; records of jobs a restart cut short say so.
+    app.state.jobs = JobManager(app.state.store, max_jobs=settings.max_jobs)
+    app.state.downloads = DownloadManager()
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)
     app.mount("/", FrontendFiles(directory=settings.frontend_dir, html=True), name="frontend")
     return app
-
-
-app = create_app()

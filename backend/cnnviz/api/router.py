@@ -2,7 +2,13 @@
 
 from fastapi import APIRouter
 
-from cnnviz.api.routes import health
+from cnnviz.api.routes import conv, datasets, health, inference, models, steps, train
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(health.router)
+api_router.include_router(models.router)
+api_router.include_router(inference.router)
+api_router.include_router(steps.router)
+api_router.include_router(conv.router)
+api_router.include_router(datasets.router)
+api_router.include_router(train.router)

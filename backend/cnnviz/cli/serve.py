@@ -66,7 +66,9 @@ def _serve(args: argparse.Namespace) -> int:
     from cnnviz.api.settings import SettingsError
 
     try:
-        from cnnviz.api.main import app
+        from cnnviz.api.main import create_app
+
+        app = create_app()
     except SettingsError as exc:
         raise CliError(str(exc)) from None
 

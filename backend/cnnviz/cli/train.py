@@ -210,6 +210,59 @@ def _describe_data(config: TrainConfig, start: dict, data_dir) -> str:
     )
 
 
+def trained_model_metadata(
+    config: TrainConfig,
+    start: dict,
+    done: dict,
+    *,
+    seconds: float,
+    data_dir=None,
+    trained_with: str = "`cnnviz train`",
+) -> dict:
+    """The record saved with a trained model, from its run's `start` and `done` events.
+
+    Shared by `cnnviz train` (which adds the id and the command) and the server's training jobs.
+    """
+    info = get_dataset(config.dataset)
+    if done.get("evaluated_on") == "validation":
+        evaluated_on = f"the {done['count']:,} images held out for validation"
+    elif done.get("evaluated_on") == "test":
+        evaluated_on = _describe_split(config.dataset, "test", done["count"], data_dir)
+    else:
+        evaluated_on = None
+    evaluation = (
+        {
+            "accuracy": done["accuracy"],
+            "loss": done["loss"],
+            "per_class_accuracy": done["per_class_accuracy"],
+            "confusion_matrix": done["confusion_matrix"],
+        }
+        if done.get("accuracy") is not None
+        else {}
+    )
+    return {
+        "description": (
+            f"The `{config.model}` preset trained with {trained_with} on {info.title}."
+            if config.spec is None
+            else f"A custom network trained with {trained_with} on {info.title}."
+        ),
+        "preset": config.model if config.spec is None else None,
+        "dataset": config.dataset,
+        "classes": start["classes"],
+        "class_names": start["class_names"],
+        "config": config.to_dict(),
+        "training_data": _describe_data(config, start, data_dir),
+        "evaluated_on": evaluated_on,
+        "evaluation": evaluation,
+        "stopped_early": bool(done.get("stopped")),
+        "trained_at": datetime.date.today().isoformat(),
+        "training_seconds": round(seconds, 1),
+        "cnnviz_version": cnnviz.__version__,
+        "numpy_version": np.__version__,
+        "dtype": "float32",
+    }
+
+
 def run(args) -> int:
     config = _config(args)
     model_id = args.id or f"{config.model}-{config.dataset}"
@@ -231,29 +284,14 @@ def run(args) -> int:
     done = display.events["done"]
     meta = {
         "id": model_id,
-        "description": (
-            f"The `{config.model}` preset trained with `cnnviz train` on "
-            f"{get_dataset(config.dataset).title}."
+        **trained_model_metadata(
+            config,
+            display.events["start"],
+            done,
+            seconds=time.perf_counter() - started,
+            data_dir=args.data_dir,
         ),
-        "preset": config.model,
-        "dataset": config.dataset,
-        "classes": display.events["start"]["classes"],
-        "class_names": display.events["start"]["class_names"],
-        "config": config.to_dict(),
         "command": command_line(config, model_id),
-        "training_data": _describe_data(config, display.events["start"], args.data_dir),
-        "evaluated_on": _describe_split(config.dataset, "test", done["count"], args.data_dir),
-        "evaluation": {
-            "accuracy": done["accuracy"],
-            "loss": done["loss"],
-            "per_class_accuracy": done["per_class_accuracy"],
-            "confusion_matrix": done["confusion_matrix"],
-        },
-        "trained_at": datetime.date.today().isoformat(),
-        "training_seconds": round(time.perf_counter() - started, 1),
-        "cnnviz_version": cnnviz.__version__,
-        "numpy_version": np.__version__,
-        "dtype": "float32",
     }
     model.save(out, metadata=meta)
     out.with_suffix(".md").write_text(render_model_card(model, meta), encoding="utf-8")

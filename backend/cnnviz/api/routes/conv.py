@@ -1,0 +1,61 @@
+"""`POST /api/conv/apply` and `GET /api/conv/kernels`: the convolution playground, any kernel
+on any small image, with the output-size formula filled in. No model involved."""
+
+import numpy as np
+from fastapi import APIRouter
+
+from cnnviz import stepper
+from cnnviz.api.inputs import DigitInput
+from cnnviz.api.schemas.steps import ConvApplyRequest, ConvApplyResponse, NamedKernel
+from cnnviz.nn.geometry import ConvGeometry
+from cnnviz.nn.kernels import KERNEL_NAMES, describe, named_kernel
+
+router = APIRouter(prefix="/conv", tags=["convolution"])
+
+ERRORS = {
+    422: {
+        "description": "not exactly one of pixels/image; pixels over 64×64, a kernel over "
+        "11×11, either not rectangular or holding NaN/Inf; an unknown kernel name; stride 0; "
+        "padding 'same' with stride > 1; a kernel that does not fit the padded image"
+    }
+}
+
+
+@router.get("/kernels", response_model=list[NamedKernel], summary="Named kernels")
+def kernels() -> list[dict]:
+    """The named kernels `POST /api/conv/apply` accepts, with what each one does."""
+    return [
+        {"name": name, "description": describe(name), "values": named_kernel(name).tolist()}
+        for name in KERNEL_NAMES
+    ]
+
+
+@router.post("/apply", response_model=ConvApplyResponse, responses=ERRORS, summary="Apply a kernel")
+def apply(body: ConvApplyRequest) -> dict:
+    """Slide one kernel (named or your own numbers) over an image with stride, padding and
+    dilation, as a conv layer does (cross-correlation), or flipped (`flip`: true convolution).
+    Returns the output, its size, and per axis the formula
+    ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ + 1 with your numbers in it."""
+    if body.pixels is not None:
+        image = np.asarray(body.pixels, np.float64)
+    else:
+        image = DigitInput(image=body.image).digit()[0].astype(np.float64)
+    kernel = named_kernel(body.kernel) if isinstance(body.kernel, str) else np.asarray(body.kernel)
+    geometry = ConvGeometry.make(kernel.shape, body.stride, body.padding, body.dilation)
+    output, formula = stepper.apply_kernel(image, kernel, geometry, body.flip)
+    applied = kernel[::-1, ::-1] if body.flip else kernel
+    return {
+        "input_size": list(image.shape),
+        "kernel": kernel.tolist(),
+        "applied_kernel": applied.tolist(),
+        "geometry": {
+            "kernel": list(geometry.kernel),
+            "stride": list(geometry.stride),
+            "padding": list(geometry.padding),
+            "dilation": list(geometry.dilation),
+        },
+        "flip": body.flip,
+        "output": output.tolist(),
+        "output_size": list(output.shape),
+        "formula": formula,
+    }

@@ -1,0 +1,155 @@
+"""Datasets: `GET /api/datasets` (what is known and what is on disk),
+`POST /api/datasets/{name}/download` (fetch the missing files in the background) with its
+progress as Server-Sent Events at `GET /api/datasets/{name}/download/events`, and
+`GET /api/datasets/{name}/samples` (digits for the gallery).
+
+Download events: `progress` {file, done, total} (at most one per file per percent), then `done`
+{downloaded, skipped, bytes} or `error` {message}; the stream replays what happened so far first
+and ends after done/error. Files come only from the dataset's own mirrors, never from a URL
+given by the client.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+import numpy as np
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from cnnviz.api.deps import SettingsDep
+from cnnviz.api.encoding import encode_array
+from cnnviz.api.routes.train import event_stream, settings_data_dir
+from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
+from cnnviz.data import DATASETS, DataError, dataset_status, get_dataset, load_split
+from cnnviz.data.registry import DatasetInfo
+from cnnviz.jobs import DownloadManager
+
+router = APIRouter(prefix="/datasets", tags=["datasets"])
+
+Name = Annotated[
+    str,
+    Path(description="a dataset name", openapi_examples={"MNIST": {"value": "mnist"}}),
+]
+NOT_FOUND = {404: {"description": "no dataset with this name"}}
+
+
+def _info(name: str) -> DatasetInfo:
+    if name not in DATASETS:
+        raise HTTPException(404, f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
+    return get_dataset(name)
+
+
+def _downloads(request: Request) -> DownloadManager:
+    return request.app.state.downloads
+
+
+def started_download(name: Name, request: Request) -> str:
+    """The dataset's name, if a download of it was started (a dependency: errors come before
+    the stream)."""
+    info = _info(name)
+    if _downloads(request).get(info.name) is None:
+        raise HTTPException(
+            409, f"no download of {info.name} was started; POST /api/datasets/{name}/download"
+        )
+    return info.name
+
+
+def _describe(info: DatasetInfo, settings, downloads: DownloadManager) -> DatasetInfoOut:
+    status = dataset_status(info, root=settings_data_dir(settings), check_md5=False)
+    download = downloads.get(info.name)
+    return DatasetInfoOut(
+        name=info.name,
+        title=info.title,
+        classes=list(info.classes),
+        homepage=info.homepage,
+        complete=status.complete and not any(s.error for s in status.splits.values()),
+        downloading=download is not None and not download.final,
+        splits={
+            split: SplitInfo(
+                present=s.present,
+                count=s.count,
+                expected=info.split(split).count,
+                missing=s.missing,
+                error=s.error,
+            )
+            for split, s in status.splits.items()
+        },
+    )
+
+
+@router.get("", response_model=list[DatasetInfoOut])
+def list_datasets(request: Request, settings: SettingsDep) -> list[DatasetInfoOut]:
+    """Every dataset cnnviz knows, with what is on disk of each split."""
+    downloads = _downloads(request)
+    return [_describe(info, settings, downloads) for info in DATASETS.values()]
+
+
+@router.post(
+    "/{name}/download",
+    status_code=202,
+    response_model=DownloadStarted,
+    responses=NOT_FOUND,
+)
+def download(name: Name, request: Request, settings: SettingsDep) -> DownloadStarted:
+    """Download the missing files in the background (files present are kept); follow the
+    progress at `events_url`. While one download of a dataset runs, this returns that one."""
+    info = _info(name)
+    job = _downloads(request).start(info.name, settings_data_dir(settings))
+    return DownloadStarted(
+        name=info.name, state=job.state, events_url=f"/api/datasets/{info.name}/download/events"
+    )
+
+
+@router.get(
+    "/{name}/download/events",
+    response_class=EventSourceResponse,
+    responses={**NOT_FOUND, 409: {"description": "no download of this dataset was started"}},
+)
+async def download_events(
+    name: Annotated[str, Depends(started_download)], request: Request
+) -> AsyncIterator[ServerSentEvent]:
+    """Server-Sent Events: progress, then done or error."""
+    downloads = _downloads(request)
+    async for event in event_stream(lambda index: downloads.events_since(name, index)):
+        yield event
+
+
+@router.get(
+    "/{name}/samples",
+    response_model=Samples,
+    responses={
+        **NOT_FOUND,
+        409: {"description": "the split is not downloaded (the message says how)"},
+        422: {"description": "a label the dataset does not have, or n outside 1-100"},
+    },
+)
+def samples(
+    name: Name,
+    settings: SettingsDep,
+    split: Literal["train", "test"] = "test",
+    label: Annotated[int | None, Query(description="only digits of this label")] = None,
+    n: Annotated[int, Query(ge=1, le=100, description="how many (1-100)")] = 16,
+    offset: Annotated[int, Query(ge=0, description="skip this many first")] = 0,
+) -> Samples:
+    """The first `n` images of a split (after `offset`), optionally of one label, in file
+    order."""
+    info = _info(name)
+    if label is not None and not 0 <= label < len(info.classes):
+        raise HTTPException(
+            422, f"{info.title} has labels 0 to {len(info.classes) - 1}; got label={label}"
+        )
+    try:
+        images, labels = load_split(info, split, root=settings_data_dir(settings))
+    except DataError as exc:
+        raise HTTPException(409, f"{exc} (or POST /api/datasets/{info.name}/download)") from None
+    positions = np.flatnonzero(labels == label) if label is not None else np.arange(len(labels))
+    chosen = positions[offset : offset + n]
+    return Samples(
+        dataset=info.name,
+        split=split,
+        label=label,
+        total=len(positions),
+        indices=[int(i) for i in chosen],
+        labels=[int(labels[i]) for i in chosen],
+        images=encode_array(images[chosen].astype(np.int32)),
+    )

@@ -1,0 +1,107 @@
+"""`POST /api/models/{id}/predict` and `POST /api/models/{id}/trace`: a digit through a model.
+
+Thin on purpose: the digit is decoded (`DigitInput.digit`), the model is run under its lock by
+`cnnviz.inference`, and the result is shaped for JSON here. Plain `def` routes, so the NumPy work
+runs in the thread pool, off the event loop.
+"""
+
+import numpy as np
+from fastapi import APIRouter
+
+from cnnviz import inference
+from cnnviz.api.deps import ModelId, StoreDep
+from cnnviz.api.encoding import encode_array
+from cnnviz.api.schemas.inference import (
+    LayerTraceOut,
+    PredictRequest,
+    PredictResponse,
+    TraceRequest,
+    TraceResponse,
+)
+from cnnviz.modelstore import ModelEntry
+
+router = APIRouter(prefix="/models", tags=["inference"])
+
+ERRORS = {
+    404: {"description": "no model with this id"},
+    413: {"description": "the request body is over the size limit (5 MB by default)"},
+    422: {
+        "description": "not exactly one of image/pixels; pixels not 28×28 finite values in "
+        "[0, 1]; an image that cannot be read, is empty, or has over 4096×4096 pixels; a "
+        "target out of range"
+    },
+}
+
+
+def class_names(entry: ModelEntry, count: int) -> list[str]:
+    """The model's class names, or "0".."count-1" when its metadata has none that fit."""
+    names = entry.meta.get("class_names")
+    if isinstance(names, list) and len(names) == count:
+        return [str(name) for name in names]
+    return [str(i) for i in range(count)]
+
+
+def _rounded(array: np.ndarray, decimals: int = 4) -> list:
+    return np.round(np.asarray(array, np.float64), decimals).tolist()
+
+
+def _encoded(array: np.ndarray | None):
+    return None if array is None else encode_array(array)
+
+
+@router.post("/{model_id}/predict", response_model=PredictResponse, responses=ERRORS)
+def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> PredictResponse:
+    """Read a digit: the predicted class, every class's probability, the 28×28 image the network
+    saw and the preprocessing steps that made it from the drawing."""
+    entry = store.get(model_id)
+    image, steps = body.digit()
+    with entry.lock:
+        result = inference.predict(entry.model, image)
+    classes = class_names(entry, result.probabilities.size)
+    return PredictResponse(
+        label=classes[result.index],
+        index=result.index,
+        probabilities=result.probabilities.tolist(),
+        classes=classes,
+        input=_rounded(image),
+        preprocessing=steps,
+    )
+
+
+@router.post("/{model_id}/trace", response_model=TraceResponse, responses=ERRORS)
+def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> TraceResponse:
+    """Every layer's output, pre-activation, pooling indices and weights for one digit, and the
+    gradient of one class's logit (`target`, default: the predicted class) at every layer and at
+    the input (the saliency map). Arrays are base64 float32/int32 with their shape."""
+    entry = store.get(model_id)
+    image, _ = body.digit()
+    with entry.lock:
+        result = inference.trace(entry.model, image, body.target)
+    classes = class_names(entry, result.probabilities.size)
+    return TraceResponse(
+        model=entry.id,
+        classes=classes,
+        label=classes[result.index],
+        index=result.index,
+        target=result.target,
+        target_label=classes[result.target],
+        logits=np.asarray(result.logits, np.float64).tolist(),
+        probabilities=result.probabilities.tolist(),
+        input=encode_array(result.input),
+        saliency=encode_array(result.saliency),
+        layers=[
+            LayerTraceOut(
+                name=layer.name,
+                type=layer.type,
+                input_shape=list(layer.input_shape),
+                output_shape=list(layer.output_shape),
+                output=encode_array(layer.output),
+                gradient=encode_array(layer.gradient),
+                pre_activation=_encoded(layer.pre_activation),
+                indices=_encoded(layer.indices),
+                weight=_encoded(layer.weight),
+                bias=_encoded(layer.bias),
+            )
+            for layer in result.layers
+        ],
+    )

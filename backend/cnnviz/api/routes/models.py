@@ -1,0 +1,207 @@
+"""`/api/models`: list, inspect, create, delete, export and import models.
+
+Routes translate HTTP into `ModelStore` calls; what clients send is checked by `cnnviz.modelcheck`
+before the engine allocates anything.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+
+from cnnviz.api.deps import ModelId, StoreDep
+from cnnviz.api.schemas.models import (
+    CreateModel,
+    ErrorMessage,
+    LayerRow,
+    ModelDetail,
+    ModelSummary,
+)
+from cnnviz.modelcard import render_model_card
+from cnnviz.modelcheck import INPUT_SHAPE, build_from_spec
+from cnnviz.modelstore import ModelEntry, ModelNotFoundError
+from cnnviz.nn import build_model
+from cnnviz.pretrained import model_card, pretrained_ids
+
+router = APIRouter(prefix="/models", tags=["models"])
+
+
+def _refusal(description: str) -> dict:
+    return {"model": ErrorMessage, "description": description}
+
+
+NOT_FOUND = {
+    404: _refusal("no model with this id"),
+    422: _refusal("not a model id (lowercase letters, digits and dashes)"),
+}
+
+
+# -- routes ------------------------------------------------------------------------------------
+@router.get("", response_model=list[ModelSummary], summary="List the models")
+def list_models(store: StoreDep) -> list[dict]:
+    """Bundled models first, then user models (created, trained, imported), by id."""
+    summaries = []
+    for model_id in store.ids():
+        try:
+            summaries.append(store.get(model_id).summary())
+        except (ModelNotFoundError, ValueError):
+            continue  # deleted meanwhile, or a file that no longer loads: not listable
+    return summaries
+
+
+@router.get(
+    "/{model_id}", response_model=ModelDetail, responses=NOT_FOUND, summary="Describe a model"
+)
+def get_model(model_id: ModelId, store: StoreDep) -> dict:
+    """The spec, each layer's output shape and parameter count, and the model card."""
+    entry = store.get(model_id)
+    model = entry.model
+    input_shape = model.input_shape or INPUT_SHAPE
+    shapes = model.output_shapes(input_shape)
+    return {
+        **entry.summary(),
+        "spec": model.to_spec(),
+        "layers": [
+            LayerRow(
+                name=layer.name,
+                type=type(layer).__name__,
+                output_shape=list(shape),
+                parameters=layer.parameter_count,
+            )
+            for layer, shape in zip(model.layers, shapes, strict=True)
+        ],
+        "parameters": model.parameter_count,
+        "input_shape": list(input_shape),
+        "metadata": entry.meta,
+        "card": _card(entry),
+    }
+
+
+@router.post(
+    "",
+    response_model=ModelSummary,
+    status_code=status.HTTP_201_CREATED,
+    responses={422: _refusal("an unknown preset, or a spec that does not fit together")},
+    summary="Create an untrained model",
+)
+def create_model(body: CreateModel, store: StoreDep, response: Response) -> dict:
+    """From a preset (`{"preset": "lenet5"}`) or a layer spec (`{"spec": {...}}`), with weights
+    drawn from `seed`. A spec that does not fit together is refused with a 422 that names the
+    layer that breaks and why."""
+    if body.preset is not None:
+        model = build_model(body.preset, seed=body.seed)
+    else:
+        model = build_from_spec(body.spec, seed=body.seed)
+    meta = {
+        "name": body.name or body.preset or "custom model",
+        "preset": body.preset,
+        "seed": body.seed,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    entry = store.add(model, meta, prefix=body.name or body.preset or "custom")
+    response.headers["Location"] = f"/api/models/{entry.id}"
+    return entry.summary()
+
+
+@router.delete(
+    "/{model_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**NOT_FOUND, 403: _refusal("a bundled model, which cannot be deleted")},
+    summary="Delete a user model",
+)
+def delete_model(model_id: ModelId, store: StoreDep) -> Response:
+    """User models only. Bundled models answer 403: they are part of the installation, so the
+    request is refused whatever state the server is in (409 would suggest that it could succeed
+    later)."""
+    if model_id in pretrained_ids():
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"{model_id} is a bundled model and cannot be deleted; only models you created, "
+            "trained or imported can",
+        )
+    store.delete(model_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{model_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the model file: spec, weights and metadata",
+            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+        },
+        **NOT_FOUND,
+    },
+    summary="Download a model as .npz",
+)
+def export_model(model_id: ModelId, store: StoreDep) -> Response:
+    """The .npz file `POST /api/models/import` takes back (and `Sequential.load` reads)."""
+    try:
+        data = store.export_path(model_id).read_bytes()
+    except FileNotFoundError:
+        raise ModelNotFoundError(f"no model {model_id!r}; GET /api/models lists them") from None
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{model_id}.npz"'},
+    )
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as bytes (the size limit is enforced by the BodyLimit middleware)."""
+    return await request.body()
+
+
+@router.post(
+    "/import",
+    response_model=ModelSummary,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        413: _refusal("the file is over the body limit"),
+        422: _refusal("not a cnnviz model file"),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "an .npz model file (as exported), sent as the raw request body",
+            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+        }
+    },
+    summary="Upload a model (.npz)",
+)
+def import_model(
+    request: Request, body: Annotated[bytes, Depends(raw_body)], store: StoreDep, response: Response
+) -> dict:
+    """Send the file as the raw body, e.g. `curl --data-binary @model.npz -H 'Content-Type:
+    application/octet-stream'`. The file is validated and never unpickled."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/"):
+        raise ValueError(
+            "send the .npz file as the raw request body (Content-Type: application/octet-stream), "
+            "not as a form upload"
+        )
+    entry = store.import_file(body)
+    response.headers["Location"] = f"/api/models/{entry.id}"
+    return entry.summary()
+
+
+# -- model cards ------------------------------------------------------------------------------
+def _card(entry: ModelEntry) -> str:
+    if entry.builtin:
+        return model_card(entry.id)
+    meta = entry.meta
+    if isinstance(meta.get("evaluation"), dict) and isinstance(meta.get("config"), dict):
+        try:
+            return render_model_card(entry.model, {**meta, "id": entry.id})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # an imported file's metadata that does not hold a full training record
+    name = meta.get("name") or entry.id
+    origin = "imported from a file" if meta.get("imported") else "created"
+    built = f"the `{meta['preset']}` preset" if meta.get("preset") else "a layer spec"
+    return (
+        f"# {name}\n\nA user model ({origin}), built from {built}, with "
+        f"{entry.model.parameter_count:,} parameters. It has no training record yet: train it "
+        "to get a full model card.\n\n```\n"
+        f"{entry.model.summary(entry.model.input_shape or INPUT_SHAPE)}\n```\n"
+    )

@@ -1,0 +1,134 @@
+"""Request and response bodies of the `/api/models` routes."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cnnviz.nn import PRESETS
+
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+LENET5_SPEC_EXAMPLE: dict[str, Any] = {
+    "input_shape": [1, 28, 28],
+    "layers": [
+        {"type": "Conv2D", "in_channels": 1, "out_channels": 6, "kernel_size": 5, "padding": 2},
+        {"type": "ReLU"},
+        {"type": "MaxPool2D", "kernel_size": 2},
+        {"type": "Conv2D", "in_channels": 6, "out_channels": 16, "kernel_size": 5},
+        {"type": "ReLU"},
+        {"type": "MaxPool2D", "kernel_size": 2},
+        {"type": "Flatten"},
+        {"type": "Dense", "in_features": 400, "out_features": 84},
+        {"type": "ReLU"},
+        {"type": "Dense", "in_features": 84, "out_features": 10, "init": "simple"},
+    ],
+}
+
+
+class ErrorMessage(BaseModel):
+    """A refusal. `detail` is one sentence saying what to fix, or, for a request that does not
+    match the schema, FastAPI's list of the fields at fault."""
+
+    detail: str | list[dict[str, Any]] = Field(
+        examples=["no model 'my-net'; GET /api/models lists them"]
+    )
+
+
+class ModelSummary(BaseModel):
+    """One row of the model list."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "lenet5-mnist",
+                    "name": "lenet5-mnist",
+                    "preset": "lenet5",
+                    "dataset": "mnist",
+                    "accuracy": 0.9884,
+                    "default": True,
+                    "builtin": True,
+                    "trained": True,
+                }
+            ]
+        }
+    )
+
+    id: str = Field(description="the model's id, used in every /api/models/{id} route")
+    name: str = Field(description="a display name (the id when none was given)")
+    preset: str | None = Field(description="the preset it was built from; null for a spec")
+    dataset: str | None = Field(description="what it was trained on; null if untrained")
+    accuracy: float | None = Field(description="test accuracy in [0, 1]; null if not evaluated")
+    default: bool = Field(description="true for the model the app opens with")
+    builtin: bool = Field(description="bundled with cnnviz (cannot be deleted)")
+    trained: bool = Field(description="has been trained and evaluated")
+
+
+class LayerRow(BaseModel):
+    name: str = Field(examples=["conv1"])
+    type: str = Field(examples=["Conv2D"])
+    output_shape: list[int] = Field(
+        description="one sample's output shape (no batch axis)", examples=[[6, 28, 28]]
+    )
+    parameters: int = Field(description="learned numbers in this layer", examples=[156])
+
+
+class ModelDetail(ModelSummary):
+    """Everything a model page shows: architecture, shapes, sizes and the model card."""
+
+    model_config = ConfigDict(json_schema_extra=None)
+
+    spec: dict[str, Any] = Field(
+        description="the architecture as data (POST /api/models takes it back)",
+        examples=[LENET5_SPEC_EXAMPLE],
+    )
+    layers: list[LayerRow]
+    parameters: int = Field(description="total learned numbers", examples=[61706])
+    input_shape: list[int] = Field(
+        description="one sample's shape (C, H, W)", examples=[[1, 28, 28]]
+    )
+    metadata: dict[str, Any] = Field(
+        description="the facts the model card is made from (how it was built, trained, evaluated)"
+    )
+    card: str = Field(description="the model card, in Markdown")
+
+
+class CreateModel(BaseModel):
+    """An untrained model: from a preset by name, or from a layer spec. Send exactly one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"preset": "lenet5", "seed": 0, "name": "my LeNet-5"},
+                {"spec": LENET5_SPEC_EXAMPLE, "seed": 0, "name": "small LeNet"},
+            ]
+        },
+    )
+
+    preset: PresetName | None = Field(None, description="a preset name")
+    spec: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "layers in order, each {'type': ..., arguments}; types: Conv2D, MaxPool2D, "
+            "AvgPool2D, Flatten, Dense, ReLU, LeakyReLU, Sigmoid, Tanh. input_shape must be "
+            "[1, 28, 28] (the default when absent); the last layer gives 2 to 10 class scores"
+        ),
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="seeds the initial weights")
+    name: str | None = Field(
+        None, min_length=1, max_length=64, description="a display name; also starts the id"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str | None) -> str | None:
+        if name is not None and not name.strip():
+            raise ValueError("'name' must have a visible character (or leave it out)")
+        return name.strip() if name is not None else None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "CreateModel":
+        if (self.preset is None) == (self.spec is None):
+            raise ValueError("send exactly one of 'preset' (a preset name) or 'spec' (layers)")
+        return self

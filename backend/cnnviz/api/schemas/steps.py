@@ -1,0 +1,276 @@
+"""Schemas of the step-by-step views: one convolution or pooling position spelled out, and the
+convolution playground (any kernel on any small image).
+
+Arrays here are small (a LeNet-5 conv2 patch is 6×5×5 = 150 numbers), so they are plain nested
+JSON lists in the order [channel][row][col], which a teaching view can show number by number.
+"""
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cnnviz.api.inputs import DigitInput
+from cnnviz.nn.kernels import KERNEL_NAMES
+
+KernelName = Literal[
+    "identity", "edge", "sharpen", "box_blur", "gaussian_blur", "sobel_x", "sobel_y", "emboss"
+]
+
+MAX_IMAGE_SIDE = 64
+MAX_KERNEL_SIDE = 11
+MAX_ABS_VALUE = 1e6
+DIGIT = [[0.0] * 28 for _ in range(28)]
+
+Finite = Field(allow_inf_nan=False)
+Matrix = list[list[float]]
+Tensor3 = list[list[list[float]]]
+
+
+def _check_matrix(rows: Matrix, what: str, max_side: int) -> Matrix:
+    if not rows or not rows[0]:
+        raise ValueError(f"{what} must have at least one row and one column")
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        lengths = sorted({len(row) for row in rows})
+        raise ValueError(f"{what} must be rectangular: every row the same length, got {lengths}")
+    if len(rows) > max_side or width > max_side:
+        raise ValueError(f"{what} is {len(rows)}×{width}; at most {max_side}×{max_side} is allowed")
+    for row in rows:
+        for v in row:
+            if not math.isfinite(v) or abs(v) > MAX_ABS_VALUE:
+                raise ValueError(f"{what} must hold finite numbers within ±{MAX_ABS_VALUE:g}")
+    return rows
+
+
+# -- requests ----------------------------------------------------------------------------------
+
+
+class StepPosition(DigitInput):
+    layer: str = Field(description="the layer's name, as GET /api/models/{id} lists it")
+    channel: int = Field(description="the output channel (a conv layer's filter number)")
+    row: int = Field(description="the output row, from 0")
+    col: int = Field(description="the output column, from 0")
+
+
+class ConvStepRequest(StepPosition):
+    direction: Literal["forward", "backward"] = Field(
+        "forward", description="'backward' adds this position's contributions to dW, db and dX"
+    )
+    upstream: Literal["logit"] | float = Field(
+        "logit",
+        allow_inf_nan=False,
+        description=(
+            "backward only: the gradient arriving at this output. 'logit' (default): the "
+            "gradient of one class's logit (target_class, default the predicted class) with "
+            "respect to this output, from the model's backward pass; a number: that value"
+        ),
+    )
+    target_class: int | None = Field(
+        None, description="backward with upstream 'logit': the class (default: the predicted one)"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"layer": "conv2", "channel": 3, "row": 4, "col": 5, "pixels": DIGIT},
+                {
+                    "layer": "conv1",
+                    "channel": 0,
+                    "row": 0,
+                    "col": 0,
+                    "pixels": DIGIT,
+                    "direction": "backward",
+                    "upstream": 1.0,
+                },
+            ]
+        }
+    )
+
+
+class PoolStepRequest(StepPosition):
+    upstream: float = Field(
+        1.0, allow_inf_nan=False, description="the gradient g arriving at this output (default 1)"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"layer": "pool1", "channel": 0, "row": 7, "col": 7, "pixels": DIGIT}]
+        }
+    )
+
+
+class ConvApplyRequest(BaseModel):
+    pixels: Matrix | None = Field(
+        None,
+        description=f"the image: up to {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} finite numbers (rows)",
+    )
+    image: str | None = Field(
+        None, description="or a drawing (data URL or base64), preprocessed to 28×28 like /predict"
+    )
+    kernel: KernelName | Matrix = Field(
+        description=(
+            f"a named kernel ({', '.join(KERNEL_NAMES)}) or up to "
+            f"{MAX_KERNEL_SIDE}×{MAX_KERNEL_SIDE} numbers (rows)"
+        )
+    )
+    stride: int | tuple[int, int] = Field(1, description="an int or [rows, cols], at least 1")
+    padding: int | tuple[int, int] | Literal["valid", "same", "full"] = Field(
+        0, description="an int, [rows, cols] (0 to 32), or 'valid', 'same' (stride 1), 'full'"
+    )
+    dilation: int | tuple[int, int] = Field(1, description="an int or [rows, cols], 1 to 8")
+    flip: bool = Field(
+        False, description="true convolution: flip the kernel in both axes before sliding it"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"pixels": DIGIT, "kernel": "sobel_x", "padding": "same"},
+                {
+                    "pixels": [[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]],
+                    "kernel": [[1, 0], [0, -1]],
+                    "stride": 1,
+                    "padding": 1,
+                    "dilation": 1,
+                    "flip": True,
+                },
+            ]
+        }
+    )
+
+    @field_validator("pixels")
+    @classmethod
+    def _pixels(cls, rows):
+        return None if rows is None else _check_matrix(rows, "'pixels'", MAX_IMAGE_SIDE)
+
+    @field_validator("kernel")
+    @classmethod
+    def _kernel(cls, kernel):
+        return (
+            kernel
+            if isinstance(kernel, str)
+            else _check_matrix(kernel, "'kernel'", MAX_KERNEL_SIDE)
+        )
+
+    @field_validator("stride", "dilation", "padding")
+    @classmethod
+    def _ranges(cls, value, info):
+        if isinstance(value, str):
+            return value
+        low, high = {"stride": (1, 64), "dilation": (1, 8), "padding": (0, 32)}[info.field_name]
+        for v in (value,) if isinstance(value, int) else value:
+            if not low <= v <= high:
+                raise ValueError(f"{info.field_name} must be between {low} and {high}, got {v}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_input(self):
+        if (self.image is None) == (self.pixels is None):
+            raise ValueError("send exactly one of 'pixels' (a 2-D list) or 'image' (a drawing)")
+        return self
+
+
+# -- responses ---------------------------------------------------------------------------------
+
+
+class Geometry(BaseModel):
+    kernel: list[int] = Field(description="[KH, KW]")
+    stride: list[int] = Field(description="[rows, cols]")
+    padding: list[int] = Field(description="[top, bottom, left, right]")
+    dilation: list[int] = Field(description="[rows, cols]")
+
+
+class Box(BaseModel):
+    """Inclusive pixel box in the input image (28×28 coordinates)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    height: int
+    width: int
+
+
+class Activation(BaseModel):
+    layer: str
+    type: str
+    value: float
+
+
+class Winner(BaseModel):
+    index: int = Field(description="flat offset row·W + col in the input plane (torch's indices)")
+    row: int
+    col: int
+    window_row: int
+    window_col: int
+
+
+class _Step(BaseModel):
+    layer: str
+    type: str
+    index: int = Field(description="the layer's position in the model")
+    geometry: Geometry
+    input_shape: list[int] = Field(description="the layer's input [C, H, W]")
+    output_shape: list[int] = Field(description="the layer's output [C, OH, OW]")
+    rows: list[int] = Field(description="the window's rows in the layer's input (<0 or >=H: pad)")
+    cols: list[int] = Field(description="the window's columns in the layer's input")
+    padding_mask: list[list[bool]] = Field(description="[KH][KW]: true where the window is padding")
+    traced_output: float = Field(description="the value in the layer's traced output map")
+    receptive_field: Box = Field(description="the input-image pixels this output depends on")
+    receptive_field_unclipped: Box = Field(description="the same box before clipping to the image")
+
+
+class ConvBackward(BaseModel):
+    upstream: float = Field(description="g, the gradient arriving at this output")
+    upstream_source: Literal["logit", "given"]
+    target_class: int | None
+    dweight: Tensor3 = Field(description="this position's share of dW[channel]: g · patch")
+    dbias: float = Field(description="this position's share of db[channel]: g")
+    dinput: Tensor3 = Field(
+        description="this position's share of dX at (c, rows[u], cols[v]): g · kernel; 0 where "
+        "the window lies in padding (that share reaches no pixel)"
+    )
+
+
+class ConvStepResponse(_Step):
+    patch: Tensor3 = Field(description="[C][KH][KW] padded input under the kernel; padding is 0")
+    kernel: Tensor3 = Field(description="[C][KH][KW] the filter's weights")
+    products: Tensor3 = Field(description="patch × kernel, element by element")
+    sum: float = Field(description="the sum of the products")
+    bias: float
+    pre_activation: float = Field(description="sum + bias: the conv layer's output here")
+    activation: Activation | None = Field(description="the next layer's value, if an activation")
+    predicted_class: int
+    backward: ConvBackward | None = None
+
+
+class PoolStepResponse(_Step):
+    window: Matrix = Field(description="[KH][KW] the window's values (padding shown as 0)")
+    winner: Winner | None = Field(description="max pooling: the input that won (null for avg)")
+    output: float
+    upstream: float = Field(description="g, the gradient arriving at this output")
+    routed: Matrix = Field(
+        description="[KH][KW] the share of g each window cell receives: max: g to the winner, 0 "
+        "elsewhere; avg: g / (KH·KW) each (padding cells get none)"
+    )
+
+
+class ConvApplyResponse(BaseModel):
+    input_size: list[int] = Field(description="[H, W]")
+    kernel: Matrix = Field(description="the kernel as given or named (before any flip)")
+    applied_kernel: Matrix = Field(description="the kernel actually slid (flipped when flip)")
+    geometry: Geometry
+    flip: bool
+    output: Matrix
+    output_size: list[int] = Field(description="[OH, OW]")
+    formula: dict[str, str] = Field(
+        description="per axis ('rows', 'cols'): ⌊(size + padding − dilation·(k − 1) − 1) / "
+        "stride⌋ + 1 with the numbers filled in"
+    )
+
+
+class NamedKernel(BaseModel):
+    name: str
+    description: str
+    values: Matrix

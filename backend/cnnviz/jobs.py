@@ -1,0 +1,558 @@
+"""Training jobs for the server: each one trains in its own worker process, so a NumPy loop never
+holds up the process that answers predictions.
+
+Knows nothing of HTTP. One `JobManager` per app:
+
+- `start(config, data_dir)` checks the limit (at most `max_jobs` running or paused: one more is a
+  JobLimitError) and that the dataset is on disk (DatasetMissingError), then starts a worker
+  (multiprocessing "forkserver" where available, else "spawn": never plain fork, the server has
+  threads).
+- The worker runs `Trainer.run` and sends every event back over a pipe; a reader thread in the
+  server appends it to the job's `events` and wakes the subscribers (`wait_for_events`).
+- Control (pause, resume, step, stop) goes to the worker over a second pipe; a thread in the
+  worker feeds it into a `TrainingControl`, whose `checkpoint()` the trainer calls between batches.
+- When training ends the worker saves the model atomically as `<jobs dir>/<id>.result.npz`; the
+  reader thread adds it to the ModelStore (so it appears in /api/models) and deletes that file.
+- A worker that raises or dies marks the job "failed" with the error; the server is untouched.
+- Each job's record (not its events) is kept as `<models dir>/jobs/<id>.json`; on start-up,
+  records of jobs that were running are marked "interrupted".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cnnviz.data import DataError, dataset_status, get_dataset, load_split
+from cnnviz.modelstore import ModelStore
+from cnnviz.train import TrainConfig, Trainer, TrainingControl
+
+JobState = Literal["running", "paused", "done", "failed", "interrupted"]
+ACTIVE: frozenset[str] = frozenset({"running", "paused"})
+JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+COMMANDS = ("pause", "resume", "step", "stop")
+
+
+class JobError(Exception):
+    """Base class; the message says what to do."""
+
+
+class JobNotFoundError(JobError, LookupError):
+    pass
+
+
+class JobLimitError(JobError):
+    """As many jobs as allowed are running already."""
+
+
+class DatasetMissingError(JobError):
+    """The job's dataset is not on disk; the message says how to download it."""
+
+
+class JobStateError(JobError):
+    """A command the job cannot take in its state (e.g. pausing a finished job)."""
+
+
+@dataclass
+class Job:
+    id: str
+    config: dict[str, Any]
+    state: JobState = "running"
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    error: str | None = None
+    model_id: str | None = None
+    stopped: bool = False
+    #: Where the worker reads the dataset (not shown: a local path).
+    data_dir: str | None = field(default=None, repr=False)
+    #: Every event so far, in order (in memory only: a restarted server has none).
+    events: list[dict] = field(default_factory=list, repr=False)
+    #: The latest event of each type ("start", "step", "epoch", "done").
+    last: dict[str, dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def final(self) -> bool:
+        return self.state not in ACTIVE
+
+    def progress(self) -> dict[str, Any]:
+        start, step, epoch = self.last.get("start"), self.last.get("step"), self.last.get("epoch")
+        total = start["total_steps"] if start else None
+        done = (step or epoch or {}).get("global_step", 0)
+        return {
+            "global_step": done,
+            "total_steps": total,
+            "epoch": (step or {}).get("epoch") or (epoch or {}).get("epoch") or 0,
+            "epochs": start["epochs"] if start else self.config.get("epochs"),
+            "fraction": round(done / total, 4) if total else 0.0,
+        }
+
+    def metrics(self) -> dict[str, Any]:
+        """The last step's loss/accuracy, the last epoch's scores, the final evaluation."""
+        step, epoch, done = (self.last.get(k) for k in ("step", "epoch", "done"))
+        out: dict[str, Any] = {}
+        if step:
+            out.update(loss=step["loss"], accuracy=step["accuracy"], lr=step["lr"])
+        if epoch:
+            out.update({k: epoch[k] for k in ("train_loss", "train_accuracy")})
+            out.update({k: epoch[k] for k in ("val_loss", "val_accuracy")})
+        if done:
+            out.update(test_accuracy=done["accuracy"], test_loss=done["loss"])
+        return out
+
+    def record(self) -> dict[str, Any]:
+        """What is saved as JSON and what `GET /api/train/{id}` shows."""
+        return {
+            "id": self.id,
+            "state": self.state,
+            "config": self.config,
+            "created": self.created,
+            "finished": self.finished,
+            "error": self.error,
+            "model_id": self.model_id,
+            "stopped": self.stopped,
+            "progress": self.progress(),
+            "metrics": self.metrics(),
+        }
+
+
+@dataclass
+class _Running:
+    """The server's side of a live worker."""
+
+    process: Any
+    events: Any  # Connection, worker -> server
+    control: Any  # Connection, server -> worker
+    reader: threading.Thread
+    send_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class JobManager:
+    def __init__(self, store: ModelStore, max_jobs: int = 2, jobs_dir: Path | None = None) -> None:
+        self.store = store
+        self.max_jobs = max_jobs
+        self.jobs_dir = Path(jobs_dir) if jobs_dir else Path(store.models_dir) / "jobs"
+        self._jobs: dict[str, Job] = {}
+        self._running: dict[str, _Running] = {}
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._closed = False
+        self._load_records()
+
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, job_id: str) -> Job:
+        if not isinstance(job_id, str) or not JOB_ID.match(job_id):
+            raise JobNotFoundError(
+                f"{job_id!r} is not a job id (lowercase letters, digits and dashes)"
+            )
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise JobNotFoundError(f"no training job {job_id!r}; POST /api/train starts one")
+        return job
+
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created)
+
+    def active_count(self) -> int:
+        with self._lock:
+            return sum(job.state in ACTIVE for job in self._jobs.values())
+
+    def events_since(self, job_id: str, index: int) -> tuple[list[dict], bool]:
+        """Events from position `index` on, and whether the job has ended (no more will come)."""
+        job = self.get(job_id)
+        with self._lock:
+            return list(job.events[index:]), job.final
+
+    def wait_for_events(self, job_id: str, index: int, timeout: float | None = None) -> bool:
+        """Block until the job has more than `index` events or has ended; False on timeout."""
+        job = self.get(job_id)
+        with self._changed:
+            return self._changed.wait_for(lambda: len(job.events) > index or job.final, timeout)
+
+    # -- starting ------------------------------------------------------------------------------
+    def start(self, config: TrainConfig, data_dir: Path) -> Job:
+        """Start training `config` on the data under `data_dir` in a new worker process."""
+        data_dir = Path(data_dir)
+        status = dataset_status(config.dataset, root=data_dir, check_md5=False)
+        train = status.splits["train"]
+        if not train.present or train.error:
+            info = get_dataset(config.dataset)
+            raise DatasetMissingError(
+                train.error
+                or f"{info.title} is not downloaded (missing {', '.join(train.missing)} in "
+                f"{status.folder}); POST /api/datasets/{info.name}/download fetches it"
+            )
+        with_test = status.splits["test"].present and not status.splits["test"].error
+        with self._lock:
+            if self._closed:
+                raise JobError("the server is shutting down")
+            active = sum(job.state in ACTIVE for job in self._jobs.values())
+            if active >= self.max_jobs:
+                raise JobLimitError(
+                    f"{active} training job(s) are running, the most this server allows "
+                    f"(max_jobs={self.max_jobs}); stop one or wait for it to finish"
+                )
+            job = Job(id=self._new_id(config), config=config.to_dict(), data_dir=str(data_dir))
+            self._jobs[job.id] = job
+        self._save(job)
+        ctx = _context()
+        events_recv, events_send = ctx.Pipe(duplex=False)
+        control_recv, control_send = ctx.Pipe(duplex=False)
+        result = self.jobs_dir / f"{job.id}.result.npz"
+        process = ctx.Process(
+            target=_worker,
+            args=(job.config, str(data_dir), with_test, str(result), events_send, control_recv),
+            name=f"cnnviz-train-{job.id}",
+            daemon=True,
+        )
+        try:
+            process.start()
+        except Exception as exc:
+            self._finish(job, "failed", error=f"could not start a training process: {exc}")
+            raise JobError(job.error) from None
+        finally:
+            events_send.close()
+            control_recv.close()
+        reader = threading.Thread(
+            target=self._read, args=(job, events_recv, result), daemon=True, name=f"job-{job.id}"
+        )
+        with self._lock:
+            self._running[job.id] = _Running(process, events_recv, control_send, reader)
+        reader.start()
+        return job
+
+    def _new_id(self, config: TrainConfig) -> str:
+        prefix = config.model if config.spec is None else "custom"
+        prefix = re.sub(r"[^a-z0-9-]+", "-", f"{prefix}-{config.dataset}".lower()).strip("-")
+        while True:
+            job_id = f"{prefix[:40] or 'job'}-{secrets.token_hex(4)}"
+            if job_id not in self._jobs:
+                return job_id
+
+    # -- control -------------------------------------------------------------------------------
+    def command(self, job_id: str, command: str) -> bool:
+        """Send pause/resume/step/stop; returns whether it changed anything (as TrainingControl).
+
+        Raises JobStateError for a job that has ended.
+        """
+        if command not in COMMANDS:
+            raise ValueError(f"unknown command {command!r}; one of {', '.join(COMMANDS)}")
+        job = self.get(job_id)
+        with self._lock:
+            running = self._running.get(job.id)
+            if job.final or running is None:
+                raise JobStateError(f"job {job.id} is {job.state}; it takes no more commands")
+            changed = {
+                "pause": job.state == "running",
+                "resume": job.state == "paused",
+                "step": job.state == "paused",
+                "stop": True,
+            }[command]
+            if command == "pause" and changed:
+                job.state = "paused"
+            elif command == "resume" and changed:
+                job.state = "running"
+            self._changed.notify_all()
+        if changed:
+            try:
+                with running.send_lock:
+                    running.control.send(command)
+            except (OSError, EOFError):
+                return False  # the worker is gone; its reader thread records why
+        return changed
+
+    # -- the reader thread ---------------------------------------------------------------------
+    def _read(self, job: Job, conn, result: Path) -> None:
+        error = None
+        try:
+            while True:
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    break
+                if kind == "event":
+                    self._append(job, payload)
+                elif kind == "error":
+                    error = payload
+        finally:
+            conn.close()
+        running = self._running.get(job.id)
+        if running is not None:
+            running.process.join(timeout=5)
+        if error is None and "done" not in job.last and self._closed:
+            self._finish(job, "interrupted", error="the server shut down while it was running")
+            return
+        if error is None and "done" not in job.last:
+            code = running.process.exitcode if running else None
+            error = f"the training process ended unexpectedly (exit code {code})"
+        if error is None:
+            try:
+                error = self._keep_model(job, result)
+            except Exception as exc:  # never let a bad result take the reader down
+                error = f"could not keep the trained model: {exc}"
+        with contextlib.suppress(OSError):
+            result.unlink(missing_ok=True)
+        if error is not None:
+            self._finish(job, "failed", error=error)
+        else:
+            self._finish(job, "done")
+
+    def _append(self, job: Job, event: dict) -> None:
+        with self._changed:
+            job.events.append(event)
+            job.last[event["type"]] = event
+            if event["type"] == "done":
+                job.stopped = bool(event.get("stopped"))
+            self._changed.notify_all()
+        if event["type"] in ("start", "epoch"):
+            self._save(job)
+
+    def _keep_model(self, job: Job, result: Path) -> str | None:
+        from cnnviz.cli.train import trained_model_metadata  # the CLI's record, shared
+        from cnnviz.nn import Sequential
+
+        if not result.is_file():
+            return "the training process did not hand back a model"
+        config = TrainConfig.from_dict(job.config)
+        done, start = job.last["done"], job.last["start"]
+        meta = trained_model_metadata(
+            config,
+            start,
+            done,
+            seconds=done["seconds"],
+            data_dir=job.data_dir,
+            trained_with="the cnnviz web API",
+        )
+        meta["training_job"] = job.id
+        entry = self.store.add(Sequential.load(result), meta, prefix=job.id.rsplit("-", 1)[0])
+        with self._lock:
+            job.model_id = entry.id
+        return None
+
+    def _finish(self, job: Job, state: JobState, error: str | None = None) -> None:
+        with self._changed:
+            job.state = state
+            job.error = error
+            job.finished = time.time()
+            if state in ("failed", "interrupted"):
+                event = {"type": "error" if state == "failed" else state, "message": error}
+                job.events.append(event)
+                job.last[event["type"]] = event
+            self._running.pop(job.id, None)
+            self._changed.notify_all()
+        self._save(job)
+
+    # -- persistence ---------------------------------------------------------------------------
+    def _save(self, job: Job) -> None:
+        with self._lock:
+            text = json.dumps(job.record(), indent=1)
+        try:
+            self.jobs_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.jobs_dir, prefix=f".{job.id}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(tmp, self.jobs_dir / f"{job.id}.json")
+        except OSError:
+            pass  # a record we cannot write costs the restart report, never the job
+
+    def _load_records(self) -> None:
+        if not self.jobs_dir.is_dir():
+            return
+        for path in self.jobs_dir.glob("*.json"):
+            if not JOB_ID.match(path.stem):
+                continue
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                job = Job(
+                    id=path.stem,
+                    config=dict(record["config"]),
+                    state=record["state"],
+                    created=float(record["created"]),
+                    finished=record.get("finished"),
+                    error=record.get("error"),
+                    model_id=record.get("model_id"),
+                    stopped=bool(record.get("stopped")),
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if job.state in ACTIVE or job.state not in ("done", "failed", "interrupted"):
+                job.state = "interrupted"
+                job.error = "the server restarted while this job was running"
+                job.finished = time.time()
+                self._save(job)
+            self._jobs[job.id] = job
+            if job.state == "interrupted":
+                job.events.append({"type": "interrupted", "message": job.error})
+            elif job.state == "failed":
+                job.events.append({"type": "error", "message": job.error})
+        for stale in self.jobs_dir.glob("*.result.npz"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+    # -- shutting down -------------------------------------------------------------------------
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop every worker (their jobs are recorded as interrupted) and wait for them."""
+        with self._lock:
+            self._closed = True
+            running = dict(self._running)
+        for live in running.values():
+            live.process.terminate()
+        deadline = time.monotonic() + timeout
+        for live in running.values():
+            live.process.join(max(0.0, deadline - time.monotonic()))
+            if live.process.is_alive():
+                live.process.kill()
+            live.reader.join(max(0.0, deadline - time.monotonic()))
+            with contextlib.suppress(OSError):
+                live.control.close()
+
+
+# -- the worker process ------------------------------------------------------------------------
+def _lower_priority(niceness: int = 19) -> None:
+    """Put every thread of this process (NumPy's BLAS threads too: on Linux niceness is per
+    thread) below the server, so with every core busy, predictions still come first: the
+    lowest niceness, and on Linux the SCHED_IDLE policy (the CPU time nobody else wants)."""
+    try:
+        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:
+        threads = [0]
+    for tid in threads:
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, niceness)
+        with contextlib.suppress(AttributeError, OSError):  # Linux: run only on idle CPU time
+            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _worker(config_dict, data_dir, with_test, result_path, events, control_conn) -> None:
+    """Train in this process; every message to the server is ("event"|"error", payload)."""
+    _lower_priority()
+    control = TrainingControl()
+
+    def listen() -> None:
+        while True:
+            try:
+                command = control_conn.recv()
+            except (EOFError, OSError):
+                control.stop()  # the server is gone: finish quickly
+                return
+            if command in COMMANDS:
+                getattr(control, command)()
+
+    threading.Thread(target=listen, daemon=True).start()
+    try:
+        config = TrainConfig.from_dict(config_dict)
+        train_x, train_y = load_split(config.dataset, "train", root=data_dir)
+        test_x = test_y = None
+        if with_test:
+            test_x, test_y = load_split(config.dataset, "test", root=data_dir)
+        trainer = Trainer(config, train_x, train_y, test_x, test_y)
+        model = trainer.run(lambda event: events.send(("event", event)), control)
+        model.save(result_path)
+    except (ValueError, DataError) as exc:
+        with contextlib.suppress(OSError):  # the server may be gone
+            events.send(("error", str(exc)))
+    except BaseException as exc:  # reported to the server, then the process ends
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        with contextlib.suppress(OSError):
+            events.send(("error", f"training failed: {last}"))
+    finally:
+        events.close()
+
+
+# -- dataset downloads ---------------------------------------------------------------------------
+@dataclass
+class Download:
+    """One background download of a dataset; `events` as for a job: progress, then done/error."""
+
+    name: str
+    state: Literal["downloading", "done", "failed"] = "downloading"
+    events: list[dict] = field(default_factory=list, repr=False)
+
+    @property
+    def final(self) -> bool:
+        return self.state != "downloading"
+
+
+class DownloadManager:
+    """At most one download per dataset at a time, each in a thread (it waits on the network)."""
+
+    def __init__(self, download=None) -> None:
+        self._download = download  # for tests; default: cnnviz.data.download_dataset
+        self._downloads: dict[str, Download] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Download | None:
+        with self._lock:
+            return self._downloads.get(name)
+
+    def events_since(self, name: str, index: int) -> tuple[list[dict], bool]:
+        download = self.get(name)
+        if download is None:
+            return [], True
+        with self._lock:
+            return list(download.events[index:]), download.final
+
+    def start(self, name: str, data_dir: Path) -> Download:
+        """Start downloading dataset `name` into `data_dir` (or return the one under way)."""
+        info = get_dataset(name)
+        with self._lock:
+            current = self._downloads.get(info.name)
+            if current is not None and not current.final:
+                return current
+            download = self._downloads[info.name] = Download(info.name)
+        threading.Thread(
+            target=self._run, args=(download, Path(data_dir)), daemon=True, name=f"dl-{name}"
+        ).start()
+        return download
+
+    def _emit(self, download: Download, event: dict) -> None:
+        with self._lock:
+            download.events.append(event)
+
+    def _run(self, download: Download, data_dir: Path) -> None:
+        from cnnviz.data import download_dataset
+
+        fetch = self._download or download_dataset
+        shown: dict[str, int] = {}
+
+        def progress(file: str, done: int, total: int | None) -> None:
+            percent = int(100 * done / total) if total else done >> 20  # else per MiB
+            if shown.get(file) == percent and done != total:
+                return
+            shown[file] = percent
+            self._emit(download, {"type": "progress", "file": file, "done": done, "total": total})
+
+        try:
+            result = fetch(download.name, root=data_dir, progress=progress)
+        except Exception as exc:  # DataError says what was tried; anything else is reported too
+            message = str(exc) if isinstance(exc, DataError) else f"download failed: {exc}"
+            self._emit(download, {"type": "error", "message": message})
+            with self._lock:
+                download.state = "failed"
+            return
+        event = {
+            "type": "done",
+            "downloaded": [p.name for p in result.downloaded],
+            "skipped": [p.name for p in result.skipped],
+            "bytes": result.bytes_downloaded,
+        }
+        self._emit(download, event)
+        with self._lock:
+            download.state = "done"

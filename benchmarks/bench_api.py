@@ -1,0 +1,220 @@
+"""Prediction latency over loopback, alone and while training jobs run: training never starves
+predictions.
+
+    python benchmarks/bench_api.py                        # 8 clients, 5 s per phase
+    python benchmarks/bench_api.py --clients 32 --seconds 30   # the issue's acceptance run
+
+Starts `uvicorn --factory cnnviz.api.main:create_app` on 127.0.0.1 (a free port) in a
+subprocess, with a temporary
+models dir and a made-up MNIST-format training set (so no download is needed), then
+1. drives `POST /api/models/lenet5-mnist/predict` (pixels input) from N concurrent clients for S
+   seconds with no training job;
+2. starts 2 training jobs (LeNet-5, long) through `POST /api/train`, waits for their first steps,
+   and drives the same load again;
+3. stops the jobs and the server. Prints p50/p95/p99 latency, requests/s, errors, the ratios, and
+   how many steps the jobs trained meanwhile. Bounded: every phase has a deadline; loopback only.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from cnnviz.data import write_idx
+
+HOST = "127.0.0.1"
+PREDICT = "/api/models/lenet5-mnist/predict"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def make_dataset(root: Path, n: int = 2000) -> None:
+    folder = root / "mnist"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for prefix, count in (("train", n), ("t10k", 200)):
+        labels = (np.arange(count) % 10).astype(np.uint8)
+        images = (rng.random((count, 28, 28)) * 80).astype(np.uint8)
+        images[np.arange(count), labels * 2 + 3, :] = 255
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"} if data else {}
+    conn.request(method, path, body=data, headers=headers)
+    response = conn.getresponse()
+    payload = response.read()
+    return response.status, (json.loads(payload) if payload else None)
+
+
+def call(port: int, method: str, path: str, body=None):
+    """One request on a fresh connection (an idle keep-alive one may have been closed)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        return request(conn, method, path, body)
+    finally:
+        conn.close()
+
+
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with code {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            if request(conn, "GET", "/api/health")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start in time")
+
+
+def load(port: int, clients: int, seconds: float) -> dict:
+    """N clients, each on its own keep-alive connection, posting predictions for `seconds`."""
+    pixels = np.zeros((28, 28))
+    pixels[4:24, 12:16] = 1.0  # a "1"
+    body = {"pixels": pixels.tolist()}
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine, bad = [], 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                status, _ = request(conn, "POST", PREDICT, body)
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            elapsed = time.perf_counter() - started
+            if status == 200:
+                mine.append(elapsed)
+            else:
+                bad += 1
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    ms = np.array(latencies) * 1000
+    if not len(ms):
+        return {"requests": 0, "errors": errors[0]}
+    return {
+        "requests": len(ms),
+        "errors": errors[0],
+        "rps": len(ms) / seconds,
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "p99": float(np.percentile(ms, 99)),
+        "mean": statistics.fmean(ms),
+    }
+
+
+def show(title: str, stats: dict) -> None:
+    if not stats["requests"]:
+        print(f"{title:<28} no successful requests, {stats['errors']} errors")
+        return
+    print(
+        f"{title:<28} p50 {stats['p50']:7.1f} ms  p95 {stats['p95']:7.1f} ms  "
+        f"p99 {stats['p99']:7.1f} ms  {stats['rps']:7.1f} req/s  "
+        f"{stats['requests']:6d} ok  {stats['errors']} errors"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--jobs", type=int, default=2, help="training jobs in the second phase")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cnnviz-bench-") as tmp:
+        tmp = Path(tmp)
+        make_dataset(tmp / "data")
+        port = free_port()
+        env = {
+            **os.environ,
+            "CNNVIZ_DATA_DIR": str(tmp / "data"),
+            "CNNVIZ_MODELS_DIR": str(tmp / "models"),
+            "CNNVIZ_MAX_JOBS": str(max(args.jobs, 1)),
+        }
+        command = [sys.executable, "-m", "uvicorn", "cnnviz.api.main:create_app", "--factory"]
+        command += ["--host", HOST]
+        command += ["--port", str(port), "--log-level", "warning"]
+        server = subprocess.Popen(command, env=env)
+        try:
+            wait_ready(port, server)
+            status, _ = call(port, "POST", PREDICT, {"pixels": [[0.0] * 28] * 28})
+            if status != 200:
+                raise SystemExit(f"{PREDICT} answered {status}")
+            print(f"{args.clients} clients, {args.seconds:g} s per phase, {os.cpu_count()} CPUs")
+            load(port, args.clients, min(args.seconds, 1.0))  # warm up
+            alone = load(port, args.clients, args.seconds)
+            show("predict, no training", alone)
+
+            config = {"model": "lenet5", "epochs": 1000, "batch_size": 64, "emit_filters": True}
+            ids = []
+            for _ in range(args.jobs):
+                status, created = call(port, "POST", "/api/train", config)
+                if status != 202:
+                    raise SystemExit(f"POST /api/train answered {status}: {created}")
+                ids.append(created["id"])
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                jobs = [call(port, "GET", f"/api/train/{i}")[1] for i in ids]
+                if all(j["progress"]["global_step"] >= 1 for j in jobs):
+                    break
+                time.sleep(0.2)
+            before = [call(port, "GET", f"/api/train/{i}")[1] for i in ids]
+            busy = load(port, args.clients, args.seconds)
+            after = [call(port, "GET", f"/api/train/{i}")[1] for i in ids]
+            show(f"predict, {args.jobs} jobs training", busy)
+            trained = sum(
+                a["progress"]["global_step"] - b["progress"]["global_step"]
+                for a, b in zip(after, before, strict=True)
+            )
+            states = sorted({a["state"] for a in after})
+            print(f"meanwhile the jobs trained {trained} batches of 64 (states: {states})")
+            if alone["requests"] and busy["requests"]:
+                print(
+                    f"with training / alone: p50 x{busy['p50'] / alone['p50']:.2f}, "
+                    f"p95 x{busy['p95'] / alone['p95']:.2f}, p99 x{busy['p99'] / alone['p99']:.2f}"
+                )
+            for job_id in ids:
+                call(port, "POST", f"/api/train/{job_id}/stop")
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The dataset routes through TestClient: the list, background downloads with their SSE progress
+(a fake download, no network), and gallery samples, each error included."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnnviz.api.encoding import decode_array
+from cnnviz.data import DataError, DownloadResult, write_idx
+from cnnviz.data.store import ENV_DATA_DIR
+from cnnviz.jobs import DownloadManager
+
+
+def write_split(folder: Path, prefix: str, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = (np.arange(n) % 10).astype(np.uint8)
+    images = np.zeros((n, 28, 28), np.uint8)
+    images[np.arange(n), labels * 2 + 3, :] = (200 + labels)[:, None]
+    write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
+    write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)
+
+
+@pytest.fixture(autouse=True)
+def data_root(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "data"
+    write_split(root / "mnist", "train", 60)
+    write_split(root / "mnist", "t10k", 30)
+    monkeypatch.setenv(ENV_DATA_DIR, str(root))
+    return root
+
+
+def read_sse(client, url: str) -> list[dict]:
+    with client.stream("GET", url) as response:
+        assert response.status_code == 200
+        return [json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: ")]
+
+
+def test_the_list_says_what_is_on_disk(client):
+    datasets = {d["name"]: d for d in client.get("/api/datasets").json()}
+    mnist = datasets["mnist"]
+    assert mnist["title"] == "MNIST" and mnist["classes"] == [str(i) for i in range(10)]
+    assert mnist["complete"] is True and mnist["downloading"] is False
+    assert mnist["splits"]["train"]["count"] == 60 and mnist["splits"]["test"]["count"] == 30
+    assert mnist["splits"]["train"]["expected"] == 60_000
+    others = [d for name, d in datasets.items() if name != "mnist"]
+    assert all(not d["complete"] and d["splits"]["test"]["missing"] for d in others)
+
+
+def test_samples_of_one_label(client):
+    response = client.get("/api/datasets/mnist/samples", params={"label": 3, "n": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["labels"] == [3, 3] and body["indices"] == [3, 13] and body["total"] == 3
+    images = decode_array(body["images"])
+    assert images.shape == (2, 28, 28) and images[0, 9].tolist() == [203] * 28
+    everything = client.get("/api/datasets/mnist/samples", params={"split": "train", "n": 100})
+    assert len(everything.json()["indices"]) == 60
+    page = client.get("/api/datasets/mnist/samples", params={"n": 5, "offset": 28}).json()
+    assert page["indices"] == [28, 29]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/api/datasets/nope/samples", 404, "unknown dataset"),
+        ("/api/datasets/mnist/samples?label=10", 422, "labels 0 to 9"),
+        ("/api/datasets/mnist/samples?label=-1", 422, "labels 0 to 9"),
+        ("/api/datasets/mnist/samples?n=101", 422, ""),
+        ("/api/datasets/mnist/samples?n=0", 422, ""),
+        ("/api/datasets/mnist/samples?split=valid", 422, ""),
+        ("/api/datasets/fashion-mnist/samples", 409, "download"),
+    ],
+)
+def test_sample_errors(client, url, status, words):
+    response = client.get(url)
+    assert response.status_code == status
+    assert words in json.dumps(response.json()["detail"])
+
+
+def test_a_download_runs_in_the_background_and_streams_its_progress(client, data_root):
+    def fake(name, root, progress):
+        folder = Path(root) / name
+        for prefix in ("train", "t10k"):
+            progress(f"{prefix}-images-idx3-ubyte.gz", 0, 10)
+            write_split(folder, prefix, 10)
+            progress(f"{prefix}-images-idx3-ubyte.gz", 10, 10)
+        return DownloadResult(folder=folder, bytes_downloaded=40)
+
+    client.app.state.downloads = DownloadManager(download=fake)
+    not_yet = client.get("/api/datasets/fashion-mnist/download/events")
+    assert not_yet.status_code == 409 and "POST" in not_yet.json()["detail"]
+    started = client.post("/api/datasets/fashion-mnist/download")
+    assert started.status_code == 202
+    assert started.json()["events_url"] == "/api/datasets/fashion-mnist/download/events"
+    events = read_sse(client, "/api/datasets/fashion-mnist/download/events")
+    assert [e["type"] for e in events] == ["progress"] * 4 + ["done"]
+    assert events[-1]["bytes"] == 40
+    listed = {d["name"]: d for d in client.get("/api/datasets").json()}
+    assert listed["fashion-mnist"]["complete"] is True
+    samples = client.get("/api/datasets/fashion-mnist/samples", params={"n": 3})
+    assert samples.status_code == 200
+
+
+def test_a_failed_download_reports_why(client):
+    def failing(name, root, progress):
+        raise DataError("no mirror reachable; check the network")
+
+    client.app.state.downloads = DownloadManager(download=failing)
+    assert client.post("/api/datasets/mnist/download").status_code == 202
+    events = read_sse(client, "/api/datasets/mnist/download/events")
+    assert events == [{"type": "error", "message": "no mirror reachable; check the network"}]
+    assert client.post("/api/datasets/nope/download").status_code == 404
+    assert client.get("/api/datasets/nope/download/events").status_code == 404

@@ -1,0 +1,502 @@
+"""`/api/models`: list, describe, create, delete, export and import, with every error path."""
+
+import copy
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from cnnviz.api.main import create_app
+from cnnviz.api.schemas.models import LENET5_SPEC_EXAMPLE
+from cnnviz.api.settings import Settings
+from cnnviz.modelcheck import MAX_PARAMETERS
+from cnnviz.modelstore import ModelStore
+from cnnviz.nn import Sequential, build_model
+from cnnviz.pretrained import PRETRAINED_DIR
+
+OCTET = {"content-type": "application/octet-stream"}
+SUMMARY_KEYS = {"id", "name", "preset", "dataset", "accuracy", "default", "builtin", "trained"}
+
+
+def spec(**changes) -> dict:
+    """The LeNet-style example spec, with `changes` as {layer index: {arg: value}}."""
+    result = copy.deepcopy(LENET5_SPEC_EXAMPLE)
+    for index, args in changes.items():
+        result["layers"][int(index.removeprefix("l"))].update(args)
+    return result
+
+
+def create(client: TestClient, **body) -> dict:
+    response = client.post("/api/models", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def detail_of(response) -> str:
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+def npz_bytes(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+# -- listing and describing ------------------------------------------------------------------
+def test_list_shows_bundled_models_and_the_default(client: TestClient) -> None:
+    response = client.get("/api/models")
+    assert response.status_code == 200
+    models = {m["id"]: m for m in response.json()}
+    assert set(models["lenet5-mnist"]) == SUMMARY_KEYS
+    assert models["lenet5-mnist"]["default"] is True
+    assert models["lenet5-mnist"]["builtin"] is True
+    assert models["lenet5-mnist"]["trained"] is True
+    assert 0.9 < models["lenet5-mnist"]["accuracy"] <= 1
+    assert sum(m["default"] for m in models.values()) == 1
+
+
+def test_bundled_model_detail_has_shapes_parameters_and_card(client: TestClient) -> None:
+    response = client.get("/api/models/lenet5-mnist")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["input_shape"] == [1, 28, 28]
+    assert body["parameters"] == 61706
+    assert body["layers"][0] == {
+        "name": "conv1",
+        "type": "Conv2D",
+        "output_shape": [6, 28, 28],
+        "parameters": 156,
+    }
+    assert body["layers"][-1]["output_shape"] == [10]
+    assert sum(row["parameters"] for row in body["layers"]) == body["parameters"]
+    assert body["spec"]["layers"][0]["type"] == "Conv2D"
+    assert body["metadata"]["dataset"] == "mnist"
+    assert body["card"] == (PRETRAINED_DIR / "lenet5-mnist.md").read_text(encoding="utf-8")
+
+
+def test_unknown_model_is_404(client: TestClient) -> None:
+    response = client.get("/api/models/no-such-model")
+    assert response.status_code == 404
+    assert "GET /api/models" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/models/..%2F..%2Fetc",
+        "/api/models/..%2F..%2Fetc%2Fpasswd",
+        "/api/models/%2E%2E",
+        "/api/models/..",
+        "/api/models/Bad_Id",
+        "/api/models/-leading-dash",
+        "/api/models/" + "a" * 65,
+        "/api/models/..%2F..%2Fetc/export",
+    ],
+)
+def test_ids_are_validated_never_used_as_paths(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code in (404, 422)
+    assert client.delete(path).status_code in (404, 405, 422)
+
+
+# -- creating ----------------------------------------------------------------------------------
+def test_create_from_preset_is_201_with_summary_and_listed(client: TestClient) -> None:
+    response = client.post("/api/models", json={"preset": "lenet5", "seed": 0, "name": "My net"})
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == SUMMARY_KEYS
+    assert body["id"].startswith("my-net-")
+    assert body["name"] == "My net"
+    assert body["preset"] == "lenet5"
+    assert (body["builtin"], body["trained"], body["default"]) == (False, False, False)
+    assert response.headers["location"] == f"/api/models/{body['id']}"
+    assert body["id"] in [m["id"] for m in client.get("/api/models").json()]
+
+
+def test_created_model_detail_has_a_short_card(client: TestClient) -> None:
+    model_id = create(client, preset="simple")["id"]
+    body = client.get(f"/api/models/{model_id}").json()
+    assert body["parameters"] == build_model("simple").parameter_count
+    assert "no training record" in body["card"]
+    assert body["metadata"]["preset"] == "simple"
+
+
+def test_create_is_seeded(client: TestClient, settings: Settings) -> None:
+    a = create(client, preset="lenet5", seed=3)["id"]
+    b = create(client, preset="lenet5", seed=3)["id"]
+    store = ModelStore(settings.models_dir)
+    weights_a = store.get(a).model["conv1"].params["weight"]
+    np.testing.assert_array_equal(weights_a, store.get(b).model["conv1"].params["weight"])
+    np.testing.assert_array_equal(
+        weights_a, build_model("lenet5", seed=3)["conv1"].params["weight"]
+    )
+
+
+def test_create_from_spec_without_input_shape_defaults_to_28x28(client: TestClient) -> None:
+    body = spec()
+    del body["input_shape"]
+    model_id = create(client, spec=body, seed=1)["id"]
+    detail = client.get(f"/api/models/{model_id}").json()
+    assert detail["input_shape"] == [1, 28, 28]
+    assert [row["name"] for row in detail["layers"]][:2] == ["conv1", "relu1"]
+    assert detail["layers"][-1]["output_shape"] == [10]
+
+
+def test_a_class_subset_output_is_allowed(client: TestClient) -> None:
+    model_id = create(client, spec=spec(l9={"out_features": 3}))["id"]
+    assert client.get(f"/api/models/{model_id}").json()["layers"][-1]["output_shape"] == [3]
+
+
+def test_created_models_persist_across_apps(client: TestClient, settings: Settings) -> None:
+    model_id = create(client, preset="tinyvgg", name="kept")["id"]
+    with TestClient(create_app(settings)) as again:
+        listed = {m["id"]: m for m in again.get("/api/models").json()}
+        assert listed[model_id]["name"] == "kept"
+        assert again.get(f"/api/models/{model_id}").status_code == 200
+
+
+def test_broken_spec_is_422_naming_the_layer(client: TestClient) -> None:
+    detail = detail_of(client.post("/api/models", json={"spec": spec(l3={"in_channels": 16})}))
+    assert "Conv2D 'conv2'" in detail
+    assert "16 input channels, got 6" in detail
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"spec": spec(l7={"in_features": 300})}, "Dense 'fc1' expects 300 input features"),
+        ({"spec": spec(l1={"type": "Dropout"})}, "layer 2 has unknown type 'Dropout'"),
+        ({"spec": spec(l0={"kernel": 5})}, "layer 1 (Conv2D) has no argument 'kernel'"),
+        ({"spec": spec(l0={"out_channels": "six"})}, "out_channels must be a whole number"),
+        ({"spec": spec(l0={"out_channels": 6.5})}, "out_channels must be a whole number"),
+        ({"spec": spec(l0={"kernel_size": 0})}, "kernel_size must be"),
+        ({"spec": spec(l0={"padding": "huge"})}, "padding must be"),
+        ({"spec": spec(l0={"init": "zeros"})}, "init must be one of"),
+        ({"spec": spec(l0={"bias": "yes"})}, "bias must be true or false"),
+        ({"spec": spec(l0={"name": {"a": 1}})}, "name must be"),
+        ({"spec": spec(l0={"name": "../x"})}, "name must be"),
+        ({"spec": spec(l0={"stride": 2, "padding": "same"})}, "padding='same' needs stride 1"),
+        ({"spec": spec(l2={"kernel_size": 2, "padding": 2})}, "MaxPool2D"),
+        ({"spec": spec(l0={"rng": 1})}, "has no argument 'rng'"),
+        ({"spec": {"layers": [{"type": "Conv2D", "in_channels": 1}]}}, "needs out_channels"),
+        ({"spec": {"input_shape": [3, 32, 32], "layers": [{"type": "Flatten"}]}}, "input_shape"),
+        ({"spec": {"layers": []}}, "'layers' list of 1 to"),
+        ({"spec": {"layers": [{"type": ["Conv2D"]}]}}, "layer 1 has unknown type"),
+        ({"spec": {**spec(), "input_shape": [1, 28, 28.0]}}, "input_shape must be [1, 28, 28]"),
+        ({"spec": {"layers": "conv"}}, "'layers' list"),
+        ({"spec": {**spec(), "extra": 1}}, "unknown keys 'extra'"),
+        ({"spec": {**spec(), "format": "keras"}}, "format"),
+        ({"spec": {**spec(), "dtype": "int8"}}, "dtype"),
+        ({"spec": {"layers": [{"type": "ReLU"}]}}, "the last layer must output"),
+        ({"spec": spec(l9={"out_features": 11})}, "2 to 10 numbers"),
+        ({"spec": spec(l9={"out_features": 1})}, "2 to 10 numbers"),
+        ({"spec": {"layers": [{"type": "Flatten"}, {"type": "Dense"}]}}, "needs in_features"),
+        ({"preset": "resnet50"}, "lenet5"),
+        ({"preset": "lenet5", "spec": spec()}, "exactly one of"),
+        ({}, "exactly one of"),
+        ({"preset": "lenet5", "seed": -1}, "greater than or equal to 0"),
+        ({"preset": "lenet5", "name": ""}, "at least 1 character"),
+        ({"preset": "lenet5", "name": "   "}, "visible character"),
+        ({"preset": "lenet5", "colour": "red"}, "Extra inputs are not permitted"),
+        ({"spec": [1, 2]}, "valid dictionary"),
+    ],
+)
+def test_invalid_create_requests_are_422_saying_what_to_fix(
+    client: TestClient, body: dict, expected: str
+) -> None:
+    assert expected in detail_of(client.post("/api/models", json=body))
+
+
+@pytest.mark.parametrize(
+    ("layers", "expected"),
+    [
+        # 784 × 10,000 weights: refused before anything is allocated
+        (
+            [{"type": "Flatten"}, {"type": "Dense", "in_features": 784, "out_features": 10000}],
+            "the limit is 5,000,000",
+        ),
+        (
+            [{"type": "Conv2D", "in_channels": 1, "out_channels": 65536, "kernel_size": 64}],
+            "parameters",
+        ),
+        (
+            [{"type": "Conv2D", "in_channels": 1, "out_channels": 10**12, "kernel_size": 3}],
+            "whole number",
+        ),
+        (
+            [
+                {
+                    "type": "Conv2D",
+                    "in_channels": 1,
+                    "out_channels": 1,
+                    "kernel_size": 1,
+                    "padding": 10**9,
+                }
+            ],
+            "padding",
+        ),
+        (
+            [{"type": "Conv2D", "in_channels": 1, "out_channels": 1000, "kernel_size": 1}],
+            "outputs 784,000 numbers",
+        ),
+        (
+            [
+                {
+                    "type": "Conv2D",
+                    "in_channels": 1,
+                    "out_channels": 2,
+                    "kernel_size": 64,
+                    "padding": "full",
+                    "dilation": 64,
+                }
+            ],
+            "outputs",
+        ),
+    ],
+)
+def test_oversized_specs_are_422(client: TestClient, layers: list, expected: str) -> None:
+    assert expected in detail_of(client.post("/api/models", json={"spec": {"layers": layers}}))
+    assert MAX_PARAMETERS == 5_000_000
+
+
+def test_deeply_nested_spec_is_not_a_server_error(client: TestClient) -> None:
+    nested: dict = {"type": "Flatten"}
+    for _ in range(200):
+        nested = {"type": "Flatten", "name": nested}
+    response = client.post("/api/models", json={"spec": {"layers": [nested]}})
+    assert response.status_code == 422
+
+
+def test_an_unreadable_file_in_the_models_dir_does_not_break_the_list(
+    client: TestClient, settings: Settings
+) -> None:
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    (settings.models_dir / "broken-1.npz").write_bytes(b"not a zip")
+    response = client.get("/api/models")
+    assert response.status_code == 200
+    assert "broken-1" not in [m["id"] for m in response.json()]
+    assert "not a readable .npz" in detail_of(client.get("/api/models/broken-1"))
+    assert client.delete("/api/models/broken-1").status_code == 204
+
+
+# -- deleting ----------------------------------------------------------------------------------
+def test_delete_user_model_is_204_then_404(client: TestClient, settings: Settings) -> None:
+    model_id = create(client, preset="simple")["id"]
+    response = client.delete(f"/api/models/{model_id}")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert not (settings.models_dir / f"{model_id}.npz").exists()
+    assert client.get(f"/api/models/{model_id}").status_code == 404
+    assert client.delete(f"/api/models/{model_id}").status_code == 404
+    assert model_id not in [m["id"] for m in client.get("/api/models").json()]
+
+
+def test_delete_bundled_model_is_403(client: TestClient) -> None:
+    response = client.delete("/api/models/lenet5-mnist")
+    assert response.status_code == 403
+    assert "bundled" in response.json()["detail"]
+    assert (PRETRAINED_DIR / "lenet5-mnist.npz").is_file()
+
+
+def test_delete_unknown_is_404(client: TestClient) -> None:
+    assert client.delete("/api/models/never-was").status_code == 404
+
+
+# -- export and import -------------------------------------------------------------------------
+def test_export_is_the_npz_as_an_attachment(client: TestClient) -> None:
+    response = client.get("/api/models/lenet5-mnist/export")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert response.headers["content-disposition"] == 'attachment; filename="lenet5-mnist.npz"'
+    assert response.content == (PRETRAINED_DIR / "lenet5-mnist.npz").read_bytes()
+
+
+def test_export_unknown_is_404(client: TestClient) -> None:
+    assert client.get("/api/models/never-was/export").status_code == 404
+
+
+@pytest.mark.parametrize("source", ["lenet5-mnist", "created"])
+def test_export_import_round_trip_is_bit_identical(
+    client: TestClient, settings: Settings, source: str
+) -> None:
+    model_id = source if source != "created" else create(client, preset="tinyvgg", seed=5)["id"]
+    exported = client.get(f"/api/models/{model_id}/export").content
+    response = client.post("/api/models/import", content=exported, headers=OCTET)
+    assert response.status_code == 201, response.text
+    imported = response.json()
+    assert imported["id"] != model_id
+    assert imported["builtin"] is False
+    assert response.headers["location"] == f"/api/models/{imported['id']}"
+    if source == "lenet5-mnist":
+        assert (imported["accuracy"], imported["dataset"]) == (0.9884, "mnist")
+        assert "## Evaluation" in client.get(f"/api/models/{imported['id']}").json()["card"]
+
+    store = ModelStore(settings.models_dir)
+    x = np.random.default_rng(0).random((4, 1, 28, 28), dtype=np.float32)
+    original = store.get(model_id).model.forward(x)
+    copied = Sequential.load(settings.models_dir / f"{imported['id']}.npz").forward(x)
+    np.testing.assert_array_equal(original, copied)
+    assert store.get(imported["id"]).meta["imported"] is True
+
+
+def zipped(**members: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def lenet_npz(**extra) -> dict:
+    model = build_model("lenet5")
+    arrays = {"spec": np.array(json.dumps(model.to_spec()))}
+    for layer in model:
+        for key, value in layer.params.items():
+            arrays[f"{layer.name}/{key}"] = value
+    return {**arrays, **extra}
+
+
+def pickled_npz() -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, spec=np.array([{"layers": []}], dtype=object))
+    return buffer.getvalue()
+
+
+def bomb_npz() -> bytes:
+    """A few KB that would unpack to 100 MB of zeros."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("spec.npy", "w", force_zip64=True) as f,
+    ):
+        f.write(b"\0" * 100_000_000)
+    return buffer.getvalue()
+
+
+def lying_header_npz() -> bytes:
+    """An array header that claims 10^12 float64 values (8 TB) in a 200-byte file."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)}
+    )
+    return zipped(**{"spec.npy": np.lib.format.magic(1, 0) + header.getvalue()[8:] + b"x" * 64})
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"", "empty"),
+        (b"hello, this is not a zip", "not an .npz"),
+        (b"PK\x03\x04" + b"\0" * 100, "not an .npz"),
+        (zipped(**{"readme.txt": b"hi"}), "not an array"),
+        (zipped(), "not an .npz"),
+        (zipped(**{"spec.npy": b"not an array header"}), "not a readable array"),
+        (pickled_npz(), "never unpickles"),
+        (npz_bytes(weights=np.zeros(3, np.float32)), "no 'spec'"),
+        (npz_bytes(spec=np.array("not json")), "not valid JSON"),
+        (npz_bytes(spec=np.array("[" * 100_000)), "nested too deeply"),
+        (npz_bytes(spec=np.zeros(3)), "one JSON text"),
+        (npz_bytes(spec=np.array(json.dumps({"layers": [{"type": "Evil"}]}))), "unknown type"),
+        (npz_bytes(**lenet_npz(spec=np.array(json.dumps(spec(l3={"in_channels": 16}))))), "conv2"),
+        (
+            npz_bytes(**{k: v for k, v in lenet_npz().items() if k != "fc3/bias"}),
+            "no weights for fc3/bias",
+        ),
+        (
+            npz_bytes(**lenet_npz(**{"fc3/bias": np.zeros(7, np.float32)})),
+            "fc3/bias has shape (7,)",
+        ),
+        (npz_bytes(**lenet_npz(**{"fc3/bias": np.zeros(10, np.int32)})), "not floating point"),
+        (npz_bytes(**lenet_npz(extra=np.zeros(2))), "weights no layer uses"),
+        (npz_bytes(**lenet_npz(metadata=np.array("{oops"))), "metadata entry is not valid JSON"),
+        (bomb_npz(), "unpacks to more than"),
+        (lying_header_npz(), "truncated"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "body",
+)
+def test_bad_uploads_are_422_with_a_message(client: TestClient, body: bytes, expected: str) -> None:
+    response = client.post("/api/models/import", content=body, headers=OCTET)
+    assert expected in detail_of(response)
+    assert "upload.npz" not in detail_of(response)  # no temporary paths leak
+
+
+@pytest.mark.parametrize("position", [0.3, 0.5, 0.7])
+def test_a_damaged_file_is_422(client: TestClient, position: float) -> None:
+    data = bytearray((PRETRAINED_DIR / "simple-mnist.npz").read_bytes())
+    for offset in range(16):  # scribble over compressed weights
+        data[int(len(data) * position) + offset] ^= 0x5A
+    response = client.post("/api/models/import", content=bytes(data), headers=OCTET)
+    assert "damaged" in detail_of(response)
+
+
+def test_hostile_metadata_is_cleaned_on_import(client: TestClient) -> None:
+    meta = {
+        "name": 123,
+        "evaluation": "excellent",
+        "class_names": ["a"],
+        "description": "fine",
+        "config": {"lr": float("nan")},
+        "payload": "x" * 1000,
+    }
+    body = npz_bytes(**lenet_npz(metadata=np.array(json.dumps(meta))))
+    response = client.post("/api/models/import", content=body, headers=OCTET)
+    assert response.status_code == 201, response.text
+    model_id = response.json()["id"]
+    assert response.json()["name"] == model_id
+    assert response.json()["trained"] is False
+    detail = client.get(f"/api/models/{model_id}")
+    assert detail.status_code == 200
+    metadata = detail.json()["metadata"]
+    assert metadata["description"] == "fine"
+    assert "payload" not in metadata and "class_names" not in metadata
+    assert metadata["config"] == {"lr": None}
+    assert client.get("/api/models").status_code == 200
+
+
+def test_import_as_a_form_upload_says_send_the_raw_body(client: TestClient) -> None:
+    exported = client.get("/api/models/simple-mnist/export").content
+    response = client.post("/api/models/import", files={"file": ("m.npz", exported)})
+    assert "raw request body" in detail_of(response)
+
+
+def test_import_over_the_body_limit_is_413(client: TestClient, settings: Settings) -> None:
+    too_big = b"\0" * (settings.max_body_bytes + 1)
+    response = client.post("/api/models/import", content=too_big, headers=OCTET)
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
+
+    def chunks():  # no Content-Length: the middleware counts
+        for _ in range(6):
+            yield b"\0" * (1024 * 1024)
+
+    response = client.post("/api/models/import", content=chunks(), headers=OCTET)
+    assert response.status_code == 413
+
+
+def test_imported_models_persist_across_apps(client: TestClient, settings: Settings) -> None:
+    exported = client.get("/api/models/simple-mnist/export").content
+    model_id = client.post("/api/models/import", content=exported, headers=OCTET).json()["id"]
+    assert Path(settings.models_dir / f"{model_id}.npz").is_file()
+    with TestClient(create_app(settings)) as again:
+        assert model_id in [m["id"] for m in again.get("/api/models").json()]
+
+
+# -- documentation -----------------------------------------------------------------------------
+def test_openapi_ui_at_docs_lists_the_model_routes(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/models"])
+    assert {"get", "delete"} <= set(paths["/api/models/{model_id}"])
+    assert "get" in paths["/api/models/{model_id}/export"]
+    upload = paths["/api/models/import"]["post"]["requestBody"]["content"]
+    assert "application/octet-stream" in upload
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["CreateModel"]["examples"][0]["preset"] == "lenet5"
+    assert "spec" in schemas["CreateModel"]["examples"][1]
+    refusal = paths["/api/models/{model_id}"]["delete"]["responses"]["403"]
+    assert refusal["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorMessage")

@@ -1,0 +1,190 @@
+"""The training routes through TestClient: start, status, the SSE stream (read from its `data:`
+lines), control, the model that comes out, limits and faults. Jobs train `simple` on a tiny
+made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to each worker itself."""
+
+import dataclasses
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.tiny_mnist import make_tiny_mnist
+
+from cnnviz.api.main import create_app
+from cnnviz.data.store import ENV_DATA_DIR
+
+QUICK = {"model": "simple", "epochs": 1, "batch_size": 32, "emit_filters": True}
+LONG = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": False}
+
+
+@pytest.fixture(autouse=True)
+def tiny_data(tmp_path: Path, monkeypatch) -> Path:
+    root = make_tiny_mnist(tmp_path / "data")
+    monkeypatch.setenv(ENV_DATA_DIR, str(root))
+    return root
+
+
+def wait_for(client: TestClient, job_id: str, condition, timeout: float = 20.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/api/train/{job_id}").json()
+        if condition(job):
+            return job
+        assert time.monotonic() < deadline, f"timed out; job is {job}"
+        time.sleep(0.05)
+
+
+def finished(job: dict) -> bool:
+    return job["state"] not in ("running", "paused")
+
+
+def read_sse(client: TestClient, url: str, headers=None) -> list[tuple[str, dict]]:
+    """(event name, data) of every event of a stream that ends (the job has finished)."""
+    events, name = [], None
+    with client.stream("GET", url, headers=headers or {}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line[len("data: ") :])))
+    return events
+
+
+def start(client: TestClient, body: dict) -> str:
+    response = client.post("/api/train", json=body)
+    assert response.status_code == 202, response.text
+    created = response.json()
+    assert created["events_url"] == f"/api/train/{created['id']}/events"
+    return created["id"]
+
+
+def test_a_job_streams_its_events_and_its_model_predicts(client):
+    job_id = start(client, QUICK)
+    live = read_sse(client, f"/api/train/{job_id}/events")  # subscribed while it runs
+    kinds = [data["type"] for _, data in live]
+    assert [name for name, _ in live] == kinds
+    assert kinds[:2] == ["start", "filters"] and kinds[-3:] == ["epoch", "filters", "done"]
+    assert set(kinds[2:-3]) == {"step"}
+    assert [d["global_step"] for _, d in live if d["type"] == "step"] == list(range(1, 7))
+
+    late = read_sse(client, f"/api/train/{job_id}/events")  # a late subscriber: the history
+    assert late == live
+    resumed = read_sse(client, f"/api/train/{job_id}/events", {"Last-Event-ID": "3"})
+    assert resumed == live[4:]
+
+    job = wait_for(client, job_id, finished)
+    assert job["state"] == "done" and job["stopped"] is False and job["error"] is None
+    assert job["progress"]["fraction"] == 1.0 and job["metrics"]["test_accuracy"] is not None
+    assert job["config"]["epochs"] == 1
+    models = {m["id"]: m for m in client.get("/api/models").json()}
+    assert job["model_id"] in models
+    pixels = [[0.0] * 28 for _ in range(28)]
+    predicted = client.post(f"/api/models/{job['model_id']}/predict", json={"pixels": pixels})
+    assert predicted.status_code == 200, predicted.text
+    assert len(predicted.json()["probabilities"]) == 10
+    assert job_id in [j["id"] for j in client.get("/api/train").json()]
+
+
+def test_pause_step_resume_stop_through_the_routes(client):
+    job_id = start(client, LONG)
+    wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 2)
+    paused = client.post(f"/api/train/{job_id}/pause").json()
+    assert paused == {"id": job_id, "state": "paused", "changed": True}
+    assert client.post(f"/api/train/{job_id}/pause").json()["changed"] is False
+
+    def settled() -> int:
+        before = client.get(f"/api/train/{job_id}").json()["progress"]["global_step"]
+        while True:
+            time.sleep(0.4)
+            now = client.get(f"/api/train/{job_id}").json()["progress"]["global_step"]
+            if now == before:
+                return now
+            before = now
+
+    at = settled()
+    assert client.post(f"/api/train/{job_id}/step").json()["changed"] is True
+    wait_for(client, job_id, lambda j: j["progress"]["global_step"] == at + 1)
+    assert settled() == at + 1
+    assert client.post(f"/api/train/{job_id}/resume").json()["state"] == "running"
+    wait_for(client, job_id, lambda j: j["progress"]["global_step"] > at + 3)
+    assert client.post(f"/api/train/{job_id}/stop").json()["changed"] is True
+    events = [data for _, data in read_sse(client, f"/api/train/{job_id}/events")]
+    single = [e for e in events if e["type"] == "step" and e["single_step"]]
+    assert [e["global_step"] for e in single] == [at + 1]
+    assert events[-1]["type"] == "done" and events[-1]["stopped"] is True
+    job = wait_for(client, job_id, finished)
+    assert job["state"] == "done" and job["stopped"] is True and job["model_id"]
+    refused = client.post(f"/api/train/{job_id}/resume")
+    assert refused.status_code == 409 and "no more commands" in refused.json()["detail"]
+
+
+def test_one_job_over_max_jobs_gets_429(settings):
+    with TestClient(create_app(dataclasses.replace(settings, max_jobs=1))) as client:
+        job_id = start(client, LONG)
+        refused = client.post("/api/train", json=QUICK)
+        assert refused.status_code == 429
+        assert "max_jobs=1" in refused.json()["detail"]
+        client.post(f"/api/train/{job_id}/stop")
+        wait_for(client, job_id, finished)
+        assert client.post("/api/train", json=QUICK).status_code == 202
+
+
+def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(client):
+    job_id = start(client, {**QUICK, "train_size": 5000})  # more than the 180 there are
+    job = wait_for(client, job_id, finished)
+    assert job["state"] == "failed" and "train_size" in job["error"]
+    events = read_sse(client, f"/api/train/{job_id}/events")
+    assert events == [("error", {"type": "error", "message": job["error"]})]
+
+    killed = start(client, LONG)
+    wait_for(client, killed, lambda j: j["progress"]["global_step"] >= 1)
+    os.kill(client.app.state.jobs._running[killed].process.pid, signal.SIGKILL)
+    job = wait_for(client, killed, finished)
+    assert job["state"] == "failed" and "exit code -9" in job["error"]
+    assert client.get("/api/health").status_code == 200
+    assert start(client, QUICK)
+
+
+def test_after_a_restart_running_jobs_are_interrupted(settings):
+    with TestClient(create_app(settings)) as client:
+        job_id = start(client, LONG)
+        wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 1)
+    with TestClient(create_app(settings)) as client:
+        job = client.get(f"/api/train/{job_id}").json()
+        assert job["state"] == "interrupted" and job["error"]
+        events = read_sse(client, f"/api/train/{job_id}/events")
+        assert [name for name, _ in events] == ["interrupted"]
+
+
+def test_a_bad_configuration_is_a_422_listing_every_problem(client):
+    response = client.post(
+        "/api/train", json={"model": "nope", "epochs": 0, "lr": -1, "classes": [1, 1]}
+    )
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert len(problems) >= 4
+    assert any("model" in p for p in problems) and any("epochs" in p for p in problems)
+    assert any("lr" in p for p in problems) and any("duplicates" in p for p in problems)
+    assert client.post("/api/train", json={"bogus": 1}).status_code == 422
+    assert client.post("/api/train", json={"epochs": "many"}).status_code == 422
+
+
+def test_a_dataset_not_downloaded_is_a_409_saying_how(client, tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "nothing-here"))
+    response = client.post("/api/train", json=QUICK)
+    assert response.status_code == 409
+    assert "/api/datasets/mnist/download" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("job_id", ["nope-1234", "UPPER", "a_b.c"])
+@pytest.mark.parametrize("suffix", ["", "/events", "/pause", "/stop"])
+def test_unknown_ids_are_404(client, job_id, suffix):
+    method = client.post if suffix in ("/pause", "/stop") else client.get
+    response = method(f"/api/train/{job_id}{suffix}")
+    assert response.status_code == 404
+    assert response.json()["detail"]

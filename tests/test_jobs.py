@@ -1,0 +1,196 @@
+"""The job manager without HTTP: training in a worker process, events, control, limits, faults,
+restarts, and background dataset downloads. Each job trains `simple` on a tiny made-up dataset."""
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from tests.tiny_mnist import make_tiny_mnist
+
+from cnnviz.data import DownloadResult
+from cnnviz.jobs import (
+    DatasetMissingError,
+    DownloadManager,
+    JobLimitError,
+    JobManager,
+    JobNotFoundError,
+    JobStateError,
+)
+from cnnviz.modelstore import ModelStore
+from cnnviz.train import TrainConfig
+
+
+def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def steps(job) -> list[dict]:
+    return [e for e in list(job.events) if e["type"] == "step"]
+
+
+def settle(job, quiet: float = 0.4) -> int:
+    """Wait until no step event arrives for `quiet` seconds; return the step count."""
+    count = len(steps(job))
+    while True:
+        time.sleep(quiet)
+        now = len(steps(job))
+        if now == count:
+            return now
+        count = now
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return make_tiny_mnist(tmp_path / "data")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ModelStore:
+    return ModelStore(tmp_path / "models")
+
+
+@pytest.fixture
+def manager(store: ModelStore):
+    jobs = JobManager(store, max_jobs=2)
+    yield jobs
+    jobs.shutdown()
+
+
+QUICK = {"model": "simple", "epochs": 1, "batch_size": 32}
+LONG = {"model": "simple", "epochs": 500, "batch_size": 16}
+
+
+def test_a_job_trains_in_a_worker_and_its_model_joins_the_store(manager, store, data_dir):
+    job = manager.start(TrainConfig.from_dict(QUICK), data_dir)
+    wait_until(lambda: job.final, what="the job to end")
+    assert job.state == "done", job.error
+    kinds = [e["type"] for e in job.events]
+    assert kinds[0] == "start" and kinds[-2:] == ["epoch", "done"]
+    assert set(kinds[1:-2]) == {"step"} and len(kinds) == 3 + 6  # 180 images / 32 per batch
+    assert [e["global_step"] for e in steps(job)] == list(range(1, 7))
+    entry = store.get(job.model_id)
+    assert entry.meta["training_job"] == job.id and entry.meta["dataset"] == "mnist"
+    assert entry.meta["evaluation"]["accuracy"] == job.last["done"]["accuracy"]
+    assert job.model_id in store.ids()
+    record = json.loads((store.models_dir / "jobs" / f"{job.id}.json").read_text())
+    assert record["state"] == "done" and record["model_id"] == job.model_id
+    assert record["progress"]["fraction"] == 1.0
+    assert not list((store.models_dir / "jobs").glob("*.npz"))
+
+
+def test_pause_step_resume_stop(manager, data_dir):
+    job = manager.start(TrainConfig.from_dict(LONG), data_dir)
+    wait_until(lambda: len(steps(job)) >= 2, what="steps")
+    assert manager.command(job.id, "pause") is True
+    assert manager.command(job.id, "pause") is False  # already paused
+    assert job.state == "paused"
+    paused_at = settle(job)
+    assert manager.command(job.id, "step") is True
+    wait_until(lambda: len(steps(job)) == paused_at + 1, what="one single step")
+    assert steps(job)[-1]["single_step"] is True
+    assert settle(job) == paused_at + 1  # exactly one
+    assert manager.command(job.id, "resume") is True
+    wait_until(lambda: len(steps(job)) > paused_at + 5, what="steps after resume")
+    assert manager.command(job.id, "step") is False  # not paused
+    assert manager.command(job.id, "stop") is True
+    wait_until(lambda: job.final, what="the job to stop")
+    assert job.state == "done" and job.stopped is True
+    assert job.last["done"]["stopped"] is True and job.model_id is not None
+    with pytest.raises(JobStateError, match="takes no more commands"):
+        manager.command(job.id, "pause")
+
+
+def test_one_job_more_than_max_jobs_is_refused(store, data_dir):
+    jobs = JobManager(store, max_jobs=1)
+    try:
+        first = jobs.start(TrainConfig.from_dict(LONG), data_dir)
+        with pytest.raises(JobLimitError, match="max_jobs=1"):
+            jobs.start(TrainConfig.from_dict(QUICK), data_dir)
+        jobs.command(first.id, "stop")
+        wait_until(lambda: first.final, what="the first job to stop")
+        second = jobs.start(TrainConfig.from_dict(QUICK), data_dir)  # a slot is free again
+        wait_until(lambda: second.final, what="the second job")
+        assert second.state == "done"
+    finally:
+        jobs.shutdown()
+
+
+def test_an_error_inside_the_worker_fails_the_job_with_its_message(manager, data_dir):
+    job = manager.start(TrainConfig.from_dict({**QUICK, "train_size": 5000}), data_dir)
+    wait_until(lambda: job.final, what="the job to fail")
+    assert job.state == "failed"
+    assert "train_size" in job.error
+    assert job.events[-1] == {"type": "error", "message": job.error}
+    ok = manager.start(TrainConfig.from_dict(QUICK), data_dir)  # the manager carries on
+    wait_until(lambda: ok.final, what="the next job")
+    assert ok.state == "done"
+
+
+def test_a_worker_that_dies_fails_the_job(manager, data_dir):
+    job = manager.start(TrainConfig.from_dict(LONG), data_dir)
+    wait_until(lambda: len(steps(job)) >= 1, what="a step")
+    os.kill(manager._running[job.id].process.pid, signal.SIGKILL)
+    wait_until(lambda: job.final, what="the job to fail")
+    assert job.state == "failed" and "exit code -9" in job.error
+    assert manager.active_count() == 0
+
+
+def test_a_missing_dataset_is_refused_before_any_worker_starts(manager, tmp_path):
+    with pytest.raises(DatasetMissingError, match="/api/datasets/mnist/download"):
+        manager.start(TrainConfig.from_dict(QUICK), tmp_path / "empty")
+    assert manager.jobs() == []
+
+
+def test_unknown_and_malformed_ids(manager):
+    with pytest.raises(JobNotFoundError, match="no training job"):
+        manager.get("nope-123")
+    with pytest.raises(JobNotFoundError, match="not a job id"):
+        manager.get("../etc")
+
+
+def test_after_a_restart_running_jobs_are_reported_interrupted(store, data_dir):
+    first = JobManager(store, max_jobs=2)
+    job = first.start(TrainConfig.from_dict(LONG), data_dir)
+    wait_until(lambda: len(steps(job)) >= 1, what="a step")
+    done = first.start(TrainConfig.from_dict(QUICK), data_dir)
+    wait_until(lambda: done.final, what="the quick job")
+    # A crash leaves the record saying "running": simulate it by reading the records now.
+    second = JobManager(store, max_jobs=2)
+    again = second.get(job.id)
+    assert again.state == "interrupted" and "restarted" in again.error
+    assert again.events == [{"type": "interrupted", "message": again.error}]
+    assert second.get(done.id).state == "done"
+    assert second.get(done.id).model_id == done.model_id
+    first.shutdown()  # a clean shutdown records the job as interrupted too
+    assert job.state == "interrupted"
+    saved = json.loads((store.models_dir / "jobs" / f"{job.id}.json").read_text())
+    assert saved["state"] == "interrupted"
+
+
+def test_downloads_report_progress_then_done_or_error(tmp_path):
+    def fake(name, root, progress):
+        for done in (0, 50, 100):
+            progress("train-images-idx3-ubyte.gz", done, 100)
+        return DownloadResult(folder=Path(root) / name, bytes_downloaded=100)
+
+    downloads = DownloadManager(download=fake)
+    job = downloads.start("mnist", tmp_path)
+    wait_until(lambda: job.final, what="the download")
+    kinds = [e["type"] for e in job.events]
+    assert kinds == ["progress"] * 3 + ["done"] and job.state == "done"
+
+    def broken(name, root, progress):
+        raise OSError("disk full")
+
+    downloads = DownloadManager(download=broken)
+    job = downloads.start("mnist", tmp_path)
+    wait_until(lambda: job.final, what="the download")
+    assert job.state == "failed"
+    assert job.events == [{"type": "error", "message": "download failed: disk full"}]
