@@ -11,9 +11,9 @@ import pytest
 from tests.tiny_mnist import make_tiny_mnist
 
 from cnnviz.data import DownloadResult
+from cnnviz.downloads import DownloadManager
 from cnnviz.jobs import (
     DatasetMissingError,
-    DownloadManager,
     JobLimitError,
     JobManager,
     JobNotFoundError,

@@ -1,5 +1,5 @@
-"""Training jobs for the server: each one trains in its own worker process, so a NumPy loop never
-holds up the process that answers predictions.
+"""Training jobs for the server: each one trains in its own worker process (`jobworker`), so a
+NumPy loop never holds up the process that answers predictions.
 
 Knows nothing of HTTP. One `JobManager` per app:
 
@@ -29,19 +29,18 @@ import secrets
 import tempfile
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cnnviz.data import DataError, dataset_status, get_dataset, load_split
+from cnnviz.data import dataset_status, get_dataset
+from cnnviz.jobworker import COMMANDS, run_worker
 from cnnviz.modelstore import ModelStore
-from cnnviz.train import TrainConfig, Trainer, TrainingControl
+from cnnviz.train import TrainConfig
 
 JobState = Literal["running", "paused", "done", "failed", "interrupted"]
 ACTIVE: frozenset[str] = frozenset({"running", "paused"})
 JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-COMMANDS = ("pause", "resume", "step", "stop")
 
 
 class JobError(Exception):
@@ -217,7 +216,7 @@ class JobManager:
         control_recv, control_send = ctx.Pipe(duplex=False)
         result = self.jobs_dir / f"{job.id}.result.npz"
         process = ctx.Process(
-            target=_worker,
+            target=run_worker,
             args=(job.config, str(data_dir), with_test, str(result), events_send, control_recv),
             name=f"cnnviz-train-{job.id}",
             daemon=True,
@@ -422,137 +421,3 @@ class JobManager:
             live.reader.join(max(0.0, deadline - time.monotonic()))
             with contextlib.suppress(OSError):
                 live.control.close()
-
-
-# -- the worker process ------------------------------------------------------------------------
-def _lower_priority(niceness: int = 19) -> None:
-    """Put every thread of this process (NumPy's BLAS threads too: on Linux niceness is per
-    thread) below the server, so with every core busy, predictions still come first: the
-    lowest niceness, and on Linux the SCHED_IDLE policy (the CPU time nobody else wants)."""
-    try:
-        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
-    except OSError:
-        threads = [0]
-    for tid in threads:
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, tid, niceness)
-        with contextlib.suppress(AttributeError, OSError):  # Linux: run only on idle CPU time
-            os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-
-
-def _worker(config_dict, data_dir, with_test, result_path, events, control_conn) -> None:
-    """Train in this process; every message to the server is ("event"|"error", payload)."""
-    _lower_priority()
-    control = TrainingControl()
-
-    def listen() -> None:
-        while True:
-            try:
-                command = control_conn.recv()
-            except (EOFError, OSError):
-                control.stop()  # the server is gone: finish quickly
-                return
-            if command in COMMANDS:
-                getattr(control, command)()
-
-    threading.Thread(target=listen, daemon=True).start()
-    try:
-        config = TrainConfig.from_dict(config_dict)
-        train_x, train_y = load_split(config.dataset, "train", root=data_dir)
-        test_x = test_y = None
-        if with_test:
-            test_x, test_y = load_split(config.dataset, "test", root=data_dir)
-        trainer = Trainer(config, train_x, train_y, test_x, test_y)
-        model = trainer.run(lambda event: events.send(("event", event)), control)
-        model.save(result_path)
-    except (ValueError, DataError) as exc:
-        with contextlib.suppress(OSError):  # the server may be gone
-            events.send(("error", str(exc)))
-    except BaseException as exc:  # reported to the server, then the process ends
-        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        with contextlib.suppress(OSError):
-            events.send(("error", f"training failed: {last}"))
-    finally:
-        events.close()
-
-
-# -- dataset downloads ---------------------------------------------------------------------------
-@dataclass
-class Download:
-    """One background download of a dataset; `events` as for a job: progress, then done/error."""
-
-    name: str
-    state: Literal["downloading", "done", "failed"] = "downloading"
-    events: list[dict] = field(default_factory=list, repr=False)
-
-    @property
-    def final(self) -> bool:
-        return self.state != "downloading"
-
-
-class DownloadManager:
-    """At most one download per dataset at a time, each in a thread (it waits on the network)."""
-
-    def __init__(self, download=None) -> None:
-        self._download = download  # for tests; default: cnnviz.data.download_dataset
-        self._downloads: dict[str, Download] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str) -> Download | None:
-        with self._lock:
-            return self._downloads.get(name)
-
-    def events_since(self, name: str, index: int) -> tuple[list[dict], bool]:
-        download = self.get(name)
-        if download is None:
-            return [], True
-        with self._lock:
-            return list(download.events[index:]), download.final
-
-    def start(self, name: str, data_dir: Path) -> Download:
-        """Start downloading dataset `name` into `data_dir` (or return the one under way)."""
-        info = get_dataset(name)
-        with self._lock:
-            current = self._downloads.get(info.name)
-            if current is not None and not current.final:
-                return current
-            download = self._downloads[info.name] = Download(info.name)
-        threading.Thread(
-            target=self._run, args=(download, Path(data_dir)), daemon=True, name=f"dl-{name}"
-        ).start()
-        return download
-
-    def _emit(self, download: Download, event: dict) -> None:
-        with self._lock:
-            download.events.append(event)
-
-    def _run(self, download: Download, data_dir: Path) -> None:
-        from cnnviz.data import download_dataset
-
-        fetch = self._download or download_dataset
-        shown: dict[str, int] = {}
-
-        def progress(file: str, done: int, total: int | None) -> None:
-            percent = int(100 * done / total) if total else done >> 20  # else per MiB
-            if shown.get(file) == percent and done != total:
-                return
-            shown[file] = percent
-            self._emit(download, {"type": "progress", "file": file, "done": done, "total": total})
-
-        try:
-            result = fetch(download.name, root=data_dir, progress=progress)
-        except Exception as exc:  # DataError says what was tried; anything else is reported too
-            message = str(exc) if isinstance(exc, DataError) else f"download failed: {exc}"
-            self._emit(download, {"type": "error", "message": message})
-            with self._lock:
-                download.state = "failed"
-            return
-        event = {
-            "type": "done",
-            "downloaded": [p.name for p in result.downloaded],
-            "skipped": [p.name for p in result.skipped],
-            "bytes": result.bytes_downloaded,
-        }
-        self._emit(download, event)
-        with self._lock:
-            download.state = "done"

@@ -13,7 +13,8 @@ from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
 from cnnviz.api.settings import Settings, get_settings
 from cnnviz.api.static import FrontendFiles
-from cnnviz.jobs import DownloadManager, JobManager
+from cnnviz.downloads import DownloadManager
+from cnnviz.jobs import JobManager
 from cnnviz.modelstore import ModelStore
 
 

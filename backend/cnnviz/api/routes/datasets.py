@@ -22,7 +22,7 @@ from cnnviz.api.routes.train import event_stream, settings_data_dir
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
 from cnnviz.data import DATASETS, DataError, dataset_status, get_dataset, load_split
 from cnnviz.data.registry import DatasetInfo
-from cnnviz.jobs import DownloadManager
+from cnnviz.downloads import DownloadManager
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
