@@ -21,6 +21,14 @@ from cnnviz.pretrained import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
+def class_names(meta: dict, count: int) -> list[str]:
+    """A model's class names from its metadata, or "0".."count-1" when it has none that fit."""
+    names = meta.get("class_names")
+    if isinstance(names, list) and len(names) == count:
+        return [str(name) for name in names]
+    return [str(k) for k in range(count)]
+
+
 class ModelNotFoundError(LookupError):
     pass
 

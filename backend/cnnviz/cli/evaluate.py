@@ -2,6 +2,7 @@
 
 import json
 
+from cnnviz.modelstore import class_names
 from cnnviz.train import evaluate
 
 from .common import add_data_dir, labelled_split, open_model
@@ -26,12 +27,12 @@ def run(args) -> int:
     dataset = args.dataset or meta.get("dataset", "mnist")
     classes = meta.get("classes")
     images, labels = labelled_split(dataset, args.split, classes, args.data_dir)
-    result = evaluate(model, images, labels, classes=meta.get("class_names"))
+    names = class_names(meta, model.output_shapes((1, 28, 28))[-1][0])
+    result = evaluate(model, images, labels, classes=names)
     if args.json:
         report = {"model": args.model, "dataset": dataset, "split": args.split, **result.to_dict()}
         print(json.dumps(report))
         return 0
-    names = meta.get("class_names") or [str(k) for k in range(len(result.per_class_accuracy))]
     print(f"{args.model} on {dataset} {args.split} ({result.count:,} images)")
     print(f"accuracy {100 * result.accuracy:.2f}%   mean cross-entropy {result.loss:.4f}")
     print("\nper-class accuracy")

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnviz.data.drawing import ImageError, preprocess_drawing
+from cnnviz.modelstore import class_names
 from cnnviz.nn import softmax
 from cnnviz.pretrained import DEFAULT_MODEL
 
@@ -37,7 +38,7 @@ def run(args) -> int:
         except ImageError as exc:
             raise CliError(f"{path}: {exc}") from None
     probabilities = softmax(model.forward(np.stack(inputs)[:, None]).astype(np.float64))
-    names = meta.get("class_names") or [str(k) for k in range(probabilities.shape[1])]
+    names = class_names(meta, probabilities.shape[1])
     for path, probs in zip(args.images, probabilities, strict=True):
         top = np.argsort(-probs, kind="stable")[:3]
         if args.json:

@@ -18,7 +18,7 @@ from cnnviz.api.schemas.inference import (
     TraceRequest,
     TraceResponse,
 )
-from cnnviz.modelstore import ModelEntry
+from cnnviz.modelstore import class_names
 
 router = APIRouter(prefix="/models", tags=["inference"])
 
@@ -31,14 +31,6 @@ ERRORS = {
         "target out of range"
     },
 }
-
-
-def class_names(entry: ModelEntry, count: int) -> list[str]:
-    """The model's class names, or "0".."count-1" when its metadata has none that fit."""
-    names = entry.meta.get("class_names")
-    if isinstance(names, list) and len(names) == count:
-        return [str(name) for name in names]
-    return [str(i) for i in range(count)]
 
 
 def _rounded(array: np.ndarray, decimals: int = 4) -> list:
@@ -57,7 +49,7 @@ def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Predict
     image, steps = body.digit()
     with entry.lock:
         result = inference.predict(entry.model, image)
-    classes = class_names(entry, result.probabilities.size)
+    classes = class_names(entry.meta, result.probabilities.size)
     return PredictResponse(
         label=classes[result.index],
         index=result.index,
@@ -77,7 +69,7 @@ def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> TraceRespon
     image, _ = body.digit()
     with entry.lock:
         result = inference.trace(entry.model, image, body.target)
-    classes = class_names(entry, result.probabilities.size)
+    classes = class_names(entry.meta, result.probabilities.size)
     return TraceResponse(
         model=entry.id,
         classes=classes,
