@@ -16,7 +16,9 @@ models dir and a made-up MNIST-format training set (so no download is needed), t
 """
 
 import argparse
+import base64
 import http.client
+import io
 import json
 import os
 import socket
@@ -29,11 +31,15 @@ import time
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from cnnviz.data import write_idx
 
 HOST = "127.0.0.1"
 PREDICT = "/api/models/lenet5-mnist/predict"
+#: The frontend sends a live prediction at most this often while a stroke is drawn
+#: (PREDICT_INTERVAL_MS in frontend/js/views/draw.js), so one drawing student is one such client.
+INTERVAL_MS = 100.0
 
 
 def free_port() -> int:
@@ -54,13 +60,18 @@ def make_dataset(root: Path, n: int = 2000) -> None:
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)
 
 
-def request(conn: http.client.HTTPConnection, method: str, path: str, body=None):
-    data = None if body is None else json.dumps(body).encode()
+def send(conn: http.client.HTTPConnection, method: str, path: str, data: bytes | None = None):
+    """(status, raw body): the load loop sends pre-encoded bodies and skips JSON decoding, so the
+    client spends its CPU on requests, not on (de)serializing them."""
     headers = {"Content-Type": "application/json"} if data else {}
     conn.request(method, path, body=data, headers=headers)
     response = conn.getresponse()
-    payload = response.read()
-    return response.status, (json.loads(payload) if payload else None)
+    return response.status, response.read()
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, body=None):
+    status, payload = send(conn, method, path, None if body is None else json.dumps(body).encode())
+    return status, (json.loads(payload) if payload else None)
 
 
 def call(port: int, method: str, path: str, body=None):
@@ -86,37 +97,68 @@ def wait_ready(port: int, server: subprocess.Popen, timeout: float = 60.0) -> No
     raise SystemExit("the server did not start in time")
 
 
-def load(port: int, clients: int, seconds: float) -> dict:
-    """N clients, each on its own keep-alive connection, posting predictions for `seconds`."""
+def canvas_payload() -> bytes:
+    """What the frontend sends on every live prediction: the 280×280 canvas as a PNG data URL,
+    here a "1" drawn in black on a transparent background."""
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=18)
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    return json.dumps(
+        {"image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()}
+    ).encode()
+
+
+def pixels_payload() -> bytes:
     pixels = np.zeros((28, 28))
     pixels[4:24, 12:16] = 1.0  # a "1"
-    body = {"pixels": pixels.tolist()}
+    return json.dumps({"pixels": pixels.tolist()}).encode()
+
+
+PAYLOADS = {"image": canvas_payload, "pixels": pixels_payload}
+
+
+def load(port: int, clients: int, seconds: float, body: bytes, interval: float) -> dict:
+    """N clients, each on its own keep-alive connection, posting predictions for `seconds`.
+
+    With `interval` > 0 each client is a student drawing: it sends a request every `interval`
+    seconds (never two at once; its first tick at a random phase), and a request's latency
+    runs from its tick, so a reply that comes late also delays the next one's count (no
+    coordinated omission). With `interval` 0 each client sends the next request as soon as
+    the last reply is in: the server's throughput, and by Little's law a latency of
+    clients / throughput.
+    """
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
+    phases = np.random.default_rng(0).random(clients) * interval
 
-    def client() -> None:
+    def client(phase: float) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         mine, bad = [], 0
+        tick = time.perf_counter() + phase
         while time.monotonic() < stop_at:
-            started = time.perf_counter()
+            if interval:
+                time.sleep(max(0.0, tick - time.perf_counter()))
+            started = tick if interval else time.perf_counter()
             try:
-                status, _ = request(conn, "POST", PREDICT, body)
+                status, _ = send(conn, "POST", PREDICT, body)
             except (OSError, http.client.HTTPException):
                 status = 0
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            elapsed = time.perf_counter() - started
+            finished = time.perf_counter()
             if status == 200:
-                mine.append(elapsed)
+                mine.append(finished - started)
             else:
                 bad += 1
+            tick = max(tick + interval, finished) if interval else finished
         with lock:
             latencies.extend(mine)
             errors[0] += bad
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(phase,)) for phase in phases]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -151,6 +193,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--jobs", type=int, default=2, help="training jobs in the second phase")
+    parser.add_argument(
+        "--payload",
+        choices=sorted(PAYLOADS),
+        default="image",
+        help="image: the frontend's 280×280 canvas PNG (default); pixels: 28×28 values",
+    )
+    parser.add_argument(
+        "--interval-ms",
+        type=float,
+        default=INTERVAL_MS,
+        help=f"each client's time between requests (default {INTERVAL_MS:g}, the frontend's "
+        "live-prediction interval); 0: the next request as soon as the reply is in",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="cnnviz-bench-") as tmp:
@@ -173,8 +228,17 @@ def main() -> None:
             if status != 200:
                 raise SystemExit(f"{PREDICT} answered {status}")
             print(f"{args.clients} clients, {args.seconds:g} s per phase, {os.cpu_count()} CPUs")
-            load(port, args.clients, min(args.seconds, 1.0))  # warm up
-            alone = load(port, args.clients, args.seconds)
+            body, interval = PAYLOADS[args.payload](), args.interval_ms / 1000
+            print(
+                f"{args.payload} payload ({len(body):,} bytes), "
+                + (
+                    f"one request per client every {args.interval_ms:g} ms"
+                    if interval
+                    else "closed loop"
+                )
+            )
+            load(port, args.clients, min(args.seconds, 1.0), body, interval)  # warm up
+            alone = load(port, args.clients, args.seconds, body, interval)
             show("predict, no training", alone)
 
             config = {"model": "lenet5", "epochs": 1000, "batch_size": 64, "emit_filters": True}
@@ -191,7 +255,7 @@ def main() -> None:
                     break
                 time.sleep(0.2)
             before = [call(port, "GET", f"/api/train/{i}")[1] for i in ids]
-            busy = load(port, args.clients, args.seconds)
+            busy = load(port, args.clients, args.seconds, body, interval)
             after = [call(port, "GET", f"/api/train/{i}")[1] for i in ids]
             show(f"predict, {args.jobs} jobs training", busy)
             trained = sum(

@@ -2,9 +2,12 @@
 
 import json
 import math
+import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -50,8 +53,22 @@ def test_settings_from_the_environment(tmp_path):
     env = {"CNNVIZ_MODELS_DIR": str(tmp_path), "CNNVIZ_MAX_JOBS": "3"}
     settings = Settings.from_env(env)
     assert settings.models_dir == tmp_path and settings.max_jobs == 3
+    assert settings.worker_threads == max(2, os.cpu_count() or 2)
+    assert Settings.from_env({**env, "CNNVIZ_WORKER_THREADS": "5"}).worker_threads == 5
     with pytest.raises(SettingsError, match="CNNVIZ_MAX_JOBS=0"):
         Settings.from_env({"CNNVIZ_MAX_JOBS": "0"})
+    with pytest.raises(SettingsError, match="CNNVIZ_WORKER_THREADS=many"):
+        Settings.from_env({"CNNVIZ_WORKER_THREADS": "many"})
+
+
+def test_the_app_runs_plain_routes_on_worker_threads(settings):
+    def tokens() -> float:
+        return to_thread.current_default_thread_limiter().total_tokens
+
+    app = create_app(replace(settings, worker_threads=3))
+    with TestClient(app) as client:
+        assert client.portal.call(tokens) == 3
+        assert client.get("/api/health").status_code == 200
 
 
 def test_pixels_in_are_the_image_out():
@@ -66,11 +83,11 @@ def test_pixels_in_are_the_image_out():
     [
         ({}, "exactly one"),
         ({"image": "x", "pixels": [[0] * 28] * 28}, "exactly one"),
-        ({"pixels": [[0] * 28] * 27}, "28 rows of 28"),
-        ({"pixels": [[0] * 27] * 28}, "28 rows of 28"),
-        ({"pixels": [[2.0] * 28] * 28}, "between 0 and 1"),
-        ({"pixels": [[math.nan] * 28] * 28}, "finite"),
-        ({"pixels": [[-math.inf] * 28] * 28}, "finite"),
+        ({"pixels": [[0] * 28] * 27}, "at least 28 items"),
+        ({"pixels": [[0] * 27] * 28}, "at least 28 items"),
+        ({"pixels": [[2.0] * 28] * 28}, "less than or equal to 1"),
+        ({"pixels": [[math.nan] * 28] * 28}, "finite number"),
+        ({"pixels": [[-math.inf] * 28] * 28}, "finite number"),
     ],
 )
 def test_bad_digits_are_refused_with_a_message(payload, message):

@@ -486,8 +486,8 @@ def test_to_dict_is_json_with_the_documented_sizes() -> None:
     payload = json.loads(json.dumps(steps.to_dict()))
     assert np.array(payload["image"]).shape == (28, 28)
     assert np.array(payload["scaled"]).shape == (20, 20)
-    assert np.array(payload["ink"]).shape == (280, 280)  # never enlarged, not shrunk at 280
-    assert payload["ink_size"] == [280, 280] and payload["ink_scale"] == 1.0
+    assert np.array(payload["ink"]).shape == (56, 56)  # the 280×280 canvas, shrunk for preview
+    assert payload["ink_size"] == [280, 280] and payload["ink_scale"] == pytest.approx(0.2)
     assert payload["bbox"] == list(steps.bbox)
     assert payload["inverted"] is False
     assert payload["shift"] == pytest.approx(list(steps.shift))
@@ -495,14 +495,14 @@ def test_to_dict_is_json_with_the_documented_sizes() -> None:
     np.testing.assert_allclose(payload["image"], steps.image, atol=1e-4)
 
 
-def test_to_dict_shrinks_a_big_ink_to_280() -> None:
+def test_to_dict_shrinks_a_big_ink_to_the_preview_size() -> None:
     f = 1000 / 280
     data = drawing("0", "RGB", size=(1000, 700), brush=20 * f, height=180 * f, supersample=1)
     steps = preprocess_drawing(data)
     payload = steps.to_dict()
     ink = np.array(payload["ink"])
-    assert ink.shape == (196, 280)
-    assert payload["ink_size"] == [700, 1000] and payload["ink_scale"] == pytest.approx(0.28)
+    assert ink.shape == (39, 56)
+    assert payload["ink_size"] == [700, 1000] and payload["ink_scale"] == pytest.approx(0.056)
     # The preview is an area average: its mean is the full ink's mean.
     assert ink.mean() == pytest.approx(float(steps.ink.mean()), rel=0.01)
 
@@ -517,3 +517,10 @@ def test_exif_orientation_is_applied() -> None:
     sideways.save(buffer, "JPEG", quality=95, exif=exif)
     steps = preprocess_drawing(buffer.getvalue())
     assert_close(steps.image, canonical("7", 20), 0.1, 0.006)
+
+
+def test_to_dict_never_enlarges_a_small_ink() -> None:
+    steps = preprocess_drawing(drawing("1", "L", size=(40, 30), brush=3, height=24, supersample=1))
+    payload = steps.to_dict()
+    assert np.array(payload["ink"]).shape == (30, 40)
+    assert payload["ink_scale"] == 1.0

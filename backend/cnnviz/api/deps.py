@@ -1,4 +1,8 @@
-"""Typed dependencies the routes declare: `def route(store: StoreDep)`."""
+"""Typed dependencies the routes declare: `def route(store: StoreDep)`.
+
+They are `async def` because they only read app state: FastAPI runs a plain `def` dependency in
+the thread pool, and that hop cost every request ~0.1-0.3 ms under load.
+"""
 
 from typing import Annotated
 
@@ -8,11 +12,11 @@ from cnnviz.api.settings import Settings
 from cnnviz.modelstore import ID_PATTERN, ModelStore
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> ModelStore:
+async def get_store(request: Request) -> ModelStore:
     return request.app.state.store
 
 

@@ -6,6 +6,7 @@ paths end in Starlette's `HTTPException`, which FastAPI turns into `{"detail": .
 
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from cnnviz import __version__
@@ -13,6 +14,7 @@ from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
 from cnnviz.api.settings import Settings, get_settings
 from cnnviz.api.static import FrontendFiles
+from cnnviz.blas import limit_blas_threads
 from cnnviz.downloads import DownloadManager
 from cnnviz.jobs import JobManager
 from cnnviz.modelstore import ModelStore
@@ -20,6 +22,7 @@ from cnnviz.modelstore import ModelStore
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     yield
     app.state.jobs.shutdown()  # stop the training workers with the server
 
@@ -27,6 +30,7 @@ async def _lifespan(app: FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Return a new app; `settings` defaults to `get_settings()` (tests pass their own)."""
     settings = settings or get_settings()
+    limit_blas_threads(1)  # requests are the parallelism; see cnnviz.blas
     app = FastAPI(
         title="cnnviz",
         version=__version__,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,11 @@ FRONTEND_DIR_ENV = "CNNVIZ_FRONTEND_DIR"
 MODELS_DIR_ENV = "CNNVIZ_MODELS_DIR"
 MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
 MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
+WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
+
+
+def default_worker_threads() -> int:
+    return max(2, os.cpu_count() or 2)
 
 # backend/cnnviz/api/settings.py -> backend/cnnviz
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -38,6 +43,11 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     #: Training jobs that may run at once; one more is refused with 429.
     max_jobs: int = 2
+    #: Threads that run the plain `def` routes (anyio's default is 40). Their work is CPU-bound
+    #: and mostly holds the GIL, so more threads than cores only queue inside Python, where the
+    #: event loop waits for the GIL too: on 2 cores, 40 threads gave predict p99 137 ms and
+    #: 2 threads 28 ms for the same load (benchmarks/bench_api.py).
+    worker_threads: int = field(default_factory=default_worker_threads)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -47,6 +57,7 @@ class Settings:
             models_dir=Path(env.get(MODELS_DIR_ENV) or default_models_dir()).expanduser(),
             max_body_bytes=_positive_int(env, MAX_BODY_ENV, 5 * 1024 * 1024),
             max_jobs=_positive_int(env, MAX_JOBS_ENV, 2),
+            worker_threads=_positive_int(env, WORKER_THREADS_ENV, default_worker_threads()),
         )
 
 

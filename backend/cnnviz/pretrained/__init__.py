@@ -5,6 +5,7 @@ with a Markdown model card of the same name beside it. `resolve_model` also take
 every command that takes a model takes either.
 """
 
+from functools import cache
 from pathlib import Path
 
 from cnnviz.nn import Sequential, read_metadata
@@ -17,8 +18,10 @@ class ModelNotFoundError(ValueError):
     pass
 
 
-def pretrained_ids() -> list[str]:
-    return sorted(path.stem for path in PRETRAINED_DIR.glob("*.npz"))
+@cache
+def pretrained_ids() -> tuple[str, ...]:
+    """The bundled model ids (read once: the package's files do not change while it runs)."""
+    return tuple(sorted(path.stem for path in PRETRAINED_DIR.glob("*.npz")))
 
 
 def resolve_model(id_or_path: str | Path) -> Path:

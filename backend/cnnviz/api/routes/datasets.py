@@ -43,7 +43,7 @@ def _downloads(request: Request) -> DownloadManager:
     return request.app.state.downloads
 
 
-def started_download(name: Name, request: Request) -> str:
+async def started_download(name: Name, request: Request) -> str:
     """The dataset's name, if a download of it was started (a dependency: errors come before
     the stream)."""
     info = _info(name)

@@ -6,11 +6,12 @@ runs in the thread pool, off the event loop.
 """
 
 import numpy as np
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from cnnviz import inference
 from cnnviz.api.deps import ModelId, StoreDep
 from cnnviz.api.encoding import encode_array
+from cnnviz.api.responses import json_response
 from cnnviz.api.schemas.inference import (
     LayerTraceOut,
     PredictRequest,
@@ -42,7 +43,7 @@ def _encoded(array: np.ndarray | None):
 
 
 @router.post("/{model_id}/predict", response_model=PredictResponse, responses=ERRORS)
-def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> PredictResponse:
+def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Response:
     """Read a digit: the predicted class, every class's probability, the 28×28 image the network
     saw and the preprocessing steps that made it from the drawing."""
     entry = store.get(model_id)
@@ -50,7 +51,7 @@ def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Predict
     with entry.lock:
         result = inference.predict(entry.model, image)
     classes = class_names(entry.meta, result.probabilities.size)
-    return PredictResponse(
+    answer = PredictResponse(
         label=classes[result.index],
         index=result.index,
         probabilities=result.probabilities.tolist(),
@@ -58,10 +59,11 @@ def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Predict
         input=_rounded(image),
         preprocessing=steps,
     )
+    return json_response(answer)
 
 
 @router.post("/{model_id}/trace", response_model=TraceResponse, responses=ERRORS)
-def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> TraceResponse:
+def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> Response:
     """Every layer's output, pre-activation, pooling indices and weights for one digit, and the
     gradient of one class's logit (`target`, default: the predicted class) at every layer and at
     the input (the saliency map). Arrays are base64 float32/int32 with their shape."""
@@ -70,7 +72,7 @@ def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> TraceRespon
     with entry.lock:
         result = inference.trace(entry.model, image, body.target)
     classes = class_names(entry.meta, result.probabilities.size)
-    return TraceResponse(
+    answer = TraceResponse(
         model=entry.id,
         classes=classes,
         label=classes[result.index],
@@ -97,3 +99,4 @@ def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> TraceRespon
             for layer in result.layers
         ],
     )
+    return json_response(answer)

@@ -39,7 +39,7 @@ POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 
-def get_jobs(request: Request) -> JobManager:
+async def get_jobs(request: Request) -> JobManager:
     return request.app.state.jobs
 
 
@@ -66,7 +66,7 @@ def _job(jobs: JobManager, job_id: str) -> Job:
         raise HTTPException(404, str(exc)) from None
 
 
-def existing_job(job_id: JobId, jobs: JobsDep) -> Job:
+async def existing_job(job_id: JobId, jobs: JobsDep) -> Job:
     """The job `job_id` (a dependency, so a 404 comes before any stream starts)."""
     return _job(jobs, job_id)
 
