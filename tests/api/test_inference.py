@@ -88,7 +88,7 @@ def test_predict_pixels(client):
 
 
 def test_the_documented_examples_work(client):
-    schema = client.get("/api/openapi.json").json()
+    schema = client.get("/openapi.json").json()
     post = schema["paths"]["/api/models/{model_id}/predict"]["post"]
     assert post["parameters"][0]["examples"]["default model"]["value"] == MODEL
     assert "/api/models/{model_id}/trace" in schema["paths"]

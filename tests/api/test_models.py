@@ -489,13 +489,13 @@ def test_imported_models_persist_across_apps(client: TestClient, settings: Setti
 # -- documentation -----------------------------------------------------------------------------
 def test_openapi_ui_at_docs_lists_the_model_routes(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
-    paths = client.get("/api/openapi.json").json()["paths"]
+    paths = client.get("/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/models"])
     assert {"get", "delete"} <= set(paths["/api/models/{model_id}"])
     assert "get" in paths["/api/models/{model_id}/export"]
     upload = paths["/api/models/import"]["post"]["requestBody"]["content"]
     assert "application/octet-stream" in upload
-    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
     assert schemas["CreateModel"]["examples"][0]["preset"] == "lenet5"
     assert "spec" in schemas["CreateModel"]["examples"][1]
     refusal = paths["/api/models/{model_id}"]["delete"]["responses"]["403"]

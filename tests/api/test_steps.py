@@ -295,7 +295,7 @@ def test_apply_refuses_non_finite_numbers(client: TestClient, value: str) -> Non
 
 
 def test_step_routes_are_documented(client: TestClient) -> None:
-    paths = client.get("/api/openapi.json").json()["paths"]
+    paths = client.get("/openapi.json").json()["paths"]
     for path in (
         "/api/models/{model_id}/conv-step",
         "/api/models/{model_id}/pool-step",

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         docs_url="/docs",
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/openapi.json",
         lifespan=_lifespan,
     )
     app.state.settings = settings
