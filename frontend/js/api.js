@@ -1,10 +1,131 @@
-// The only module that talks to the server: other modules ask it, never `fetch` directly.
+// The only module that talks to the server: views ask it, never `fetch` or `EventSource` directly.
+//
+// Every function returns the parsed JSON (or throws an ApiError whose message is the server's
+// "what to fix" text). Functions that a view may call again before the last answer arrives
+// take an AbortSignal, so stale requests are cancelled rather than raced.
 
-/** Fetch `/api/health` and return its JSON, `{status, version}`; throws on a non-2xx answer. */
-export async function getHealth() {
-  const response = await fetch("/api/health");
-  if (!response.ok) {
-    throw new Error(`/api/health answered ${response.status}`);
+/** A refusal or failure, with the HTTP status (0 when the server could not be reached). */
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
   }
-  return response.json();
+}
+
+/** The server's `detail` as one line: a string, or FastAPI's list of `{loc, msg}`. */
+export function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((item) => {
+        const where = (item.loc || []).filter((part) => part !== "body").join(".");
+        return where ? `${where}: ${item.msg}` : item.msg;
+      })
+      .join("; ");
+  }
+  return JSON.stringify(detail);
+}
+
+async function request(method, path, { body, signal } = {}) {
+  const options = { method, signal, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, `the server cannot be reached (${error.message})`);
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const message = data && data.detail !== undefined ? detailText(data.detail) : response.statusText;
+    throw new ApiError(response.status, message);
+  }
+  return data;
+}
+
+const model = (id) => `/api/models/${encodeURIComponent(id)}`;
+
+export const getHealth = () => request("GET", "/api/health");
+
+// Models ---------------------------------------------------------------------------------------
+export const listModels = () => request("GET", "/api/models");
+export const getModel = (id) => request("GET", model(id));
+/** `spec` is `{preset}` or `{layers, input_shape}`; see the schema at /docs. */
+export const createModel = (spec) => request("POST", "/api/models", { body: spec });
+export const deleteModel = (id) => request("DELETE", model(id));
+export const exportUrl = (id) => `${model(id)}/export`;
+
+// A digit through a model: `digit` is `{image: dataURL}` or `{pixels: 28×28}` --------------------
+export const predict = (id, digit, signal) =>
+  request("POST", `${model(id)}/predict`, { body: digit, signal });
+export const trace = (id, digit, target, signal) =>
+  request("POST", `${model(id)}/trace`, {
+    body: target === undefined || target === null ? digit : { ...digit, target },
+    signal,
+  });
+/** `step` is `{layer, channel, row, col, direction?, ...}`. */
+export const convStep = (id, digit, step, signal) =>
+  request("POST", `${model(id)}/conv-step`, { body: { ...digit, ...step }, signal });
+export const poolStep = (id, digit, step, signal) =>
+  request("POST", `${model(id)}/pool-step`, { body: { ...digit, ...step }, signal });
+
+// Kernels on images ----------------------------------------------------------------------------
+export const listKernels = () => request("GET", "/api/conv/kernels");
+export const applyKernel = (body, signal) => request("POST", "/api/conv/apply", { body, signal });
+
+// Datasets -------------------------------------------------------------------------------------
+export const listDatasets = () => request("GET", "/api/datasets");
+export const downloadDataset = (name) =>
+  request("POST", `/api/datasets/${encodeURIComponent(name)}/download`);
+export function samples(name, { split = "test", label = null, n = 24 } = {}) {
+  const query = new URLSearchParams({ split, n: String(n) });
+  if (label !== null && label !== undefined && label !== "") query.set("label", String(label));
+  return request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${query}`);
+}
+
+// Training -------------------------------------------------------------------------------------
+export const startTraining = (config) => request("POST", "/api/train", { body: config });
+export const listJobs = () => request("GET", "/api/train");
+export const getJob = (id) => request("GET", `/api/train/${encodeURIComponent(id)}`);
+/** `command` is "pause", "resume", "step" or "stop". */
+export const controlJob = (id, command) =>
+  request("POST", `/api/train/${encodeURIComponent(id)}/${command}`);
+
+/**
+ * Follow a job's Server-Sent Events. `handlers` maps event names ("start", "step", "epoch",
+ * "filters", "done", "state", ...) to functions of the parsed data; a late subscriber gets the
+ * history first. Returns a function that closes the stream.
+ */
+export function followJob(id, handlers, onError) {
+  return follow(`/api/train/${encodeURIComponent(id)}/events`, handlers, onError);
+}
+
+export function followDownload(name, handlers, onError) {
+  return follow(`/api/datasets/${encodeURIComponent(name)}/download/events`, handlers, onError);
+}
+
+/** Events after which the server ends a stream: closing on them stops EventSource from
+ * reconnecting to a finished stream. */
+const FINAL_EVENTS = ["done", "error", "interrupted", "failed", "complete"];
+
+function follow(url, handlers, onError) {
+  const source = new EventSource(url);
+  const names = new Set([...Object.keys(handlers), ...FINAL_EVENTS]);
+  for (const name of names) {
+    source.addEventListener(name, (event) => {
+      if (FINAL_EVENTS.includes(name)) source.close();
+      const handler = handlers[name];
+      if (handler) handler(event.data ? JSON.parse(event.data) : null);
+    });
+  }
+  source.onerror = () => {
+    if (source.readyState !== EventSource.CLOSED && onError) onError();
+  };
+  return () => source.close();
 }

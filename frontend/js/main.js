@@ -1,12 +1,86 @@
-// Entry point of the placeholder page: show which server version answers.
-import { getHealth } from "./api.js";
+// Boots the page: the store and its URL, the model picker, the tabs, and each view on first use.
+import * as api from "./api.js";
+import { refreshModels, showError, store } from "./shell.js";
+import { syncWithUrl } from "./store.js";
 
-const target = document.querySelector("[data-version]");
+const VIEWS = {
+  draw: () => import("./views/draw.js"),
+  network: () => import("./views/network.js"),
+  stepper: () => import("./views/stepper.js"),
+  pooling: () => import("./views/pooling.js"),
+  train: () => import("./views/train.js"),
+};
+const TABS = Object.keys(VIEWS);
 
-getHealth()
-  .then((health) => {
-    target.textContent = health.version;
-  })
-  .catch((error) => {
-    target.textContent = `unavailable (${error.message})`;
+const mounted = new Map();
+
+function renderPicker(state) {
+  const select = document.querySelector("[data-model-picker]");
+  select.replaceChildren(
+    ...state.models.map((m) => {
+      const option = document.createElement("option");
+      option.value = m.id;
+      const accuracy = m.accuracy == null ? "untrained" : `${(m.accuracy * 100).toFixed(2)}%`;
+      option.textContent = `${m.name} (${accuracy})`;
+      return option;
+    }),
+  );
+  select.value = state.model || "";
+  const info = document.querySelector("[data-model-info]");
+  const model = state.models.find((m) => m.id === state.model);
+  info.textContent = model ? `${model.preset || "custom"} · ${model.dataset || "?"}` : "";
+}
+
+async function showTab(tab) {
+  const name = TABS.includes(tab) ? tab : "draw";
+  for (const button of document.querySelectorAll("[data-tab]")) {
+    const selected = button.dataset.tab === name;
+    button.setAttribute("aria-selected", String(selected));
+    button.tabIndex = selected ? 0 : -1;
+  }
+  for (const panel of document.querySelectorAll("[data-view]")) {
+    panel.hidden = panel.dataset.view !== name;
+  }
+  if (!mounted.has(name)) {
+    const root = document.querySelector(`[data-view="${name}"]`);
+    mounted.set(name, VIEWS[name]().then((module) => module.mount(root, store)));
+  }
+  await mounted.get(name);
+}
+
+function wireTabs() {
+  const buttons = [...document.querySelectorAll("[data-tab]")];
+  for (const button of buttons) {
+    button.addEventListener("click", () => store.set({ tab: button.dataset.tab }));
+    button.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const next = buttons[(buttons.indexOf(button) + step + buttons.length) % buttons.length];
+      next.focus();
+      store.set({ tab: next.dataset.tab });
+    });
+  }
+}
+
+async function boot() {
+  syncWithUrl(store);
+  wireTabs();
+  store.watch(["models", "model"], renderPicker);
+  store.watch(["tab"], (state) => showTab(state.tab));
+  document.querySelector("[data-model-picker]").addEventListener("change", (event) => {
+    store.set({ model: event.target.value });
   });
+  api.getHealth().then(
+    (health) => { document.querySelector("[data-version]").textContent = health.version; },
+    () => {},
+  );
+  try {
+    await refreshModels();
+  } catch (error) {
+    showError(`The model list could not be loaded: ${error.message}`);
+  }
+  await showTab(store.state.tab);
+  document.documentElement.dataset.ready = "true";
+}
+
+boot();

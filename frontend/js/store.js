@@ -1,0 +1,52 @@
+// The app's state in one place. Views read `store.state`, change it with `store.set({...})` and
+// listen for "change" events, whose `detail.changed` is the set of keys that changed. The keys
+// in URL_KEYS mirror the URL hash both ways, so a shared link opens the same view and the
+// browser's back button walks through views.
+import { formatHash, parseHash } from "./lib/url.js";
+
+export const URL_KEYS = [
+  "tab", "model", "layer", "channel", "row", "col", "pool", "kernel", "job",
+];
+
+export class Store extends EventTarget {
+  constructor(initial = {}) {
+    super();
+    this.state = { ...initial };
+  }
+
+  /** Merge `patch` into the state; announce the keys whose values really changed. */
+  set(patch) {
+    const changed = new Set();
+    for (const [key, value] of Object.entries(patch)) {
+      if (this.state[key] !== value) {
+        this.state[key] = value;
+        changed.add(key);
+      }
+    }
+    if (changed.size) this.dispatchEvent(new CustomEvent("change", { detail: { changed } }));
+    return changed;
+  }
+
+  /** Call `listener(state, changed)` whenever one of `keys` (or any key, if none) changes. */
+  watch(keys, listener) {
+    const wanted = keys && keys.length ? new Set(keys) : null;
+    this.addEventListener("change", (event) => {
+      const { changed } = event.detail;
+      if (!wanted || [...changed].some((key) => wanted.has(key))) listener(this.state, changed);
+    });
+  }
+}
+
+/** Keep `store`'s URL keys and `location.hash` in step. */
+export function syncWithUrl(store, win = window) {
+  store.set(parseHash(win.location.hash));
+  store.watch(URL_KEYS, (state, changed) => {
+    const hash = formatHash(state, URL_KEYS);
+    if (hash === win.location.hash) return;
+    // A new tab is a new history entry (Back returns to the last view); moving within a view
+    // (a layer, a position) only updates the link.
+    const method = changed.has("tab") ? "pushState" : "replaceState";
+    win.history[method](null, "", hash || win.location.pathname);
+  });
+  win.addEventListener("hashchange", () => store.set(parseHash(win.location.hash)));
+}

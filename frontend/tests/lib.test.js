@@ -1,0 +1,109 @@
+// `node --test frontend/tests`: the pure helpers in js/lib, checked against hand-worked values.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { argmax, decodeArray, extent, fromRows, plane } from "../js/lib/arrays.js";
+import { diverging, inkOn, scaleFor, sequential } from "../js/lib/colour.js";
+import { densify } from "../js/lib/example.js";
+import { compact, fixed, percent, shapeText } from "../js/lib/format.js";
+import { cellAt, formulaText, outputSize, paddingFor, receptiveField, windowAt } from "../js/lib/geometry.js";
+import { formatHash, parseHash } from "../js/lib/url.js";
+
+const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");
+
+test("decodeArray reads little-endian float32 and int32 with their shape", () => {
+  const values = new Float32Array([0.5, -1.25, 3, 1e-8, 7, 8]);
+  const decoded = decodeArray({ shape: [1, 2, 3], dtype: "float32", data: b64(values) });
+  assert.deepEqual(decoded.shape, [1, 2, 3]);
+  assert.deepEqual([...decoded.data], [...values]);
+  const ints = decodeArray({ shape: [2], dtype: "int32", data: b64(new Int32Array([176, -3])) });
+  assert.ok(ints.data instanceof Int32Array);
+  assert.deepEqual([...ints.data], [176, -3]);
+  assert.throws(() => decodeArray({ shape: [3], dtype: "float32", data: b64(values) }), /needs 12 bytes/);
+});
+
+test("plane slices one channel of an NCHW array", () => {
+  const data = Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i);
+  const second = plane({ shape: [1, 2, 2, 3], data }, 1);
+  assert.equal(second.height, 2);
+  assert.equal(second.width, 3);
+  assert.deepEqual([...second.data], [6, 7, 8, 9, 10, 11]);
+  assert.deepEqual([...fromRows([[1, 2], [3, 4]]).data], [1, 2, 3, 4]);
+});
+
+test("extent ignores non-finite values; argmax takes the first maximum", () => {
+  assert.deepEqual(extent([3, NaN, -2, Infinity, 5]), [-2, 5]);
+  assert.deepEqual(extent([]), [0, 0]);
+  assert.equal(argmax([0.1, 0.7, 0.7, 0.2]), 1);
+});
+
+test("colour scales: viridis ends, a white centre, symmetric signed scales", () => {
+  assert.deepEqual(sequential(0), [68, 1, 84]);
+  assert.deepEqual(sequential(1), [253, 231, 37]);
+  assert.deepEqual(diverging(0), [247, 247, 247]);
+  const scale = scaleFor([-0.5, 2]);
+  assert.equal(scale.kind, "diverging");
+  assert.deepEqual([scale.min, scale.max], [-2, 2]);
+  assert.deepEqual(scale.colour(0), [247, 247, 247]);
+  const positive = scaleFor([0.2, 4]);
+  assert.equal(positive.kind, "sequential");
+  assert.deepEqual([positive.min, positive.max], [0, 4]);
+  assert.equal(inkOn([253, 231, 37]), "#111");
+  assert.equal(inkOn([68, 1, 84]), "#fff");
+});
+
+test("numbers are formatted alike everywhere", () => {
+  assert.equal(fixed(-0.0001, 3), "0.000");
+  assert.equal(fixed(-1.23456, 2), "\u22121.23");
+  assert.equal(compact(12345), "12.3k");
+  assert.equal(compact(0.012345), "0.0123");
+  assert.equal(percent(0.98843), "98.84%");
+  assert.equal(shapeText([1, 6, 28, 28]), "6×28×28");
+});
+
+test("output sizes follow floor((n + 2p − d(k − 1) − 1) / s) + 1", () => {
+  assert.equal(outputSize(28, 5, 1, 2, 2), 28);
+  assert.equal(outputSize(14, 5), 10);
+  assert.equal(outputSize(28, 2, 2), 14);
+  assert.equal(outputSize(7, 3, 2, 1, 1, 2), 3);
+  assert.equal(outputSize(3, 5), 0);
+  assert.equal(formulaText(28, 5, 1, 2, 1), "\u230a(28 + 2\u00b72 \u2212 1\u00b7(5 \u2212 1) \u2212 1) / 1\u230b + 1 = 28");
+  assert.deepEqual(paddingFor("same", 5), [2, 2]);
+  assert.deepEqual(paddingFor("same", 4), [1, 2]);
+  assert.deepEqual(paddingFor("full", 3, 2), [4, 4]);
+  assert.deepEqual(paddingFor("3", 3), [3, 3]);
+  assert.throws(() => paddingFor("-1", 3), /whole number/);
+});
+
+test("windows and cells", () => {
+  assert.deepEqual(cellAt(30, 28), { row: 1, col: 2 });
+  assert.deepEqual(windowAt(1, 2, 3, 2, 2), { rows: [2, 4, 6], cols: [4, 6, 8] });
+});
+
+test("receptive field of a LeNet-5 conv2 cell reaches a 14×14 box of the input", () => {
+  const spec = [
+    { type: "Conv2D", kernel_size: 5, stride: 1, padding: 2, dilation: 1 },
+    { type: "ReLU" },
+    { type: "MaxPool2D", kernel_size: 2, stride: null, padding: 0 },
+    { type: "Conv2D", kernel_size: 5, stride: 1, padding: 0, dilation: 1 },
+  ];
+  const sizes = [[28, 28], [28, 28], [14, 14], [10, 10]];
+  const boxes = receptiveField(spec, sizes, [28, 28], 3, 0, 0);
+  assert.deepEqual(boxes.map((b) => b.layer), [3, 2, 1, 0, -1]);
+  assert.deepEqual(boxes[1], { layer: 2, top: 0, left: 0, bottom: 4, right: 4 });
+  assert.deepEqual(boxes[2], { layer: 1, top: 0, left: 0, bottom: 9, right: 9 });
+  // conv1 pads by 2: the box in the input is clipped at the top-left edge.
+  assert.deepEqual(boxes[4], { layer: -1, top: 0, left: 0, bottom: 11, right: 11 });
+});
+
+test("URL hash round trip keeps numbers as numbers and drops empty keys", () => {
+  const hash = formatHash({ tab: "stepper", layer: "conv1", row: 3, col: 0, job: null }, ["tab", "layer", "row", "col", "job"]);
+  assert.equal(hash, "#tab=stepper&layer=conv1&row=3&col=0");
+  assert.deepEqual(parseHash(hash), { tab: "stepper", layer: "conv1", row: 3, col: 0 });
+  assert.deepEqual(parseHash(""), {});
+});
+
+test("densify spaces points along each segment", () => {
+  const points = densify([[0, 0], [0, 30]], 10);
+  assert.deepEqual(points, [[0, 0], [0, 10], [0, 20], [0, 30]]);
+});
