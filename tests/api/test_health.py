@@ -20,7 +20,8 @@ def test_index_page_is_served_at_root(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "<title>cnnviz</title>" in response.text
+    assert "<title>cnnviz: see how a CNN works</title>" in response.text
+    assert 'data-view="draw"' in response.text
 
 
 def test_frontend_assets_are_served(client: TestClient) -> None:

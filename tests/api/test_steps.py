@@ -88,6 +88,17 @@ def test_conv_step_backward_given_upstream_and_class(client: TestClient) -> None
     assert chosen["backward"]["target_class"] == 9
 
 
+def test_conv_step_takes_upstream_logit_spelled_out(client: TestClient) -> None:
+    # Found by schemathesis: the finite-number check also ran on the string "logit" (a 500).
+    sent = conv_step(
+        client, layer="conv1", channel=2, row=12, col=13, direction="backward", upstream="logit"
+    )
+    assert sent.status_code == 200, sent.text
+    default = conv_step(client, layer="conv1", channel=2, row=12, col=13, direction="backward")
+    assert sent.json()["backward"] == default.json()["backward"]
+    assert sent.json()["backward"]["upstream_source"] == "logit"
+
+
 def test_conv_step_on_another_model(client: TestClient) -> None:
     body = conv_step(client, "/api/models/simple-mnist", layer="conv1", channel=7, row=25, col=0)
     assert body.status_code == 200

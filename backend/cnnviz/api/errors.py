@@ -7,11 +7,16 @@ the layer and the shape) or 413 (bodies over the limit, refused before they are 
 """
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cnnviz.modelstore import ModelNotFoundError, ModelStoreError
+
+#: FastAPI's detail for a JSON body it could not decode at all (fastapi/routing.py).
+BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -24,6 +29,23 @@ def install_error_handlers(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 "There was an error parsing the body" when a JSON body is not even
+        # text (bytes that are not UTF-8) or nests too deep; malformed JSON is already a 422
+        # (`json_invalid`), and so is this now, with a message that says what to send instead.
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR and exc.__cause__:
+            cause = exc.__cause__
+            if isinstance(cause, UnicodeDecodeError):
+                why = "it is not UTF-8 text"
+            elif isinstance(cause, RecursionError):
+                why = "it nests too deep"
+            else:
+                why = type(cause).__name__
+            message = f"the request body could not be read as JSON: {why}; send UTF-8 JSON"
+            return JSONResponse({"detail": message}, status_code=422)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(ModelNotFoundError)
     async def not_found(request: Request, exc: ModelNotFoundError) -> JSONResponse:

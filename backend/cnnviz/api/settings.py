@@ -24,6 +24,7 @@ WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
 def default_worker_threads() -> int:
     return max(2, os.cpu_count() or 2)
 
+
 # backend/cnnviz/api/settings.py -> backend/cnnviz
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 

@@ -165,7 +165,19 @@ async def raw_body(request: Request) -> bytes:
         "requestBody": {
             "required": True,
             "description": "an .npz model file (as exported), sent as the raw request body",
-            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            "content": {
+                "application/octet-stream": {
+                    "schema": {"type": "string"},
+                    # A file cannot be written inline: the example is the bundled LeNet-5 as
+                    # GET /api/models/lenet5-mnist/export serves it (in /docs, pick that file).
+                    "examples": {
+                        "the bundled LeNet-5": {
+                            "summary": "an exported model file",
+                            "externalValue": "/api/models/lenet5-mnist/export",
+                        }
+                    },
+                }
+            },
         }
     },
     summary="Upload a model (.npz)",

@@ -6,11 +6,12 @@ JSON lists in the order [channel][row][col], which a teaching view can show numb
 """
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cnnviz.api.inputs import DigitInput
+from cnnviz.api.schemas.inference import EXAMPLE_PIXELS
 from cnnviz.nn.kernels import KERNEL_NAMES
 
 KernelName = Literal[
@@ -20,7 +21,7 @@ KernelName = Literal[
 MAX_IMAGE_SIDE = 64
 MAX_KERNEL_SIDE = 11
 MAX_ABS_VALUE = 1e6
-DIGIT = [[0.0] * 28 for _ in range(28)]
+DIGIT = EXAMPLE_PIXELS  # the examples' digit: a "1" that LeNet-5 reads as 1
 
 Finite = Field(allow_inf_nan=False)
 Matrix = list[list[float]]
@@ -57,9 +58,9 @@ class ConvStepRequest(StepPosition):
     direction: Literal["forward", "backward"] = Field(
         "forward", description="'backward' adds this position's contributions to dW, db and dX"
     )
-    upstream: Literal["logit"] | float = Field(
+    # allow_inf_nan on the float alone: on the union, pydantic also runs it on "logit" (a 500).
+    upstream: Literal["logit"] | Annotated[float, Field(allow_inf_nan=False)] = Field(
         "logit",
-        allow_inf_nan=False,
         description=(
             "backward only: the gradient arriving at this output. 'logit' (default): the "
             "gradient of one class's logit (target_class, default the predicted class) with "
