@@ -13,9 +13,11 @@ export class ApiError extends Error {
   }
 }
 
-/** The server's `detail` as one line: a string, or FastAPI's list of `{loc, msg}`. */
+/** The server's `detail` as one line: a string, FastAPI's list of `{loc, msg}`, or an object
+ * with a `message` (the training route's `{message, problems}`). */
 export function detailText(detail) {
   if (typeof detail === "string") return detail;
+  if (detail && typeof detail.message === "string") return detail.message;
   if (Array.isArray(detail)) {
     return detail
       .map((item) => {
@@ -86,6 +88,13 @@ export const downloadDataset = (name) =>
 export function samples(name, { split = "test", label = null, n = 24 } = {}) {
   const query = new URLSearchParams({ split, n: String(n) });
   if (label !== null && label !== undefined && label !== "") query.set("label", String(label));
+  return request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${query}`);
+}
+
+/** `n` images of a split starting at position `offset` (no label filter): e.g. the test digit a
+ * training run's `misclassified[i].index` names. */
+export function samplesAt(name, { split = "test", offset = 0, n = 1 } = {}) {
+  const query = new URLSearchParams({ split, n: String(n), offset: String(offset) });
   return request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${query}`);
 }
 

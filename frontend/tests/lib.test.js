@@ -107,3 +107,10 @@ test("densify spaces points along each segment", () => {
   const points = densify([[0, 0], [0, 30]], 10);
   assert.deepEqual(points, [[0, 0], [0, 10], [0, 20], [0, 30]]);
 });
+
+test("API error details read as one line", async () => {
+  const { detailText } = await import("../js/api.js");
+  assert.equal(detailText("no model 'x'"), "no model 'x'");
+  assert.equal(detailText([{ loc: ["body", "pixels", 3], msg: "too short" }]), "pixels.3: too short");
+  assert.equal(detailText({ message: "the configuration cannot run: epochs", problems: ["epochs"] }), "the configuration cannot run: epochs");
+});
