@@ -39,7 +39,7 @@ HOST = "127.0.0.1"
 PREDICT = "/api/models/lenet5-mnist/predict"
 #: The frontend sends a live prediction at most this often while a stroke is drawn
 #: (PREDICT_INTERVAL_MS in frontend/js/views/draw.js), so one drawing student is one such client.
-INTERVAL_MS = 100.0
+INTERVAL_MS = 250.0
 
 
 def free_port() -> int:

@@ -265,9 +265,11 @@ def _ink(image: Image.Image) -> tuple[np.ndarray, bool]:
     # Ink is whichever side of the background holds more contrast beyond the noise, judged on
     # at most about a million pixels.
     step = max(1, int(np.ceil(np.sqrt(channel.size / 1e6))))
-    lighter = channel[::step, ::step] - background
-    darker = -lighter
-    inverted = bool(darker[darker >= MIN_CONTRAST].sum() > lighter[lighter >= MIN_CONTRAST].sum())
+    # (Masked sums, not boolean indexing: that copied the selection and cost ~0.3 ms per canvas.)
+    deviation = channel[::step, ::step] - background
+    lighter = float(deviation.sum(where=deviation >= MIN_CONTRAST, dtype=np.float64))
+    darker = -float(deviation.sum(where=deviation <= -MIN_CONTRAST, dtype=np.float64))
+    inverted = darker > lighter
     ink = channel  # in place from here: a 4096×4096 drawing is 64 MB per float copy
     if inverted:
         np.subtract(background, ink, out=ink)

@@ -1,0 +1,39 @@
+"""The Network view in Chromium: every layer of lenet5-mnist, and receptive fields on hover."""
+
+MODEL = "lenet5-mnist"
+
+
+def test_every_layer_is_drawn_and_hover_shows_the_receptive_field(
+    page, open_view, server, screenshot
+):
+    layers = [layer["name"] for layer in server.api("GET", f"/api/models/{MODEL}")["layers"]]
+    view = open_view("network")
+    page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
+
+    for name in ["input", *layers, "output"]:
+        assert view.locator(f"[data-layer='{name}']").count() >= 1, (
+            f"the Network view has no column [data-layer='{name}']"
+        )
+    assert view.locator("canvas[data-map^='conv1:']").count() == 6
+    assert view.locator("canvas[data-map^='conv2:']").count() == 16
+
+    probabilities = [
+        float(view.locator(f"[data-output-prob='{k}']").first.get_attribute("data-value"))
+        for k in range(10)
+    ]
+    assert abs(sum(probabilities) - 1) <= 1e-6, probabilities
+
+    target = view.locator("canvas[data-map='conv2:0']").first
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0, f"conv2:0 has no box: {box}"
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=3)
+    for layer in ("input", "pool1"):
+        rf = view.locator(f".rf-box[data-rf-layer='{layer}']").first
+        rf.wait_for(state="visible")
+        rf_box = rf.bounding_box()
+        assert rf_box and rf_box["width"] > 0 and rf_box["height"] > 0, (
+            f"the receptive field box on {layer} has no area: {rf_box}"
+        )
+    screenshot("network")

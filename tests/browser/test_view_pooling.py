@@ -1,0 +1,38 @@
+"""The pooling view in Chromium: one winner per output cell, a similarity in [-1, 1]."""
+
+MODEL = "lenet5-mnist"
+VIEW = "section[data-view='pooling']"
+
+
+def test_pool_winners_and_similarity(page, open_view, server, screenshot):
+    shapes = {
+        layer["name"]: layer["output_shape"]
+        for layer in server.api("GET", f"/api/models/{MODEL}")["layers"]
+        if layer["type"] == "MaxPool2D"
+    }
+    view = open_view("pooling")
+    select = view.locator("select[data-pool-layer]").first
+    page.wait_for_function(
+        "() => document.querySelector(\"section[data-view='pooling'] select[data-pool-layer]\")"
+        "?.options.length > 0"
+    )
+    options = select.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+    assert set(shapes) <= set(options), f"pool layers {sorted(shapes)}, select offers {options}"
+
+    for name in sorted(shapes, reverse=True):
+        select.select_option(name)
+        _, out_h, out_w = shapes[name]
+        page.wait_for_function(
+            "(n) => document.querySelectorAll(\"section[data-view='pooling'] [data-winner]\")"
+            ".length === n",
+            arg=out_h * out_w,
+        )
+        similarity = view.locator("[data-similarity]").first
+        similarity.wait_for(state="attached")
+        page.wait_for_function(
+            "() => document.querySelector(\"section[data-view='pooling'] [data-similarity]\")"
+            "?.dataset.value !== undefined"
+        )
+        value = float(similarity.get_attribute("data-value"))
+        assert -1 <= value <= 1, f"similarity {value} on {name}"
+    screenshot("pooling")
