@@ -9,6 +9,7 @@ import { fixed, grouped, percent } from "../lib/format.js";
 import { EXAMPLE_STROKES, densify } from "../lib/example.js";
 import { heatmapCanvas, legend } from "../components/heatmap.js";
 import { CANVAS_SIZE, DEFAULT_BRUSH, strokePath } from "../components/strokes.js";
+import { el } from "../components/dom.js";
 
 /** At most one prediction request per this many ms while a stroke is being drawn (the API's
  * benchmark models "one student drawing" as one request per 250 ms). */
@@ -19,18 +20,6 @@ const MEASURE = "draw-to-probabilities";
 const EXAMPLE_SHOWN = 3;
 const GALLERY_SIZE = 24;
 const SVG = "http://www.w3.org/2000/svg";
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function svg(tag, attributes = {}) {
   const node = document.createElementNS(SVG, tag);

@@ -10,22 +10,11 @@ import { fixed, grouped, percent, shapeText } from "../lib/format.js";
 import {
   boxPercent, cellAtPoint, kernelGrid, layerKind, mapPixels, mapSizes, namedField,
 } from "../lib/netlayout.js";
+import { el } from "../components/dom.js";
 
 const INPUT_SIZE = [28, 28];
 /** Larger maps on large screens (a projector on a wall). */
 const zoom = () => (window.innerWidth >= 1700 ? 1.25 : 1);
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 /** A map as a focusable button holding its canvas; `data-map="NAME:CHANNEL"` on the canvas. */
 function mapButton(name, channel, map, scale, px, label) {

@@ -14,22 +14,11 @@ import {
 import { drawHeatmap, legend } from "../components/heatmap.js";
 import { exampleDigit } from "../components/strokes.js";
 import { gradientFlow, reducedMotion } from "../components/gradflow.js";
+import { el } from "../components/dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
 // -- small DOM helpers -----------------------------------------------------------------------
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 function svg(tag, attrs = {}) {
   const node = document.createElementNS(SVG, tag);

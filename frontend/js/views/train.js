@@ -12,6 +12,7 @@ import { LAYER_KINDS, defaultLayer, firstError, layerShapes, moved, starterLayer
 import { smoother, weightFor } from "../lib/smooth.js";
 import { formProblems } from "../lib/trainform.js";
 import { announce, refreshModels } from "../shell.js";
+import { el as h } from "../components/dom.js";
 
 const PRESETS = [
   ["simple", "simple: 8 filters 3×3, pool, dense (fastest)"],
@@ -30,18 +31,6 @@ const PARAMS = {
   MaxPool2D: [["kernel_size", "kernel"], ["stride", "stride"]],
   Dense: [["out_features", "outputs"]],
   ReLU: [], Flatten: [],
-};
-
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") el.textContent = v;
-    else if (k === "class") el.className = v;
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  el.append(...children.filter((c) => c !== null && c !== undefined));
-  return el;
 };
 
 // Cell colours: blue for correct answers (by their share of the row), orange for mistakes
