@@ -15,8 +15,9 @@ from ..nn.losses import log_softmax
 
 __all__ = ["Evaluation", "as_model_input", "confusion_matrix", "evaluate", "evaluate_model"]
 
-#: How many wrong samples an evaluation lists (the first ones, in data order).
-MISCLASSIFIED_LIMIT = 20
+#: How many wrong samples an evaluation lists per confusion-matrix cell (the first ones, in data
+#: order): every off-diagonal cell a student clicks then has digits to show.
+MISCLASSIFIED_LIMIT = 12
 
 
 def as_model_input(images: np.ndarray) -> np.ndarray:
@@ -118,7 +119,8 @@ def evaluate(
     Returns
     -------
     Evaluation: accuracy (fraction), mean cross-entropy loss, confusion matrix, per-class accuracy
-    (recall), and the first MISCLASSIFIED_LIMIT wrong samples as {index, true, pred, confidence},
+    (recall), and the first MISCLASSIFIED_LIMIT wrong samples of each (true, predicted) cell, in
+    data order, as {index, true, pred, confidence},
     confidence being the softmax probability of the wrong prediction.
     """
     x = as_model_input(images)
@@ -153,7 +155,12 @@ def evaluate(
     matrix = confusion_matrix(labels, predictions, K)
     support = matrix.sum(axis=1)
     per_class = [float(matrix[k, k] / support[k]) if support[k] else None for k in range(K)]
-    wrong = np.flatnonzero(predictions != labels)[:MISCLASSIFIED_LIMIT]
+    wrong, listed = [], np.zeros((K, K), np.int64)
+    for i in np.flatnonzero(predictions != labels):
+        cell = labels[i], predictions[i]
+        if listed[cell] < MISCLASSIFIED_LIMIT:
+            listed[cell] += 1
+            wrong.append(i)
     names = np.arange(N) if indices is None else np.asarray(indices)
     misclassified = [
         {

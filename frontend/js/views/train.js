@@ -572,7 +572,7 @@ export function mount(root, store) {
     const count = d.confusion_matrix[t][p];
     const title = `${grouped(count)} × ${names[t]} read as ${names[p]}`;
     const note = chosen.length < count
-      ? `The server lists the first ${all.length} mistakes of the whole ${d.evaluated_on} set; ${chosen.length} of them are in this cell.`
+      ? `The first ${chosen.length} of them, in ${d.evaluated_on}-set order.`
       : "";
     gallery.replaceChildren(h("p", { class: "gallery-title", text: title }));
     if (note) gallery.append(h("p", { class: "muted", text: note }));
