@@ -1,8 +1,44 @@
 // What every view shares: the one store, the live region, the error banner and the model list.
 import * as api from "./api.js";
+import { exampleDigit } from "./components/strokes.js";
 import { Store } from "./store.js";
 
 export const store = new Store({ tab: "draw", model: null, models: [], digit: null });
+
+let example = null;
+
+/** The digit every view works on: the drawing, or example 3 until there is one. The example is
+ * made once, so a digit is always the same object and can key the caches below. */
+export function currentDigit(state = store.state) {
+  example ??= exampleDigit(3);
+  return state.digit || example;
+}
+
+const descriptions = new Map(); // model id -> promise of GET /api/models/{id}
+
+/** A model's description, fetched once per id (a model never changes under its id). */
+export function describeModel(id) {
+  if (!descriptions.has(id)) {
+    const request = api.getModel(id);
+    request.catch(() => descriptions.delete(id));
+    descriptions.set(id, request);
+  }
+  return descriptions.get(id);
+}
+
+// digit -> Map(`${model}|${target}` -> trace). Weak: a digit nobody shows any more is dropped
+// with its traces (each is ~230 KB of JSON).
+const traces = new WeakMap();
+
+/** The trace of `digit` through model `id` from class `target` (null or undefined: the
+ * predicted one), fetched once and shared by the views that show it. */
+export async function traceOf(id, digit, target, signal) {
+  if (!traces.has(digit)) traces.set(digit, new Map());
+  const known = traces.get(digit);
+  const key = `${id}|${target ?? ""}`;
+  if (!known.has(key)) known.set(key, await api.trace(id, digit, target, signal));
+  return known.get(key);
+}
 /** Say `text` to screen readers (the page's polite live region). */
 export function announce(text) {
   const region = document.querySelector("[data-announcer]");

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { argmax, decodeArray, extent, fromRows, plane } from "../js/lib/arrays.js";
+import { argmax, decodeArray, extent, fromRows, plane, toRows } from "../js/lib/arrays.js";
 import { diverging, inkOn, scaleFor, sequential } from "../js/lib/colour.js";
 import { densify } from "../js/lib/example.js";
 import { compact, fixed, percent, shapeText } from "../js/lib/format.js";
@@ -29,6 +29,7 @@ test("plane slices one channel of an NCHW array", () => {
   assert.equal(second.width, 3);
   assert.deepEqual([...second.data], [6, 7, 8, 9, 10, 11]);
   assert.deepEqual([...fromRows([[1, 2], [3, 4]]).data], [1, 2, 3, 4]);
+  assert.deepEqual(toRows(second), [[6, 7, 8], [9, 10, 11]]);
 });
 
 test("extent ignores non-finite values; argmax takes the first maximum", () => {

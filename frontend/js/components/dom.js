@@ -16,3 +16,10 @@ export function el(tag, attrs = {}, ...children) {
   node.append(...children.filter((child) => child !== null && child !== undefined));
   return node;
 }
+
+/** Show `error`'s message in `node` (hidden when `error` is null); aborted requests say nothing. */
+export function showErrorIn(node, error) {
+  if (error && error.name === "AbortError") return;
+  node.hidden = !error;
+  node.textContent = error ? error.message : "";
+}

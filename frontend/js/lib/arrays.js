@@ -37,6 +37,11 @@ export function fromRows(rows) {
   return { height, width, data };
 }
 
+/** A plane as nested rows (the `pixels` form the API takes). */
+export function toRows({ height, width, data }) {
+  return Array.from({ length: height }, (_, r) => Array.from(data.subarray(r * width, (r + 1) * width)));
+}
+
 /** [min, max] of the finite values (or [0, 0] when there are none). */
 export function extent(values) {
   let lo = Infinity;

@@ -1,9 +1,8 @@
 // The Network view: the whole network as columns (input, every layer's maps or units, the output
 // probabilities), a detail panel for one enlarged map, receptive fields traced back to the input
 // on hover, each conv layer's kernels, and the saliency of a chosen class over the input.
-import * as api from "../api.js";
+import { currentDigit, describeModel, traceOf } from "../shell.js";
 import { drawHeatmap, legend } from "../components/heatmap.js";
-import { exampleDigit } from "../components/strokes.js";
 import { decodeArray, extent, plane } from "../lib/arrays.js";
 import { css, scaleFor } from "../lib/colour.js";
 import { fixed, grouped, percent, shapeText } from "../lib/format.js";
@@ -107,8 +106,6 @@ export function mount(root, store) {
   let dirty = true;
   let showKernels = Boolean(store.state.networkKernels);
 
-  const digitOf = (state) => state.digit || exampleDigit(3);
-
   function setError(message) {
     error.hidden = !message;
     error.textContent = message || "";
@@ -127,12 +124,12 @@ export function mount(root, store) {
     setError(null);
     try {
       if (!model || modelId !== state.model) {
-        const info = await api.getModel(state.model);
+        const info = await describeModel(state.model);
         if (signal.aborted) return;
         model = info;
         modelId = state.model;
       }
-      const result = await api.trace(state.model, digitOf(state), target, signal);
+      const result = await traceOf(state.model, currentDigit(state), target, signal);
       if (signal.aborted) return;
       trace = result;
       render();

@@ -3,8 +3,8 @@
 // to the winners, or spread evenly for average pooling), translation invariance, the backward
 // convolution stepped position by position, and the saliency map over the drawing.
 import * as api from "../api.js";
-import { announce } from "../shell.js";
-import { decodeArray, extent, fromRows, plane } from "../lib/arrays.js";
+import { announce, currentDigit, describeModel, traceOf } from "../shell.js";
+import { decodeArray, extent, fromRows, plane, toRows } from "../lib/arrays.js";
 import { css, inkOn, scaleFor } from "../lib/colour.js";
 import { compact, fixed, percent } from "../lib/format.js";
 import { layerWindow } from "../lib/geometry.js";
@@ -12,7 +12,6 @@ import {
   avgPool2d, avgPoolBackward, cosineSimilarity, maxAbs, maxDifference, maxPoolBackward, shift2d,
 } from "../lib/pooling.js";
 import { drawHeatmap, legend } from "../components/heatmap.js";
-import { exampleDigit } from "../components/strokes.js";
 import { gradientFlow, reducedMotion } from "../components/gradflow.js";
 import { el } from "../components/dom.js";
 
@@ -106,7 +105,6 @@ export function mount(root, store) {
     sel: { row: 0, col: 0 },
     shift: { dy: 1, dx: 1 },
     bconv: { layer: null, channel: 0, input: 0, position: 0 },
-    example: null,
   };
   const controllers = {};
   function fresh(key) {
@@ -147,12 +145,6 @@ export function mount(root, store) {
     errorBox.textContent = message || "";
   }
 
-  function digit() {
-    if (store.state.digit) return store.state.digit;
-    if (!local.example) local.example = exampleDigit(3);
-    return local.example;
-  }
-
   // ---- geometry of the chosen pooling layer ----
   function poolContext() {
     if (!local.info || !local.layers) return null;
@@ -185,7 +177,7 @@ export function mount(root, store) {
     if (!id) return;
     const signal = fresh("model");
     try {
-      const info = await api.getModel(id);
+      const info = await describeModel(id);
       if (signal.aborted) return;
       local.info = info;
       fillLayerSelect();
@@ -214,7 +206,7 @@ export function mount(root, store) {
     digitNote.textContent = "An example digit (a 3) is shown until you draw one in the Draw tab.";
     status.textContent = "Tracing the digit through the network…";
     try {
-      const trace = await api.trace(id, digit(), local.target, signal);
+      const trace = await traceOf(id, currentDigit(), local.target, signal);
       if (signal.aborted) return;
       showError(null);
       local.trace = trace;
@@ -405,7 +397,7 @@ export function mount(root, store) {
     const g = ctx.grad.data[row * ctx.output.width + col];
     const signal = fresh("window");
     try {
-      const step = await api.poolStep(store.state.model, digit(), {
+      const step = await api.poolStep(store.state.model, currentDigit(), {
         layer: ctx.name, channel: ctx.channel, row, col, upstream: g,
       }, signal);
       if (signal.aborted) return;
@@ -586,15 +578,12 @@ export function mount(root, store) {
     const signal = fresh("shift");
     const id = store.state.model;
     try {
-      const predicted = await api.predict(id, digit(), signal);
-      const original = predicted.input;
+      // The unshifted side is the trace already loaded; only the shifted digit is traced anew.
+      const original = toRows(plane(local.inputArray, 0));
       const shifted = shift2d(original, local.shift.dy, local.shift.dx);
-      const [a, b] = await Promise.all([
-        api.trace(id, { pixels: original }, null, signal),
-        api.trace(id, { pixels: shifted }, null, signal),
-      ]);
+      const b = await api.trace(id, { pixels: shifted }, null, signal);
       if (signal.aborted) return;
-      renderShift(ctx, a, b, original, shifted);
+      renderShift(ctx, local.trace, b, original, shifted);
     } catch (error) {
       if (isAbort(error)) return;
       shiftBody.replaceChildren(el("p", { class: "error", role: "alert", text: `The shifted drawing could not be traced: ${error.message}` }));
@@ -774,7 +763,7 @@ export function mount(root, store) {
     posLabel.textContent = `position ${b.position + 1} of ${upstream.data.length} · (${row}, ${col})`;
     const signal = fresh("bconv");
     try {
-      const step = await api.convStep(store.state.model, digit(), {
+      const step = await api.convStep(store.state.model, currentDigit(), {
         layer: b.layer, channel: b.channel, row, col, direction: "backward",
         ...(local.target === null ? {} : { target_class: local.target }),
       }, signal);

@@ -1,18 +1,19 @@
-// The Convolution view: (A) a stepper that slides one filter of a conv layer over its input, one
+// The Convolution view: a stepper that slides one filter of a conv layer over its input, one
 // output cell at a time, with the arithmetic spelled out from POST /conv-step (and, backward,
-// that position's share of dW and dX); (B) a playground: the output-size formula live, and any
-// named or hand-made kernel applied to the user's drawing (POST /api/conv/apply).
+// that position's share of dW and dX); below it the playground (views/playground.js).
 import * as api from "../api.js";
-import { announce } from "../shell.js";
-import { decodeArray, extent, fromRows, plane } from "../lib/arrays.js";
+import { announce, currentDigit, describeModel, traceOf } from "../shell.js";
+import { decodeArray, extent, plane, toRows } from "../lib/arrays.js";
 import { css, inkOn, scaleFor } from "../lib/colour.js";
 import { fixed } from "../lib/format.js";
-import { cellAt, formulaText, outputSize, paddingFor, windowAt } from "../lib/geometry.js";
+import { cellAt, windowAt } from "../lib/geometry.js";
 import {
-  channelSums, clampPosition, firstWindowCells, formulaUneven, moveStep, stepIndex, stepKey,
+  channelSums, clampPosition, moveStep, stepIndex, stepKey,
 } from "../lib/stepper.js";
-import { heatmapCanvas, legend } from "../components/heatmap.js";
-import { exampleDigit } from "../components/strokes.js";
+import { hatch } from "../components/hatch.js";
+import { legend } from "../components/heatmap.js";
+import { el, showErrorIn } from "../components/dom.js";
+import { mountPlayground } from "./playground.js";
 
 const TEMPLATE = `
 <div class="panel stepper" data-stepper>
@@ -81,59 +82,17 @@ const TEMPLATE = `
   </section>
 </div>
 
-<div class="panel playground" data-playground>
-  <h2>Playground: any kernel on your drawing</h2>
-  <div class="pg-controls">
-    <label>Input size <input type="number" data-pg-size min="1" max="64" value="28"></label>
-    <label>Kernel size <input type="number" data-pg-k min="1" max="11" value="3"></label>
-    <label>Stride <input type="number" data-pg-stride min="1" max="8" value="1"></label>
-    <label>Padding <select data-pg-padding>
-      <option value="valid">valid (0)</option><option value="same" selected>same</option>
-      <option value="full">full</option><option value="number">a number…</option></select></label>
-    <label data-pg-padnum-label hidden>p <input type="number" data-pg-padnum min="0" max="32" value="1"></label>
-    <label>Dilation <input type="number" data-pg-dilation min="1" max="8" value="1"></label>
-  </div>
-  <div class="pg-formula-row">
-    <div>
-      <p class="muted">Output rows (the same for columns):</p>
-      <p class="formula num" data-playground-formula></p>
-      <p class="muted small" data-pg-formula-note></p>
-    </div>
-    <figure><canvas class="grid-canvas" data-pg-diagram role="img"></canvas>
-      <figcaption class="small muted">The padded input (hatched: padding) and the first window</figcaption></figure>
-  </div>
-  <h3>Apply a 3×3 kernel to the drawing</h3>
-  <div class="row">
-    <label>Kernel <select data-kernel><option value="custom">custom</option></select></label>
-    <label class="switch"><input type="checkbox" data-flip> Flip the kernel (true convolution)</label>
-  </div>
-  <p class="muted small">CNN layers compute cross-correlation: the kernel slides as it is. A true convolution flips it in both axes first; for symmetric kernels the two agree.</p>
-  <p class="muted small" data-kernel-description></p>
-  <div class="pg-apply">
-    <fieldset class="kernel-grid" data-kernel-grid><legend>Kernel values (edit to make your own)</legend></fieldset>
-    <figure><figcaption>Input</figcaption><div data-pg-input></div></figure>
-    <figure><figcaption>Output <span class="num" data-pg-outsize></span></figcaption><div data-pg-output></div></figure>
-  </div>
-  <p class="formula-small num" data-pg-api-formula></p>
-  <p class="error" data-pg-error role="alert" hidden></p>
-</div>`;
-
-const el = (tag, cls, text) => {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
+<div class="panel playground" data-playground></div>`;
 
 /** A grid of numbers as a table-like div, cells coloured by `scale` (or plain). */
 function numberGrid(values, { scale, digits = 3, mask, label, cls = "" } = {}) {
-  const grid = el("div", `numgrid ${cls}`);
+  const grid = el("div", { class: `numgrid ${cls}` });
   grid.style.gridTemplateColumns = `repeat(${values[0].length}, auto)`;
   grid.setAttribute("role", "table");
   if (label) grid.setAttribute("aria-label", label);
   values.forEach((row, r) => {
     row.forEach((v, c) => {
-      const cell = el("span", "cell num", fixed(v, digits));
+      const cell = el("span", { class: "cell num", text: fixed(v, digits) });
       cell.setAttribute("role", "cell");
       cell.title = fixed(v, 6);
       if (mask && mask[r][c]) cell.classList.add("pad");
@@ -174,56 +133,26 @@ export function mount(root, store) {
   };
 
   // -- data: model, digit, trace, steps (cached) ------------------------------------------------
-  const models = new Map(); // id -> promise of getModel
-  const traces = new Map(); // model|digitId -> trace
-  const steps = new Map(); // stepKey -> conv-step answer
-  const digitIds = new WeakMap();
-  let nextDigitId = 1;
-  let example = null;
+  const steps = new WeakMap(); // digit -> Map(stepKey -> conv-step answer), dropped with the digit
   let traceAbort = null;
   let stepAbort = null;
   let info = null; // {model, convs: [{name, index, spec, outShape, inShape}], trace}
   let direction = store.state.stepperDirection === "backward" ? "backward" : "forward";
   let timer = null;
 
-  const digit = () => {
-    if (store.state.digit) return store.state.digit;
-    if (!example) example = exampleDigit(3);
-    return example;
-  };
-  const digitId = (d) => {
-    if (!digitIds.has(d)) digitIds.set(d, nextDigitId++);
-    return digitIds.get(d);
+  const stepsOf = (d) => {
+    if (!steps.has(d)) steps.set(d, new Map());
+    return steps.get(d);
   };
 
-  function showError(node, error) {
-    if (error && error.name === "AbortError") return;
-    node.hidden = !error;
-    node.textContent = error ? `${error.message}` : "";
-  }
-
-  function getModel(id) {
-    if (!models.has(id)) {
-      const p = api.getModel(id);
-      p.catch(() => models.delete(id));
-      models.set(id, p);
-    }
-    return models.get(id);
-  }
 
   async function load() {
     const id = store.state.model;
     if (!id) return null;
-    const d = digit();
-    const key = `${id}|${digitId(d)}`;
-    const model = await getModel(id);
-    let trace = traces.get(key);
-    if (!trace) {
-      if (traceAbort) traceAbort.abort();
-      traceAbort = new AbortController();
-      trace = await api.trace(id, d, undefined, traceAbort.signal);
-      traces.set(key, trace);
-    }
+    const model = await describeModel(id);
+    if (traceAbort) traceAbort.abort();
+    traceAbort = new AbortController();
+    const trace = await traceOf(id, currentDigit(), undefined, traceAbort.signal);
     const convs = [];
     model.spec.layers.forEach((spec, index) => {
       if (spec.type !== "Conv2D") return;
@@ -231,7 +160,7 @@ export function mount(root, store) {
       const inShape = index === 0 ? model.input_shape : model.layers[index - 1].output_shape;
       convs.push({ name: spec.name, index, spec, outShape, inShape });
     });
-    return { id, key, model, convs, trace };
+    return { id, model, convs, trace };
   }
 
   // -- the current position ---------------------------------------------------------------------
@@ -261,16 +190,6 @@ export function mount(root, store) {
   }
 
   // -- drawing ----------------------------------------------------------------------------------
-  function hatch(ctx, x, y, size) {
-    ctx.fillStyle = "#e4e6ea";
-    ctx.fillRect(x, y, size, size);
-    ctx.strokeStyle = "#9aa1ad";
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    ctx.moveTo(x, y + size);
-    ctx.lineTo(x + size, y);
-    ctx.stroke();
-  }
 
   /** One input plane with its padding drawn and the window outlined. */
   function drawPadded(canvas, map, pad, scale, cell, taps) {
@@ -328,15 +247,15 @@ export function mount(root, store) {
     const scale = scaleFor(extent(input.data));
     ui.inputCaption.textContent = `${conv.name}'s input: ${cin} channel${cin > 1 ? "s" : ""} of ${h}×${h}` +
       (p ? `, padding ${p} (hatched, zeros)` : ", no padding") + `; window ${k}×${k}`;
-    const wrap = el("div", "input-maps-grid");
+    const wrap = el("div", { class: "input-maps-grid" });
     for (let c = 0; c < cin; c += 1) {
-      const fig = el("div", "input-map");
-      const canvas = el("canvas", "grid-canvas");
+      const fig = el("div", { class: "input-map" });
+      const canvas = el("canvas", { class: "grid-canvas" });
       canvas.setAttribute("role", "img");
       canvas.setAttribute("aria-label", `input channel ${c}, ${h}×${h} with padding ${p}; window at rows ${taps.rows[0] - p} to ${taps.rows[taps.rows.length - 1] - p}, columns ${taps.cols[0] - p} to ${taps.cols[taps.cols.length - 1] - p}`);
       drawPadded(canvas, plane(input, c), pad, scale, cell, taps);
       fig.append(canvas);
-      if (cin > 1) fig.append(el("span", "small muted", `channel ${c}`));
+      if (cin > 1) fig.append(el("span", { class: "small muted", text: `channel ${c}` }));
       wrap.append(fig);
     }
     ui.inputMaps.replaceChildren(wrap, legend(scale, "input value"));
@@ -399,21 +318,21 @@ export function mount(root, store) {
     const xScale = scaleFor(extent(r.patch.flat(2)));
     const digits = multi ? 2 : 3;
     const blocks = r.patch.map((patch, c) => {
-      const block = el("div", `chan ${multi ? "multi" : "single"}`);
-      if (multi) block.append(el("span", "chan-label", `in ch ${c}`));
+      const block = el("div", { class: `chan ${multi ? "multi" : "single"}` });
+      if (multi) block.append(el("span", { class: "chan-label", text: `in ch ${c}` }));
       const g = (vals, scale, label, mask) => {
-        const box = el("div", "gridbox");
-        box.append(el("span", "gridlbl", label), numberGrid(vals, { scale, digits, mask, label: `${label}, input channel ${c}` }));
+        const box = el("div", { class: "gridbox" });
+        box.append(el("span", { class: "gridlbl", text: label }), numberGrid(vals, { scale, digits, mask, label: `${label}, input channel ${c}` }));
         return box;
       };
       block.append(
-        g(patch, xScale, "patch", r.padding_mask), el("span", "op", "×"),
-        g(r.kernel[c], kScale, "kernel"), el("span", "op", "="),
+        g(patch, xScale, "patch", r.padding_mask), el("span", { class: "op", text: "×" }),
+        g(r.kernel[c], kScale, "kernel"), el("span", { class: "op", text: "=" }),
         g(r.products[c], pScale, "products", r.padding_mask),
       );
-      const sum = el("span", "chan-sum");
-      sum.append(el("span", "gridlbl", multi ? "channel sum" : "sum"), el("span", "num", fixed(sums[c], 4)));
-      block.append(el("span", "op", "→"), sum);
+      const sum = el("span", { class: "chan-sum" });
+      sum.append(el("span", { class: "gridlbl", text: multi ? "channel sum" : "sum" }), el("span", { class: "num", text: fixed(sums[c], 4) }));
+      block.append(el("span", { class: "op", text: "→" }), sum);
       return block;
     });
     ui.channels.replaceChildren(...blocks);
@@ -445,9 +364,9 @@ export function mount(root, store) {
     const dwScale = scaleFor(extent(b.dweight.flat(2)), { signed: true });
     const dxScale = scaleFor(extent(b.dinput.flat(2)), { signed: true });
     const grids = (tensor, scale, what) => tensor.map((vals, c) => {
-      const box = el("div", "gridbox");
+      const box = el("div", { class: "gridbox" });
       const label = tensor.length > 1 ? `${what}, in ch ${c}` : what;
-      box.append(el("span", "gridlbl", label), numberGrid(vals, { scale, digits: 4, label, cls: "small-grid" }));
+      box.append(el("span", { class: "gridlbl", text: label }), numberGrid(vals, { scale, digits: 4, label, cls: "small-grid" }));
       return box;
     });
     ui.dbias.textContent = fixed(b.dbias, 6);
@@ -455,7 +374,7 @@ export function mount(root, store) {
     const rows = r.rows.join(", ");
     const cols = r.cols.join(", ");
     ui.dweight.replaceChildren(...grids(b.dweight, dwScale, "dW share"), legend(dwScale, "dW"));
-    const note = el("p", "small muted", `placed at input rows ${rows} and columns ${cols} (values outside 0…${r.input_shape[1] - 1} are padding)`);
+    const note = el("p", { class: "small muted", text: `placed at input rows ${rows} and columns ${cols} (values outside 0…${r.input_shape[1] - 1} are padding)` });
     ui.dinput.replaceChildren(...grids(b.dinput, dxScale, "dX share"), legend(dxScale, "dX"), note);
   }
 
@@ -477,17 +396,16 @@ export function mount(root, store) {
       const loaded = await p;
       if (loading !== p) return;
       info = loaded;
-      showError(ui.error, null);
+      showErrorIn(ui.error, null);
     } catch (error) {
-      showError(ui.error, error);
+      showErrorIn(ui.error, error);
       return;
     }
     if (!info) return;
     renderControls();
     normalise();
     renderPosition();
-    if (!pgReady) initPlayground();
-    else applyPlayground();
+    playground.update();
   }
 
   function renderControls() {
@@ -500,18 +418,15 @@ export function mount(root, store) {
     const names = info.convs.map((c) => c.name);
     if ([...ui.layer.options].map((o) => o.value).join() !== names.join()) {
       ui.layer.replaceChildren(...info.convs.map((c) => {
-        const o = el("option", "", `${c.name} (${c.spec.kernel_size}×${c.spec.kernel_size}, ${c.outShape[0]} filters)`);
-        o.value = c.name;
-        return o;
+        const text = `${c.name} (${c.spec.kernel_size}×${c.spec.kernel_size}, ${c.outShape[0]} filters)`;
+        return el("option", { value: c.name, text });
       }));
     }
     ui.layer.value = pos.conv.name;
     const n = pos.conv.outShape[0];
     if (ui.channel.options.length !== n) {
       ui.channel.replaceChildren(...Array.from({ length: n }, (_, i) => {
-        const o = el("option", "", `filter ${i}`);
-        o.value = String(i);
-        return o;
+        return el("option", { value: String(i), text: `filter ${i}` });
       }));
     }
     ui.channel.value = String(pos.channel);
@@ -527,8 +442,9 @@ export function mount(root, store) {
     ui.position.dataset.col = String(pos.col);
     ui.position.textContent = `row ${pos.row}, col ${pos.col} · step ${pos.step + 1} of ${pos.total}`;
     renderStage(pos);
-    const key = stepKey([info.id, digitId(digit()), pos.conv.name, pos.channel, pos.row, pos.col, direction, ui.upstreamChoice.value]);
-    let answer = steps.get(key);
+    const cache = stepsOf(currentDigit());
+    const key = stepKey([info.id, pos.conv.name, pos.channel, pos.row, pos.col, direction, ui.upstreamChoice.value]);
+    let answer = cache.get(key);
     if (!answer) {
       clearArithmetic();
       if (stepAbort) stepAbort.abort();
@@ -536,19 +452,19 @@ export function mount(root, store) {
       const body = { layer: pos.conv.name, channel: pos.channel, row: pos.row, col: pos.col, direction };
       if (direction === "backward" && ui.upstreamChoice.value !== "logit") body.upstream = Number(ui.upstreamChoice.value);
       try {
-        answer = await api.convStep(info.id, digit(), body, stepAbort.signal);
+        answer = await api.convStep(info.id, currentDigit(), body, stepAbort.signal);
       } catch (error) {
         if (error.name !== "AbortError") {
-          showError(ui.error, error);
+          showErrorIn(ui.error, error);
           stop();
         }
         return;
       }
-      steps.set(key, answer);
+      cache.set(key, answer);
       const now = current();
       if (!now || now.conv.name !== pos.conv.name || now.channel !== pos.channel || now.row !== pos.row || now.col !== pos.col) return;
     }
-    showError(ui.error, null);
+    showErrorIn(ui.error, null);
     renderArithmetic(answer);
     if (!timer) announce(`row ${pos.row}, column ${pos.col}: sum plus bias ${fixed(answer.pre_activation, 4)}`);
   }
@@ -644,180 +560,8 @@ export function mount(root, store) {
     renderPosition();
   });
 
-  // -- Part B: the playground -------------------------------------------------------------------
-  const pg = {
-    size: $("[data-pg-size]"), k: $("[data-pg-k]"), stride: $("[data-pg-stride]"),
-    padding: $("[data-pg-padding]"), padnum: $("[data-pg-padnum]"), padnumLabel: $("[data-pg-padnum-label]"),
-    dilation: $("[data-pg-dilation]"), formula: $("[data-playground-formula]"),
-    note: $("[data-pg-formula-note]"), diagram: $("[data-pg-diagram]"), kernel: $("[data-kernel]"),
-    flip: $("[data-flip]"), grid: $("[data-kernel-grid]"), input: $("[data-pg-input]"),
-    output: $("[data-pg-output]"), outsize: $("[data-pg-outsize]"), apiFormula: $("[data-pg-api-formula]"),
-    error: $("[data-pg-error]"), description: $("[data-kernel-description]"),
-  };
-  let pgReady = false;
-  let kernels = [];
-  let applyAbort = null;
-  let applyTimer = null;
-  const cells = [];
-  for (let i = 0; i < 9; i += 1) {
-    const input = el("input", "num");
-    input.type = "number";
-    input.step = "0.1";
-    input.value = "0";
-    input.setAttribute("aria-label", `kernel row ${Math.floor(i / 3)}, column ${i % 3}`);
-    input.addEventListener("input", () => {
-      pg.kernel.value = "custom";
-      store.set({ kernel: "custom" });
-      scheduleApply();
-    });
-    cells.push(input);
-  }
-  pg.grid.append(...cells);
-
-  const intOf = (node, lo, hi, fallback) => {
-    const v = Number(node.value);
-    return Number.isInteger(v) && v >= lo && v <= hi ? v : fallback;
-  };
-  function pgGeometry() {
-    const n = intOf(pg.size, 1, 64, 28);
-    const k = intOf(pg.k, 1, 11, 3);
-    const s = intOf(pg.stride, 1, 8, 1);
-    const d = intOf(pg.dilation, 1, 8, 1);
-    const mode = pg.padding.value === "number" ? String(intOf(pg.padnum, 0, 32, 0)) : pg.padding.value;
-    const [before, after] = paddingFor(mode, k, d);
-    return { n, k, s, d, mode, before, after };
-  }
-
-  function renderFormula() {
-    const g = pgGeometry();
-    pg.padnumLabel.hidden = pg.padding.value !== "number";
-    const text = g.before === g.after ? formulaText(g.n, g.k, g.s, g.before, g.d) : formulaUneven(g.n, g.k, g.s, g.before, g.after, g.d);
-    pg.formula.textContent = `out = ${text}`;
-    const out = outputSize(g.n, g.k, g.s, g.before, g.after, g.d);
-    pg.note.textContent = (out < 1 ? "The kernel does not fit: use a smaller kernel or dilation, or more padding. " : "") +
-      `Padding ${g.before === g.after ? `${g.before} on each side` : `${g.before} before, ${g.after} after`}; the dilated kernel spans ${g.d * (g.k - 1) + 1} pixels.`;
-    // Diagram: the padded grid and the first window.
-    const total = g.n + g.before + g.after;
-    const cell = Math.max(3, Math.min(14, Math.floor(240 / total)));
-    const c = pg.diagram;
-    c.width = total * cell;
-    c.height = total * cell;
-    c.style.width = `${total * cell}px`;
-    const ctx = c.getContext("2d");
-    const win = firstWindowCells(g.k, g.d);
-    for (let r = 0; r < total; r += 1) {
-      for (let q = 0; q < total; q += 1) {
-        const inside = r >= g.before && r < g.before + g.n && q >= g.before && q < g.before + g.n;
-        if (inside) {
-          ctx.fillStyle = "#ffffff";
-          ctx.fillRect(q * cell, r * cell, cell, cell);
-        } else hatch(ctx, q * cell, r * cell, cell);
-        ctx.strokeStyle = "#c8ccd3";
-        ctx.lineWidth = 1;
-        ctx.strokeRect(q * cell + 0.5, r * cell + 0.5, cell - 1, cell - 1);
-        if (win.has(`${r},${q}`)) {
-          ctx.fillStyle = "rgba(255,140,0,0.85)";
-          ctx.fillRect(q * cell + 1, r * cell + 1, cell - 2, cell - 2);
-        }
-      }
-    }
-    c.setAttribute("aria-label", `padded input ${total}×${total} (${g.n}×${g.n} plus padding) with the first ${g.k}×${g.k} window, dilation ${g.d}, in the top-left corner; output ${out}×${out}`);
-  }
-
-  function kernelValues() {
-    return [0, 1, 2].map((r) => [0, 1, 2].map((c) => {
-      const v = Number(cells[r * 3 + c].value);
-      return Number.isFinite(v) ? v : 0;
-    }));
-  }
-
-  function selectKernel(name, fromUser) {
-    const named = kernels.find((k) => k.name === name);
-    pg.kernel.value = named ? name : "custom";
-    pg.description.textContent = named ? `${named.name.replace("_", " ")}: ${named.description}` : "Your own kernel: type any numbers.";
-    if (named && named.values.length === 3 && named.values[0].length === 3) {
-      named.values.flat().forEach((v, i) => { cells[i].value = String(Number(v.toFixed(4))); });
-    }
-    if (fromUser) store.set({ kernel: pg.kernel.value });
-  }
-
-  async function initPlayground() {
-    pgReady = true;
-    renderFormula();
-    try {
-      kernels = await api.listKernels();
-    } catch (error) {
-      showError(pg.error, error);
-      kernels = [];
-    }
-    pg.kernel.replaceChildren(...kernels.map((k) => {
-      const o = el("option", "", k.name.replace("_", " "));
-      o.value = k.name;
-      return o;
-    }), Object.assign(el("option", "", "custom"), { value: "custom" }));
-    const wanted = store.state.kernel;
-    selectKernel(kernels.some((k) => k.name === wanted) ? wanted : (wanted === "custom" ? "custom" : "sobel_x"), false);
-    applyPlayground();
-  }
-
-  function scheduleApply() {
-    clearTimeout(applyTimer);
-    applyTimer = setTimeout(applyPlayground, 150);
-  }
-
-  async function applyPlayground() {
-    if (!info) return;
-    const g = pgGeometry();
-    const inputArray = decodeArray(info.trace.input);
-    const img = plane(inputArray, 0);
-    const pixels = Array.from({ length: img.height }, (_, r) => Array.from(img.data.subarray(r * img.width, (r + 1) * img.width)));
-    const padding = g.mode === "valid" || g.mode === "same" || g.mode === "full" ? g.mode : Number(g.mode);
-    const named = pg.kernel.value !== "custom";
-    const body = {
-      pixels, kernel: named ? pg.kernel.value : kernelValues(), stride: g.s, padding, dilation: g.d,
-      flip: pg.flip.checked,
-    };
-    // Requests the server would refuse are explained here instead (no failed request).
-    const [kh, kw] = [3, 3];
-    const [p0, p1] = paddingFor(g.mode, kh, g.d);
-    if (padding === "same" && g.s !== 1) {
-      showError(pg.error, new Error("Padding 'same' keeps the size only at stride 1: choose stride 1, or valid, full or a number."));
-      return;
-    }
-    if (outputSize(img.height, kh, g.s, p0, p1, g.d) < 1 || outputSize(img.width, kw, g.s, p0, p1, g.d) < 1) {
-      showError(pg.error, new Error(`The 3×3 kernel with dilation ${g.d} does not fit the ${img.height}×${img.width} drawing: use less dilation or more padding.`));
-      return;
-    }
-    if (applyAbort) applyAbort.abort();
-    applyAbort = new AbortController();
-    let res;
-    try {
-      res = await api.applyKernel(body, applyAbort.signal);
-    } catch (error) {
-      showError(pg.error, error);
-      return;
-    }
-    showError(pg.error, null);
-    const inCanvas = heatmapCanvas(img, { size: 224, label: "drawing" });
-    pg.input.replaceChildren(inCanvas, legend(inCanvas.scale, "pixel value"));
-    const out = fromRows(res.output);
-    const outScale = scaleFor(extent(out.data), { signed: extent(out.data)[0] < 0 });
-    const outCanvas = heatmapCanvas(out, { size: 224 * (out.width / 28 > 1.3 ? 1.3 : Math.max(out.width / 28, 0.4)), label: "kernel output", scale: outScale });
-    pg.output.replaceChildren(outCanvas, legend(outScale, "output"));
-    pg.outsize.textContent = `${res.output_size[0]}×${res.output_size[1]}`;
-    pg.apiFormula.textContent = `28×28 drawing: rows ${res.formula.rows}; cols ${res.formula.cols}` +
-      (res.flip ? " (kernel flipped)" : "");
-  }
-
-  for (const node of [pg.size, pg.k, pg.stride, pg.padding, pg.padnum, pg.dilation]) {
-    node.addEventListener("input", () => { renderFormula(); if (node !== pg.size && node !== pg.k) scheduleApply(); });
-  }
-  pg.kernel.addEventListener("change", () => { selectKernel(pg.kernel.value, true); applyPlayground(); });
-  pg.flip.addEventListener("change", applyPlayground);
-  store.watch(["kernel"], (state) => {
-    if (!pgReady || !kernels.length || state.kernel === pg.kernel.value) return;
-    if (kernels.some((k) => k.name === state.kernel)) { selectKernel(state.kernel, false); applyPlayground(); }
-  });
+  const playground = mountPlayground(root.querySelector("[data-playground]"), store, () =>
+    info ? toRows(plane(decodeArray(info.trace.input), 0)) : null);
 
   refresh();
 }
