@@ -12,7 +12,6 @@ lifespan (started by its ASGI client) when the test ends.
 """
 
 import dataclasses
-import socket
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from tests.closed_port import closed_port_url
 
 from cnnviz.api.main import create_app
 from cnnviz.api.settings import Settings, find_frontend_dir
@@ -48,14 +48,6 @@ CHECKS = [
 #: Path parameters that name something the sandboxed app has: a bundled model, a dataset.
 KNOWN_IDS = {"model_id": "lenet5-mnist", "name": "mnist"}
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-
-
-def closed_port_url() -> str:
-    """A URL on 127.0.0.1 where nothing listens: connections are refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.server
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.closed_port import closed_port_url
 
 from cnnviz.data import DATASETS, DatasetInfo, SplitFiles, clear_cache, write_idx
 from cnnviz.data.registry import DataFile
@@ -208,13 +208,10 @@ def server() -> Iterator[FileServer]:
     file_server.httpd.server_close()
 
 
-@pytest.fixture
-def closed_port_url() -> str:
-    """A URL on 127.0.0.1 where nothing listens: connections are refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/mnist/"
+@pytest.fixture(name="closed_port_url")
+def closed_port_url_fixture() -> str:
+    """A mirror URL on 127.0.0.1 where nothing listens: connections are refused at once."""
+    return closed_port_url("/mnist/")
 
 
 @pytest.fixture
