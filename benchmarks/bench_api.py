@@ -7,8 +7,9 @@ predictions.
 Starts `uvicorn --factory cnnviz.api.main:create_app` on 127.0.0.1 (a free port) in a
 subprocess, with a temporary
 models dir and a made-up MNIST-format training set (so no download is needed), then
-1. drives `POST /api/models/lenet5-mnist/predict` (pixels input) from N concurrent clients for S
-   seconds with no training job;
+1. drives `POST /api/models/lenet5-mnist/predict` from N concurrent clients for S seconds with no
+   training job (each client posts the Draw view's canvas PNG every 250 ms, as a drawing
+   student's browser does; see `load` and the flags);
 2. starts 2 training jobs (LeNet-5, long) through `POST /api/train`, waits for their first steps,
    and drives the same load again;
 3. stops the jobs and the server. Prints p50/p95/p99 latency, requests/s, errors, the ratios, and

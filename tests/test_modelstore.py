@@ -68,3 +68,29 @@ def test_a_model_is_loaded_once_and_has_a_lock(store):
     first, second = store.get("lenet5-mnist"), store.get("lenet5-mnist")
     assert first is second and first.lock.acquire(blocking=False)
     first.lock.release()
+
+
+def test_loaded_answers_only_from_memory_and_checks_the_id(store):
+    assert store.loaded("lenet5-mnist") is None  # never loaded: the caller must load it
+    entry = store.get("lenet5-mnist")
+    assert store.loaded("lenet5-mnist") is entry
+    user = store.add(build_model("simple", seed=1), {"preset": "simple"})
+    assert store.loaded(user.id) is user
+    store.delete(user.id)
+    with pytest.raises(ModelNotFoundError):
+        store.loaded(user.id)
+    with pytest.raises(ModelNotFoundError):
+        store.loaded("../lenet5-mnist")
+
+
+def test_multiply_adds_count_each_weight_once_per_output_position(store):
+    lenet5 = (
+        6 * 1 * 5 * 5 * 28 * 28  # conv1, padding 2 keeps 28×28
+        + 16 * 6 * 5 * 5 * 10 * 10  # conv2 on 14×14 gives 10×10
+        + 400 * 120
+        + 120 * 84
+        + 84 * 10
+    )
+    assert store.get("lenet5-mnist").multiply_adds == lenet5 == 416_520
+    simple = 8 * 3 * 3 * 26 * 26 + 8 * 13 * 13 * 10
+    assert store.add(build_model("simple"), {}).multiply_adds == simple

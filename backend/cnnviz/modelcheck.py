@@ -217,6 +217,19 @@ def check_model(model: Sequential) -> None:
         )
 
 
+def multiply_adds(model: Sequential) -> int:
+    """Multiply-adds of one forward pass per sample, the measure of what running a model costs:
+    each weight is used once per output position (a dense layer has one position). The other
+    layers' elementwise work is small beside it."""
+    shape, total = tuple(model.input_shape or INPUT_SHAPE), 0
+    for layer in model:
+        shape = tuple(layer.output_shape(shape))
+        weight = layer.params.get("weight")
+        if weight is not None:
+            total += weight.size * math.prod(shape[1:])
+    return total
+
+
 # -- uploads ----------------------------------------------------------------------------------
 #: What reading a damaged zip or .npy can raise (zlib.error: a corrupt deflate stream;
 #: NotImplementedError: an unknown compression method).

@@ -12,9 +12,10 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from cnnviz.modelcheck import model_from_upload
+from cnnviz.modelcheck import model_from_upload, multiply_adds
 from cnnviz.nn import Sequential, read_metadata
 from cnnviz.pretrained import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
 
@@ -45,6 +46,11 @@ class ModelEntry:
     builtin: bool
     path: Path
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def multiply_adds(self) -> int:
+        """What one forward pass costs per sample (see `modelcheck.multiply_adds`)."""
+        return multiply_adds(self.model)
 
     def summary(self) -> dict:
         """What a model list shows: id, name, preset, dataset, accuracy, default, builtin."""
@@ -86,6 +92,13 @@ class ModelStore:
                 )
                 self._entries[model_id] = entry
             return entry
+
+    def loaded(self, model_id: str) -> ModelEntry | None:
+        """The model `model_id` if it is in memory already, else None (an unknown id raises as
+        `get` does): for callers on the event loop, which must not wait for a load from disk."""
+        path, _ = self._locate(model_id)
+        entry = self._entries.get(model_id)  # no lock: `get` may hold it while it loads
+        return entry if entry is not None and entry.path == path else None
 
     # -- writing -------------------------------------------------------------------------------
     def add(self, model: Sequential, meta: dict, prefix: str = "model") -> ModelEntry:

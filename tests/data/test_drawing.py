@@ -21,6 +21,7 @@ from cnnviz.data.drawing import (
     DrawingSteps,
     ImageError,
     decode_image_payload,
+    image_size,
     preprocess_drawing,
 )
 
@@ -434,6 +435,22 @@ def test_max_pixels_is_a_parameter() -> None:
     data = drawing("4", "RGBA", brush=20)
     with pytest.raises(ImageError, match="too many pixels: 280×280, at most 10,000"):
         preprocess_drawing(data, max_pixels=100 * 100)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_image_size_reads_the_header(fmt: str) -> None:
+    assert image_size(encode(Image.new("RGB", (300, 120), WHITE), fmt)) == (300, 120)
+
+
+def test_image_size_decodes_nothing_and_refuses_what_preprocessing_refuses() -> None:
+    # 64 pixels of data behind a 3000×2000 header: decoding would fail as truncated.
+    assert image_size(png_with_size(3000, 2000)) == (3000, 2000)
+    with pytest.raises(ImageError, match="too many pixels: 5000×5000"):
+        image_size(png_with_size(5000, 5000))
+    with pytest.raises(ImageError, match="cannot be read"):
+        image_size(b"not an image")
+    with pytest.raises(ImageError, match="empty"):
+        image_size(b"")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ The pixel constraints are types, not Python loops: pydantic's core checks the 78
 and the OpenAPI schema states the exact shape and range for clients and schema-driven tests.
 """
 
+from functools import cached_property
 from typing import Annotated
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from cnnviz.data.drawing import preprocess_drawing
+from cnnviz.data.drawing import decode_image_payload, image_size, preprocess_drawing
 
 SIDE = 28
 
@@ -36,12 +37,25 @@ class DigitInput(BaseModel):
             raise ValueError("send exactly one of 'image' (a drawing) or 'pixels' (28×28 values)")
         return self
 
+    @cached_property
+    def drawing(self) -> bytes | None:
+        """The drawing's image bytes (decoded once), None for pixels."""
+        return None if self.image is None else decode_image_payload(self.image)
+
+    def pixel_count(self) -> int:
+        """How many pixels preparing this digit reads: a drawing's width × height (from its
+        header, nothing decoded), or 28 × 28."""
+        if self.drawing is None:
+            return SIDE * SIDE
+        width, height = image_size(self.drawing)
+        return width * height
+
     def digit(self) -> tuple[np.ndarray, dict | None]:
         """(the (28, 28) float32 image the network sees, the preprocessing steps or None).
 
         A drawing that cannot be read raises `ImageError`, a ValueError: the app answers 422.
         """
-        if self.pixels is not None:
+        if self.drawing is None:
             return np.asarray(self.pixels, np.float32), None
-        steps = preprocess_drawing(self.image)
+        steps = preprocess_drawing(self.drawing)
         return steps.image, steps.to_dict()

@@ -210,8 +210,17 @@ def preprocess_drawing(
     )
 
 
-def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
-    """Decode `data`, refusing what is too large before decoding a single pixel."""
+def image_size(
+    data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+) -> tuple[int, int]:
+    """(width, height) of a PNG, JPEG or WebP from its header alone: what preparing it will cost,
+    known before a pixel is decoded. Raises `ImageError` for what `preprocess_drawing` refuses
+    without decoding (too large, unreadable)."""
+    return _header(data, max_bytes, max_pixels).size
+
+
+def _header(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
+    """The image opened from its header only, refused if it is too large."""
     if len(data) > max_bytes:
         raise ImageError(f"the image is too large: {len(data):,} bytes, at most {max_bytes:,}")
     if not data:
@@ -235,6 +244,12 @@ def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
         raise ImageError(too_many.format(f"{width}×{height}", max_pixels))
     if width == 0 or height == 0:
         raise ImageError(f"the image has no pixels ({width}×{height})")
+    return image
+
+
+def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
+    """Decode `data`, refusing what is too large before decoding a single pixel."""
+    image = _header(data, max_bytes, max_pixels)
     try:
         image.load()
     except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, ...

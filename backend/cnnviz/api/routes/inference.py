@@ -1,8 +1,9 @@
 """`POST /api/models/{id}/predict` and `POST /api/models/{id}/trace`: a digit through a model.
 
 Thin on purpose: the digit is decoded (`DigitInput.digit`), the model is run under its lock by
-`cnnviz.inference`, and the result is shaped for JSON here. Plain `def` routes, so the NumPy work
-runs in the thread pool, off the event loop.
+`cnnviz.inference`, and the result is shaped for JSON here. The trace is a plain `def` route, so
+its NumPy work runs in the thread pool, off the event loop; a prediction, which the Draw view
+asks for on every stroke, runs inline when it is small (see `cnnviz.api.inline`).
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Response
 from cnnviz import inference
 from cnnviz.api.deps import ModelId, StoreDep
 from cnnviz.api.encoding import encode_array
+from cnnviz.api.inline import run_digit_work
 from cnnviz.api.responses import json_response
 from cnnviz.api.schemas.inference import (
     LayerTraceOut,
@@ -19,7 +21,7 @@ from cnnviz.api.schemas.inference import (
     TraceRequest,
     TraceResponse,
 )
-from cnnviz.modelstore import class_names
+from cnnviz.modelstore import ModelEntry, class_names
 
 router = APIRouter(prefix="/models", tags=["inference"])
 
@@ -43,10 +45,13 @@ def _encoded(array: np.ndarray | None):
 
 
 @router.post("/{model_id}/predict", response_model=PredictResponse, responses=ERRORS)
-def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Response:
+async def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Response:
     """Read a digit: the predicted class, every class's probability, the 28×28 image the network
     saw and the preprocessing steps that made it from the drawing."""
-    entry = store.get(model_id)
+    return await run_digit_work(_predict, store, model_id, body)
+
+
+def _predict(entry: ModelEntry, body: PredictRequest) -> Response:
     image, steps = body.digit()
     with entry.lock:
         result = inference.predict(entry.model, image)
