@@ -96,3 +96,14 @@ def test_training_run_plots_loss_live_and_ends_with_a_confusion_matrix(
     chosen = page.evaluate("async () => (await import('/js/shell.js')).store.state.model")
     assert chosen != "lenet5-mnist", "Use this model did not switch the page to the new model"
     assert chosen in {m["id"] for m in server.api("GET", "/api/models")}, chosen
+
+
+def test_a_link_to_a_run_the_server_does_not_know_says_so_without_errors(page, open_view):
+    view = open_view("train&job=gone-123abc")
+    alert = view.locator(".train-run [role='alert']")
+    alert.wait_for(state="visible")
+    assert "no training run gone-123abc" in alert.inner_text()
+    page.wait_for_function("() => !location.hash.includes('job=')")
+    assert "tab=train" in page.evaluate("location.hash")
+    assert view.locator("[data-job-state]").get_attribute("data-state") == "idle"
+    # The page fixture fails this test if the browser logged any error (a 404 would be one).

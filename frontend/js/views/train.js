@@ -373,6 +373,25 @@ export function mount(root, store) {
     runError.textContent = message || "";
   }
 
+  /** Follow a job named by a link (`#job=`): one the server no longer knows (it restarted, or
+   * the link is old) gets a message and leaves the URL, instead of a 404 on every request. */
+  async function followLink(id) {
+    let known;
+    try {
+      known = (await api.listJobs()).some((record) => record.id === id);
+    } catch (error) {
+      showRunError(`The training runs cannot be listed: ${error.message}`);
+      return;
+    }
+    if (store.state.job !== id) return; // the link changed meanwhile
+    if (known) {
+      follow(id);
+      return;
+    }
+    showRunError(`This server has no training run ${id}: the link is from an earlier session. Set up a new run and press Start.`);
+    store.set({ job: null });
+  }
+
   function follow(id) {
     if (close) close();
     jobId = id;
@@ -617,7 +636,7 @@ export function mount(root, store) {
   stopBtn.addEventListener("click", () => command("stop"));
 
   store.watch(["job"], (state) => {
-    if (state.job && state.job !== jobId) follow(state.job);
+    if (state.job && state.job !== jobId) followLink(state.job);
   });
 
   // -- boot --------------------------------------------------------------------------------------
@@ -630,5 +649,5 @@ export function mount(root, store) {
     datasetSelect.value = form.dataset;
     renderDataset();
   }).catch((error) => showFormError(`The datasets cannot be listed: ${error.message}`));
-  if (store.state.job) follow(store.state.job);
+  if (store.state.job) followLink(store.state.job);
 }
