@@ -26,6 +26,16 @@ export function describeModel(id) {
   return descriptions.get(id);
 }
 
+/** The class the backward pass starts from: the URL's `target` when it is one of the model's
+ * classes (`info` from describeModel), else null, the predicted class. The Network and Pooling
+ * views share it, so a link opens either on the same saliency. */
+export function targetClass(state, info) {
+  const last = info.layers[info.layers.length - 1];
+  const count = last ? last.output_shape[0] : 0;
+  const target = state.target;
+  return Number.isInteger(target) && target >= 0 && target < count ? target : null;
+}
+
 // digit -> Map(`${model}|${target}` -> trace). Weak: a digit nobody shows any more is dropped
 // with its traces (each is ~230 KB of JSON).
 const traces = new WeakMap();

@@ -37,3 +37,25 @@ def test_every_layer_is_drawn_and_hover_shows_the_receptive_field(
             f"the receptive field box on {layer} has no area: {rf_box}"
         )
     screenshot("network")
+
+
+def test_the_backward_class_is_in_the_link_and_shared_with_the_pooling_view(page, open_view):
+    view = open_view("network&target=5")
+    page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
+    picker = view.locator("[data-target-picker]")
+    assert picker.input_value() == "5"
+    view.get_by_text("gradients from class 5").wait_for()
+
+    picker.select_option("2")
+    page.wait_for_function("() => new URLSearchParams(location.hash.slice(1)).get('target') === '2'")
+    view.get_by_text("gradients from class 2").wait_for()
+
+    page.locator("[data-tab='pooling']").click()
+    pooling = page.locator("section[data-view='pooling']")
+    pooling.locator("[data-pool-status]").get_by_text("logit for class 2").wait_for()
+    assert pooling.locator("[data-pool-target]").input_value() == "2"
+
+    # A class the model does not have falls back to the predicted one.
+    view = open_view("network&target=12")
+    page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
+    assert view.locator("[data-target-picker]").input_value() == ""

@@ -1,7 +1,7 @@
 // The Network view: the whole network as columns (input, every layer's maps or units, the output
 // probabilities), a detail panel for one enlarged map, receptive fields traced back to the input
 // on hover, each conv layer's kernels, and the saliency of a chosen class over the input.
-import { currentDigit, describeModel, traceOf } from "../shell.js";
+import { currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { drawHeatmap, legend } from "../components/heatmap.js";
 import { decodeArray, extent, plane } from "../lib/arrays.js";
 import { css, scaleFor } from "../lib/colour.js";
@@ -99,7 +99,6 @@ export function mount(root, store) {
   let decoded = null; // per layer: {output}
   let sizes = [];
   let scales = [];
-  let target = null; // null = the predicted class
   let selected = null; // {name, channel}
   let cursor = null; // {row, col} in the enlarged map
   let controller = null;
@@ -129,7 +128,7 @@ export function mount(root, store) {
         model = info;
         modelId = state.model;
       }
-      const result = await traceOf(state.model, currentDigit(state), target, signal);
+      const result = await traceOf(state.model, currentDigit(state), targetClass(state, model), signal);
       if (signal.aborted) return;
       trace = result;
       render();
@@ -282,7 +281,8 @@ export function mount(root, store) {
     const options = [el("option", { value: "", text: `predicted (${trace.label})` })];
     trace.classes.forEach((label, k) => options.push(el("option", { value: String(k), text: `class ${label}` })));
     targetSelect.replaceChildren(...options);
-    targetSelect.value = target === null ? "" : String(target);
+    const chosen = targetClass(store.state, model);
+    targetSelect.value = chosen === null ? "" : String(chosen);
   }
 
   function renderKernels() {
@@ -503,8 +503,7 @@ export function mount(root, store) {
   });
 
   targetSelect.addEventListener("change", () => {
-    target = targetSelect.value === "" ? null : Number(targetSelect.value);
-    requestLoad();
+    store.set({ target: targetSelect.value === "" ? null : Number(targetSelect.value) });
   });
   kernelToggle.addEventListener("click", () => {
     showKernels = !showKernels;
@@ -513,9 +512,8 @@ export function mount(root, store) {
     else kernelToggle.setAttribute("aria-pressed", String(showKernels));
   });
 
-  store.watch(["model", "digit"], (state, changed) => {
+  store.watch(["model", "digit", "target"], (state, changed) => {
     if (changed.has("model")) { model = null; selected = null; }
-    target = null;
     requestLoad();
   });
   store.watch(["tab"], (state) => {

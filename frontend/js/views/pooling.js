@@ -3,7 +3,7 @@
 // to the winners, or spread evenly for average pooling), translation invariance, the backward
 // convolution stepped position by position, and the saliency map over the drawing.
 import * as api from "../api.js";
-import { announce, currentDigit, describeModel, traceOf } from "../shell.js";
+import { announce, currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { decodeArray, extent, fromRows, plane, toRows } from "../lib/arrays.js";
 import { css, inkOn, scaleFor } from "../lib/colour.js";
 import { compact, fixed, percent } from "../lib/format.js";
@@ -101,7 +101,6 @@ export function mount(root, store) {
     info: null,          // GET /api/models/{id}
     trace: null,         // the trace for the current digit and target
     layers: null,        // decoded trace layers by name
-    target: null,        // the chosen class (null: the predicted one)
     sel: { row: 0, col: 0 },
     shift: { dy: 1, dx: 1 },
     bconv: { layer: null, channel: 0, input: 0, position: 0 },
@@ -206,7 +205,7 @@ export function mount(root, store) {
     digitNote.textContent = "An example digit (a 3) is shown until you draw one in the Draw tab.";
     status.textContent = "Tracing the digit through the network…";
     try {
-      const trace = await traceOf(id, currentDigit(), local.target, signal);
+      const trace = await traceOf(id, currentDigit(), targetClass(store.state, local.info), signal);
       if (signal.aborted) return;
       showError(null);
       local.trace = trace;
@@ -238,7 +237,8 @@ export function mount(root, store) {
       el("option", { value: "", text: `predicted (${classes[index]})` }),
       ...classes.map((c, i) => el("option", { value: String(i), text: c })),
     );
-    targetSelect.value = local.target === null ? "" : String(local.target);
+    const chosen = targetClass(store.state, local.info);
+    targetSelect.value = chosen === null ? "" : String(chosen);
   }
 
   function fillChannelSelect(ctx) {
@@ -762,10 +762,11 @@ export function mount(root, store) {
     posRect.setAttribute("y", row);
     posLabel.textContent = `position ${b.position + 1} of ${upstream.data.length} · (${row}, ${col})`;
     const signal = fresh("bconv");
+    const target = targetClass(store.state, local.info);
     try {
       const step = await api.convStep(store.state.model, currentDigit(), {
         layer: b.layer, channel: b.channel, row, col, direction: "backward",
-        ...(local.target === null ? {} : { target_class: local.target }),
+        ...(target === null ? {} : { target_class: target }),
       }, signal);
       if (signal.aborted) return;
       const bw = step.backward;
@@ -860,8 +861,7 @@ export function mount(root, store) {
   });
   channelSelect.addEventListener("change", () => store.set({ channel: Number(channelSelect.value) }));
   targetSelect.addEventListener("change", () => {
-    local.target = targetSelect.value === "" ? null : Number(targetSelect.value);
-    loadTrace();
+    store.set({ target: targetSelect.value === "" ? null : Number(targetSelect.value) });
   });
 
   // Work for a change made while another view is showing waits until this view is shown again
@@ -881,13 +881,12 @@ export function mount(root, store) {
     local.info = null;
     local.trace = null;
     local.layers = null;
-    local.target = null;
     local.bconv.layer = null;
     status.textContent = "";
     showError(null);
     whenShown(3);
   });
-  store.watch(["digit"], () => whenShown(2));
+  store.watch(["digit", "target"], () => whenShown(2));
   store.watch(["pool", "channel"], (state, changed) => {
     if (!local.info || !local.layers) return;
     if (changed.has("pool")) {
