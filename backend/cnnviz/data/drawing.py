@@ -301,7 +301,9 @@ def _ink(image: Image.Image) -> tuple[np.ndarray, bool]:
     return ink, inverted
 
 
-def _ink_is_darker(channel: np.ndarray, background, low, high) -> bool:
+def _ink_is_darker(
+    channel: np.ndarray, background: np.floating, low: np.floating, high: np.floating
+) -> bool:
     """Whether the ink is darker than the background: the side of it that holds more contrast
     beyond the noise (MIN_CONTRAST). When only one side has such pixels it is that side;
     otherwise the deviations are summed, over at most about a million pixels."""
