@@ -5,7 +5,7 @@
 import { formatHash, parseHash } from "./lib/url.js";
 
 export const URL_KEYS = [
-  "tab", "model", "layer", "channel", "row", "col", "pool", "kernel", "target", "job",
+  "tab", "model", "layer", "channel", "row", "col", "pool", "window", "kernel", "target", "job",
 ];
 
 export class Store extends EventTarget {

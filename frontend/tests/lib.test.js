@@ -7,7 +7,7 @@ import { diverging, inkOn, scaleFor, sequential } from "../js/lib/colour.js";
 import { densify } from "../js/lib/example.js";
 import { compact, fixed, percent, shapeText } from "../js/lib/format.js";
 import { cellAt, formulaText, outputSize, paddingFor, receptiveField, windowAt } from "../js/lib/geometry.js";
-import { formatHash, parseHash } from "../js/lib/url.js";
+import { formatCell, formatHash, parseCell, parseHash } from "../js/lib/url.js";
 
 const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");
 
@@ -114,4 +114,12 @@ test("API error details read as one line", async () => {
   assert.equal(detailText("no model 'x'"), "no model 'x'");
   assert.equal(detailText([{ loc: ["body", "pixels", 3], msg: "too short" }]), "pixels.3: too short");
   assert.equal(detailText({ message: "the configuration cannot run: epochs", problems: ["epochs"] }), "the configuration cannot run: epochs");
+});
+
+test("a cell in a link reads back, and anything else is null", () => {
+  assert.deepEqual(parseCell(formatCell({ row: 4, col: 12 })), { row: 4, col: 12 });
+  assert.deepEqual(parseHash(`#window=${formatCell({ row: 0, col: 3 })}`), { window: "0,3" });
+  for (const bad of [undefined, null, "", "4", "4,", ",4", "-1,2", "1.5,2", "a,b", "1,2,3", 7]) {
+    assert.equal(parseCell(bad), null, String(bad));
+  }
 });

@@ -36,3 +36,24 @@ def test_pool_winners_and_similarity(page, open_view, server, screenshot):
         value = float(similarity.get_attribute("data-value"))
         assert -1 <= value <= 1, f"similarity {value} on {name}"
     screenshot("pooling")
+
+
+def test_the_chosen_window_is_in_the_link(page, open_view):
+    view = open_view("pooling&pool=pool1&channel=2&window=3,5")
+    detail = view.locator("[data-pool-detail]")
+    detail.get_by_role("heading", name="Window (3, 5)").wait_for()
+    assert view.locator("select[data-pool-channel]").input_value() == "2"
+
+    view.locator("[data-pool-input]").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    detail.get_by_role("heading", name="Window (4, 6)").wait_for()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.hash.slice(1)).get('window') === '4,6'"
+    )
+
+    # The link opens on that window; one outside the map is clamped to its last cell.
+    view = open_view("pooling&pool=pool1&window=4,6")
+    view.locator("[data-pool-detail]").get_by_role("heading", name="Window (4, 6)").wait_for()
+    view = open_view("pooling&pool=pool2&window=40,40")
+    view.locator("[data-pool-detail]").get_by_role("heading", name="Window (4, 4)").wait_for()

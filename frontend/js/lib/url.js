@@ -25,3 +25,12 @@ export function formatHash(state, keys) {
   const text = params.toString();
   return text ? `#${text}` : "";
 }
+
+/** "4,7" (a cell written into a link) as {row: 4, col: 7}; null unless two whole numbers ≥ 0. */
+export function parseCell(text) {
+  const match = /^(\d+),(\d+)$/.exec(String(text ?? ""));
+  return match ? { row: Number(match[1]), col: Number(match[2]) } : null;
+}
+
+/** {row, col} as "row,col", for a link. */
+export const formatCell = ({ row, col }) => `${row},${col}`;

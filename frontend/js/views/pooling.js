@@ -6,6 +6,7 @@
 import { currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { decodeArray, plane } from "../lib/arrays.js";
 import { percent } from "../lib/format.js";
+import { parseCell } from "../lib/url.js";
 import { el } from "../components/dom.js";
 import { isAbort, isPool, kernelOf } from "./pooling/parts.js";
 import { windowSection } from "./pooling/window.js";
@@ -23,7 +24,7 @@ export function mount(root, store) {
     info: null,          // GET /api/models/{id}
     trace: null,         // the trace for the current digit and target
     layers: null,        // decoded trace layers by name
-    sel: { row: 0, col: 0 },
+    sel: parseCell(store.state.window) || { row: 0, col: 0 }, // the chosen window, in the URL
     shift: { dy: 1, dx: 1 },
     bconv: { layer: null, channel: 0, input: 0, position: 0 },
   };
@@ -232,6 +233,12 @@ export function mount(root, store) {
     whenShown(3);
   });
   store.watch(["digit", "target"], () => whenShown(2));
+  store.watch(["window"], (state) => {
+    const cell = parseCell(state.window);
+    if (!cell || (cell.row === local.sel.row && cell.col === local.sel.col)) return;
+    local.sel = cell; // a link or the Back button: renderAll clamps it to the map
+    if (local.info && local.layers) whenShown(1);
+  });
   store.watch(["pool", "channel"], (state, changed) => {
     if (!local.info || !local.layers) return;
     if (changed.has("pool")) {

@@ -5,10 +5,13 @@ import { announce, currentDigit } from "../../shell.js";
 import { extent } from "../../lib/arrays.js";
 import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
+import { formatCell } from "../../lib/url.js";
 import { maxAbs } from "../../lib/pooling.js";
 import { legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
 import { isAbort, numberGrid, stage, svg } from "./parts.js";
+
+const LINK_DELAY_MS = 400;
 
 /** Section 1 in `section`: `render(ctx)` draws it for a pool context; the chosen window is
  * `local.sel`, kept across renders (like the pending window request and its debounce). */
@@ -122,12 +125,17 @@ export function windowSection(section, { local, store, fresh }) {
   }
 
   let selectTimer = 0;
+  let linkTimer = 0;
   function select(row, col) {
     if (row === local.sel.row && col === local.sel.col) return;
     local.sel = { row, col };
     placeSelection();
     clearTimeout(selectTimer);
     selectTimer = setTimeout(loadWindow, 60);
+    // The link follows once the pointer rests: hovering across a map would otherwise rewrite
+    // the URL many times a second, which browsers throttle.
+    clearTimeout(linkTimer);
+    linkTimer = setTimeout(() => store.set({ window: formatCell(local.sel) }), LINK_DELAY_MS);
   }
 
   async function loadWindow() {
