@@ -47,7 +47,9 @@ def test_the_backward_class_is_in_the_link_and_shared_with_the_pooling_view(page
     view.get_by_text("gradients from class 5").wait_for()
 
     picker.select_option("2")
-    page.wait_for_function("() => new URLSearchParams(location.hash.slice(1)).get('target') === '2'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.hash.slice(1)).get('target') === '2'"
+    )
     view.get_by_text("gradients from class 2").wait_for()
 
     page.locator("[data-tab='pooling']").click()
