@@ -2,15 +2,10 @@
 // values on hover (and with the arrow keys when focused), and a text summary for screen readers.
 // Appending a point extends its line; the whole chart is laid out again only when an axis range
 // or the chart's width changes.
+import { svg as svgEl } from "./dom.js";
 import { compact, fixed, grouped } from "../lib/format.js";
 import { integerTicks, niceTicks, stepDecimals } from "../lib/ticks.js";
 
-const NS = "http://www.w3.org/2000/svg";
-const svgEl = (name, attrs = {}) => {
-  const el = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  return el;
-};
 
 /**
  * `lineChart(root, options)` fills `root` and returns {append(key, x, y), reset(), series(key),

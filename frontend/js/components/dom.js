@@ -1,4 +1,4 @@
-// Building DOM nodes in one expression, the one helper every view uses.
+// Building DOM and SVG nodes in one expression, the helpers every view uses.
 
 /**
  * `el("button", {class: "primary", text: "Start", "data-train-start": true}, child, ...)`.
@@ -17,9 +17,21 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** `svg("rect", {x: 1, width: 2})`: an SVG element with those attributes. */
+export function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  return node;
+}
+
+/** Whether `error` is a request this page aborted (a newer one replaced it): nothing to show. */
+export const isAbort = (error) => Boolean(error) && error.name === "AbortError";
+
 /** Show `error`'s message in `node` (hidden when `error` is null); aborted requests say nothing. */
 export function showErrorIn(node, error) {
-  if (error && error.name === "AbortError") return;
+  if (isAbort(error)) return;
   node.hidden = !error;
   node.textContent = error ? error.message : "";
 }

@@ -9,7 +9,7 @@ import { fixed, grouped, percent } from "../lib/format.js";
 import { EXAMPLE_STROKES, densify } from "../lib/example.js";
 import { heatmapCanvas, legend } from "../components/heatmap.js";
 import { CANVAS_SIZE, DEFAULT_BRUSH, strokePath } from "../components/strokes.js";
-import { el } from "../components/dom.js";
+import { el, isAbort, svg } from "../components/dom.js";
 
 /** At most one prediction request per this many ms while a stroke is being drawn (the API's
  * benchmark models "one student drawing" as one request per 250 ms). */
@@ -19,15 +19,6 @@ export const DEBOUNCE_MS = 60;
 const MEASURE = "draw-to-probabilities";
 const EXAMPLE_SHOWN = 3;
 const GALLERY_SIZE = 24;
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attributes = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  return node;
-}
-
-const isAbort = (error) => error && error.name === "AbortError";
 
 export function mount(root, store) {
   root.classList.add("draw-view");

@@ -9,7 +9,7 @@ import { fixed, grouped, percent, shapeText } from "../lib/format.js";
 import {
   boxPercent, cellAtPoint, kernelGrid, layerKind, mapPixels, mapSizes, namedField,
 } from "../lib/netlayout.js";
-import { el } from "../components/dom.js";
+import { el, isAbort } from "../components/dom.js";
 
 const INPUT_SIZE = [28, 28];
 /** Larger maps on large screens (a projector on a wall). */
@@ -135,7 +135,7 @@ export function mount(root, store) {
       status.textContent = `${model.name}: predicts ${trace.label} (${percent(trace.probabilities[trace.index])}); gradients from class ${trace.target_label}.`;
       root.setAttribute("data-rendered", state.model);
     } catch (err) {
-      if (err.name === "AbortError") return;
+      if (isAbort(err)) return;
       status.textContent = "";
       setError(`The network could not be shown: ${err.message}`);
     }

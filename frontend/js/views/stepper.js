@@ -12,7 +12,7 @@ import {
 } from "../lib/stepper.js";
 import { hatch } from "../components/hatch.js";
 import { legend } from "../components/heatmap.js";
-import { el, showErrorIn } from "../components/dom.js";
+import { el, isAbort, showErrorIn } from "../components/dom.js";
 import { mountPlayground } from "./playground.js";
 
 const TEMPLATE = `
@@ -454,7 +454,7 @@ export function mount(root, store) {
       try {
         answer = await api.convStep(info.id, currentDigit(), body, stepAbort.signal);
       } catch (error) {
-        if (error.name !== "AbortError") {
+        if (!isAbort(error)) {
           showErrorIn(ui.error, error);
           stop();
         }

@@ -7,8 +7,8 @@ import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { maxAbs } from "../../lib/pooling.js";
 import { legend } from "../../components/heatmap.js";
-import { el } from "../../components/dom.js";
-import { isAbort, numberGrid, powerOf, powerText, stage, svg } from "./parts.js";
+import { el, isAbort, svg } from "../../components/dom.js";
+import { numberGrid, powerOf, powerText, stage } from "./parts.js";
 
 /** The model's conv layers (none before the model is described). */
 function convLayers(info) {

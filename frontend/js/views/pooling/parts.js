@@ -5,16 +5,8 @@ import { css, inkOn } from "../../lib/colour.js";
 import { compact, fixed } from "../../lib/format.js";
 import { layerWindow } from "../../lib/geometry.js";
 import { drawHeatmap } from "../../components/heatmap.js";
-import { el } from "../../components/dom.js";
+import { el, svg } from "../../components/dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-
-/** An SVG element with `attrs`. */
-export function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
-  return node;
-}
 
 /** A canvas showing `map` with `scale`, sized by CSS (class `map`), with an accessible name. */
 export function mapCanvas(map, scale, label) {
@@ -83,6 +75,3 @@ export const kernelOf = (spec) => {
 
 /** Whether a layer type is a pooling layer (MaxPool2D, AvgPool2D). */
 export const isPool = (type) => /Pool/.test(type);
-
-/** Whether `error` is an aborted request (a newer one replaced it), not a failure. */
-export const isAbort = (error) => error && error.name === "AbortError";

@@ -5,8 +5,8 @@ import { decodeArray, extent, fromRows, plane, toRows } from "../../lib/arrays.j
 import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { cosineSimilarity, shift2d } from "../../lib/pooling.js";
-import { el } from "../../components/dom.js";
-import { isAbort, stage } from "./parts.js";
+import { el, isAbort } from "../../components/dom.js";
+import { stage } from "./parts.js";
 
 /** Section 4 in `section`: `render(ctx)` draws the frame and the shift buttons (`local.shift`),
  * `load()` traces the shifted drawing for the current `poolContext()` and fills the frame in. */

@@ -8,8 +8,8 @@ import { fixed } from "../../lib/format.js";
 import { formatCell } from "../../lib/url.js";
 import { maxAbs } from "../../lib/pooling.js";
 import { legend } from "../../components/heatmap.js";
-import { el } from "../../components/dom.js";
-import { isAbort, numberGrid, stage, svg } from "./parts.js";
+import { el, isAbort, svg } from "../../components/dom.js";
+import { numberGrid, stage } from "./parts.js";
 
 const LINK_DELAY_MS = 400;
 
