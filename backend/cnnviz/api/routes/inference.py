@@ -61,7 +61,8 @@ def _predict(entry: ModelEntry, body: PredictRequest) -> Response:
         index=result.index,
         probabilities=result.probabilities.tolist(),
         classes=classes,
-        input=_rounded(image),
+        # the steps' last image is this same array, already rounded: not done twice per stroke
+        input=steps["image"] if steps else _rounded(image),
         preprocessing=steps,
     )
     return json_response(answer)
