@@ -28,7 +28,7 @@ from tests.train.synthetic_digits import bars
 
 from cnnviz.cli import build_parser, main
 from cnnviz.data import clear_cache, write_idx
-from cnnviz.data.drawing import MAX_BYTES, MAX_PIXELS
+from cnnviz.data.imagefile import MAX_BYTES, MAX_PIXELS
 from cnnviz.data.store import ENV_DATA_DIR
 from cnnviz.nn import Sequential, read_metadata
 from cnnviz.pretrained import PRETRAINED_DIR, load_model

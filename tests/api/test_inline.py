@@ -13,7 +13,7 @@ from tests.data.strokes import drawing
 
 from cnnviz.api import inline
 from cnnviz.api.inputs import DigitInput
-from cnnviz.data.drawing import ImageError
+from cnnviz.data.imagefile import ImageError
 from cnnviz.modelstore import ModelNotFoundError, ModelStore
 from cnnviz.nn import Sequential
 from cnnviz.nn.layers import Conv2D, Dense, Flatten

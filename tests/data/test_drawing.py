@@ -17,13 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image, features
 
-from cnnviz.data.drawing import (
-    DrawingSteps,
-    ImageError,
-    decode_image_payload,
-    image_size,
-    preprocess_drawing,
-)
+from cnnviz.data.drawing import DrawingSteps, preprocess_drawing
+from cnnviz.data.imagefile import ImageError, decode_image_payload, image_size
 
 from .strokes import compose, coverage, drawing, encode
 

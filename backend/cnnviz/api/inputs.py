@@ -12,7 +12,8 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from cnnviz.data.drawing import decode_image_payload, image_size, preprocess_drawing
+from cnnviz.data.drawing import preprocess_drawing
+from cnnviz.data.imagefile import decode_image_payload, image_size
 
 SIDE = 28
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnviz.data.drawing import ImageError, preprocess_drawing
+from cnnviz.data.drawing import preprocess_drawing
+from cnnviz.data.imagefile import ImageError
 from cnnviz.modelstore import class_names
 from cnnviz.nn import softmax
 from cnnviz.pretrained import DEFAULT_MODEL

@@ -4,7 +4,8 @@ MNIST's digits were made this way (LeCun, Cortes and Burges): the digit's boundi
 size-normalised to fit a 20×20 box, keeping its aspect ratio, anti-aliased, and the result was
 centred in a 28×28 frame by its centre of mass. `preprocess_drawing` does the same to a drawing:
 
-1. decode PNG, JPEG or WebP bytes (sizes checked from the header before any pixel is decoded);
+1. decode PNG, JPEG or WebP bytes (`cnnviz.data.imagefile`: sizes checked from the header before
+   any pixel is decoded);
 2. `ink`: one float channel, ink = 1, background = 0. A canvas from `canvas.toDataURL()` is
    strokes on transparent pixels, so when the image has meaningful transparency its alpha is the
    ink; otherwise the luminance is. The background is the median of the border pixels; whichever
@@ -34,21 +35,19 @@ so nothing is clipped; only a digit whose centre of mass lies more than 4 pixels
 centre (along the longer side) is then left off-centre, as a thin-stroked "7" can be.
 """
 
-import base64
-import binascii
-import contextlib
 import functools
-import io
-import re
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 4096 * 4096
-FORMATS = ("PNG", "JPEG", "WEBP")
-MEDIA_TYPES = {"image/png", "image/jpeg", "image/jpg", "image/webp"}
+from cnnviz.data.imagefile import (
+    MAX_BYTES,
+    MAX_PIXELS,
+    ImageError,
+    decode_image_payload,
+    open_image,
+)
 
 SIZE = 28  # the MNIST frame
 BOX = 20  # the box the digit is normalised to fit
@@ -63,10 +62,6 @@ PREVIEW = 56
 
 Pair = tuple[float, float]
 EMPTY = "the drawing is empty: draw a digit first"
-
-
-class ImageError(ValueError):
-    """The drawing cannot be used; the message says what to fix."""
 
 
 @dataclass
@@ -131,39 +126,6 @@ class DrawingSteps:
         }
 
 
-def decode_image_payload(text: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of an image sent as text: a `data:image/png;base64,...` URL or plain base64.
-
-    Data URLs must be base64 and of a PNG, JPEG or WebP media type. Whitespace and missing `=`
-    padding are forgiven; anything else that is not base64 is an `ImageError`.
-    """
-    text = text.strip()
-    if text.startswith("data:"):
-        header, comma, text = text.partition(",")
-        if not comma:
-            raise ImageError(
-                "the data URL has no ',' before its data: send 'data:image/png;base64,...'"
-            )
-        media_type, *params = header[len("data:") :].split(";")
-        media_type = media_type.strip().lower()
-        if media_type not in MEDIA_TYPES:
-            raise ImageError(
-                f"unsupported media type {media_type or '(none)'!r} in the data URL: "
-                "send a PNG, JPEG or WebP image (image/png, image/jpeg or image/webp)"
-            )
-        if "base64" not in (param.strip().lower() for param in params):
-            raise ImageError("the data URL is not base64-encoded: send 'data:image/png;base64,...'")
-    text = re.sub(r"\s+", "", text)
-    if len(text) > 4 * (max_bytes // 3 + 1):
-        raise ImageError(f"the image is too large: at most {max_bytes:,} bytes")
-    if not text:
-        raise ImageError("the image payload is empty: send the image's bytes as base64")
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise ImageError(f"the image payload is not valid base64 ({error})") from None
-
-
 def preprocess_drawing(
     data: bytes | str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
 ) -> DrawingSteps:
@@ -189,7 +151,7 @@ def preprocess_drawing(
     """
     if isinstance(data, str):
         data = decode_image_payload(data, max_bytes=max_bytes)
-    ink, inverted = _ink(_open(bytes(data), max_bytes, max_pixels))
+    ink, inverted = _ink(open_image(bytes(data), max_bytes, max_pixels))
     bbox = _bbox(ink)
     crop, scale, (pad_y, pad_x) = _crop(ink, bbox)
     scaled = _normalized(_resample(crop, BOX, BOX, scale, scale, pad_y, pad_x))
@@ -208,57 +170,6 @@ def preprocess_drawing(
         shift=(dy, dx),
         image=image,
     )
-
-
-def image_size(
-    data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
-) -> tuple[int, int]:
-    """(width, height) of a PNG, JPEG or WebP from its header alone: what preparing it will cost,
-    known before a pixel is decoded. Raises `ImageError` for what `preprocess_drawing` refuses
-    without decoding (too large, unreadable)."""
-    return _header(data, max_bytes, max_pixels).size
-
-
-def _header(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
-    """The image opened from its header only, refused if it is too large."""
-    if len(data) > max_bytes:
-        raise ImageError(f"the image is too large: {len(data):,} bytes, at most {max_bytes:,}")
-    if not data:
-        raise ImageError("the image is empty (0 bytes): send a PNG, JPEG or WebP image")
-    too_many = "the image has too many pixels: {}, at most {:,} (send a smaller canvas)"
-    try:
-        # Image.open reads only the header; Pillow itself refuses sizes beyond its own bomb limit.
-        image = Image.open(io.BytesIO(data), formats=FORMATS)
-    except UnidentifiedImageError:
-        raise ImageError(
-            "the image cannot be read: send a PNG, JPEG or WebP image (the bytes are neither, "
-            "or are damaged)"
-        ) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        claim = f"its header claims over {Image.MAX_IMAGE_PIXELS:,}"
-        raise ImageError(too_many.format(claim, max_pixels)) from None
-    except Exception as error:
-        raise ImageError(f"the image cannot be read ({error}): send a PNG, JPEG or WebP") from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise ImageError(too_many.format(f"{width}×{height}", max_pixels))
-    if width == 0 or height == 0:
-        raise ImageError(f"the image has no pixels ({width}×{height})")
-    return image
-
-
-def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
-    """Decode `data`, refusing what is too large before decoding a single pixel."""
-    image = _header(data, max_bytes, max_pixels)
-    try:
-        image.load()
-    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, ...
-        raise ImageError(
-            f"the image cannot be decoded ({error}): it is truncated or damaged, send it again"
-        ) from None
-    with contextlib.suppress(Exception):  # a broken EXIF block leaves the pixels good
-        ImageOps.exif_transpose(image, in_place=True)  # photos taken sideways
-    return image
 
 
 def _ink(image: Image.Image) -> tuple[np.ndarray, bool]:
