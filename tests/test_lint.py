@@ -22,3 +22,16 @@ def test_ruff(command: list[str]) -> None:
     # Plain names keep pytest from repeating the whole CompletedProcess in its report.
     code, output = result.returncode, result.stdout + result.stderr
     assert code == 0, f"ruff {' '.join(command)} failed:\n{output}"
+
+
+def test_import_layers() -> None:
+    """The layers contract in pyproject.toml (api | cli, tasks, explain | models, train, data,
+    nn)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    code, output = result.returncode, result.stdout + result.stderr
+    assert code == 0, f"lint-imports failed:\n{output}"

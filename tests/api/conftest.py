@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cnnviz.api.main import create_app
-from cnnviz.api.settings import Settings, find_frontend_dir
+from cnnviz.settings import Settings, find_frontend_dir
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from cnnviz.api.encoding import decode_array
 from cnnviz.data import DataError, DownloadResult, write_idx
 from cnnviz.data.store import ENV_DATA_DIR
-from cnnviz.downloads import DownloadManager
+from cnnviz.tasks.downloads import DownloadManager
 
 
 def write_split(folder: Path, prefix: str, n: int) -> None:

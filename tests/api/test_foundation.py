@@ -16,7 +16,7 @@ from cnnviz.api.encoding import decode_array, encode_array
 from cnnviz.api.errors import BodyLimit
 from cnnviz.api.inputs import DigitInput
 from cnnviz.api.main import create_app
-from cnnviz.api.settings import Settings, SettingsError, find_frontend_dir
+from cnnviz.settings import Settings, SettingsError, find_frontend_dir
 
 
 @pytest.fixture

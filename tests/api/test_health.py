@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from cnnviz import __version__
 from cnnviz.api.main import create_app
-from cnnviz.api.settings import Settings, SettingsError, find_frontend_dir
+from cnnviz.settings import Settings, SettingsError, find_frontend_dir
 
 
 def test_health_reports_ok_and_version(client: TestClient) -> None:

@@ -15,7 +15,7 @@ from tests.data.strokes import drawing
 
 from cnnviz.api.encoding import decode_array
 from cnnviz.api.schemas.inference import EXAMPLE_IMAGE, EXAMPLE_PIXELS
-from cnnviz.modelstore import ModelStore
+from cnnviz.models.store import ModelStore
 
 MODEL = "lenet5-mnist"
 PREDICT = f"/api/models/{MODEL}/predict"

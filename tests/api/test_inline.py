@@ -14,7 +14,8 @@ from tests.data.strokes import drawing
 from cnnviz.api import inline
 from cnnviz.api.inputs import DigitInput
 from cnnviz.data.imagefile import ImageError
-from cnnviz.modelstore import ModelNotFoundError, ModelStore
+from cnnviz.models.errors import ModelNotFoundError
+from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential
 from cnnviz.nn.layers import Conv2D, Dense, Flatten
 

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 
 from cnnviz.api.main import create_app
 from cnnviz.api.schemas.models import LENET5_SPEC_EXAMPLE
-from cnnviz.api.settings import Settings
-from cnnviz.modelcheck import MAX_PARAMETERS
-from cnnviz.modelstore import ModelStore
+from cnnviz.models.bundled import PRETRAINED_DIR
+from cnnviz.models.limits import MAX_PARAMETERS
+from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential, build_model
-from cnnviz.pretrained import PRETRAINED_DIR
+from cnnviz.settings import Settings
 
 OCTET = {"content-type": "application/octet-stream"}
 SUMMARY_KEYS = {"id", "name", "preset", "dataset", "accuracy", "default", "builtin", "trained"}

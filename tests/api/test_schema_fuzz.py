@@ -31,9 +31,9 @@ from schemathesis.specs.openapi.checks import (
 from tests.closed_port import closed_port_url
 
 from cnnviz.api.main import create_app
-from cnnviz.api.settings import Settings, find_frontend_dir
 from cnnviz.data import DATASETS
 from cnnviz.data.store import ENV_DATA_DIR
+from cnnviz.settings import Settings, find_frontend_dir
 
 #: Generated cases per operation; operations without parameters give one case each.
 MAX_EXAMPLES = 50

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
 from cnnviz.api.schemas.steps import KernelName
-from cnnviz.nn.kernels import KERNEL_NAMES
+from cnnviz.explain.kernels import KERNEL_NAMES
 
 MODEL = "/api/models/lenet5-mnist"
 DIGIT = np.zeros((28, 28))

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cnnviz.modelstore import ModelNotFoundError, ModelStoreError
+from cnnviz.models.errors import ModelNotFoundError, ModelStoreError
 
 #: FastAPI's detail for a JSON body it could not decode at all (fastapi/routing.py).
 BODY_PARSE_ERROR = "There was an error parsing the body"

@@ -21,7 +21,7 @@ from typing import TypeVar
 from starlette.concurrency import run_in_threadpool
 
 from cnnviz.api.inputs import DigitInput
-from cnnviz.modelstore import ModelEntry, ModelStore
+from cnnviz.models.store import ModelEntry, ModelStore
 
 #: A 320×320 canvas (the Draw view sends 280×280); larger drawings cost proportionally more.
 INLINE_PIXELS = 320 * 320

@@ -12,12 +12,12 @@ from fastapi import FastAPI
 from cnnviz import __version__
 from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
-from cnnviz.api.settings import Settings, get_settings
 from cnnviz.api.static import FrontendFiles
 from cnnviz.blas import limit_blas_threads
-from cnnviz.downloads import DownloadManager
-from cnnviz.jobs import JobManager
-from cnnviz.modelstore import ModelStore
+from cnnviz.models.store import ModelStore
+from cnnviz.settings import Settings, get_settings
+from cnnviz.tasks.downloads import DownloadManager
+from cnnviz.tasks.jobs import JobManager
 
 
 @asynccontextmanager

@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 
 from cnnviz.data import DataError, load_split
+from cnnviz.models.bundled import load_model
+from cnnviz.models.errors import ModelNotFoundError
 from cnnviz.nn import Sequential
-from cnnviz.pretrained import ModelNotFoundError, load_model
 
 from .errors import CliError
 

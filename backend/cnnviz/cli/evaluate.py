@@ -2,7 +2,7 @@
 
 import json
 
-from cnnviz.modelstore import class_names
+from cnnviz.models.metadata import class_names
 from cnnviz.train import evaluate
 
 from .common import add_data_dir, labelled_split, open_model

@@ -7,9 +7,9 @@ import numpy as np
 
 from cnnviz.data.drawing import preprocess_drawing
 from cnnviz.data.imagefile import ImageError
-from cnnviz.modelstore import class_names
+from cnnviz.models.bundled import DEFAULT_MODEL
+from cnnviz.models.metadata import class_names
 from cnnviz.nn import softmax
-from cnnviz.pretrained import DEFAULT_MODEL
 
 from .common import open_model
 from .errors import CliError

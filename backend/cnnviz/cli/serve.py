@@ -9,6 +9,8 @@ from cnnviz import __version__
 
 from .errors import CliError
 
+APP_FACTORY = "cnnviz.api.main:create_app"
+
 
 def _port(text: str) -> int:
     try:
@@ -63,12 +65,10 @@ def _listen(host: str, port: int) -> socket.socket:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from cnnviz.api.settings import SettingsError
+    from cnnviz.settings import SettingsError, get_settings
 
     try:
-        from cnnviz.api.main import create_app
-
-        app = create_app()
+        get_settings()  # read and checked here, so a bad setting is one line, not a traceback
     except SettingsError as exc:
         raise CliError(str(exc)) from None
 
@@ -80,7 +80,9 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=port))
+    # The app by its import path: the command line does not import the web layer itself.
+    config = uvicorn.Config(APP_FACTORY, factory=True, host=args.host, port=port)
+    server = uvicorn.Server(config)
     with sock:
         server.run(sockets=[sock])
     if not server.started:

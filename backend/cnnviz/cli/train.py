@@ -6,18 +6,14 @@ the card beside it is rendered from that record.
 """
 
 import argparse
-import datetime
 import shlex
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
-import cnnviz
-from cnnviz.data import dataset_status, get_dataset
 from cnnviz.data.augment import Augmentation
-from cnnviz.modelcard import render_model_card
+from cnnviz.models.card import render_model_card
+from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.nn import OPTIMIZERS, PRESETS
 from cnnviz.train import SCHEDULES, ConfigError, TrainConfig, Trainer, TrainingControl
 
@@ -180,87 +176,6 @@ class TrainingDisplay:
     def _line(self, text: str) -> None:
         self.stream.write(("\r\033[K" if self.tty else "") + text + "\n")
         self.stream.flush()
-
-
-def _split_status(dataset: str, split: str, data_dir):
-    status = dataset_status(dataset, root=data_dir).splits[split]
-    return status, bool(status.images.official and status.labels.official)
-
-
-def _describe_split(dataset: str, split: str, count: int, data_dir) -> str:
-    """E.g. 'the official MNIST test split (10,000 images)'."""
-    _, official = _split_status(dataset, split, data_dir)
-    which = "the official" if official else "a local (not the official)"
-    return f"{which} {get_dataset(dataset).title} {split} split ({count:,} images)"
-
-
-def _describe_data(config: TrainConfig, start: dict, data_dir) -> str:
-    """What the model learned from; says so when the training file is not the official one."""
-    info = get_dataset(config.dataset)
-    status, official = _split_status(config.dataset, "train", data_dir)
-    source = (
-        f"the official {info.title} training file ({status.count:,} images)"
-        if official
-        else f"a {status.count:,}-image {info.title} training file (the official one has "
-        f"{info.train.count:,})"
-    )
-    return (
-        f"{start['train_size']:,} images from {source}; "
-        f"{start['validation_size']:,} held out for validation"
-    )
-
-
-def trained_model_metadata(
-    config: TrainConfig,
-    start: dict,
-    done: dict,
-    *,
-    seconds: float,
-    data_dir=None,
-    trained_with: str = "`cnnviz train`",
-) -> dict:
-    """The record saved with a trained model, from its run's `start` and `done` events.
-
-    Shared by `cnnviz train` (which adds the id and the command) and the server's training jobs.
-    """
-    info = get_dataset(config.dataset)
-    if done.get("evaluated_on") == "validation":
-        evaluated_on = f"the {done['count']:,} images held out for validation"
-    elif done.get("evaluated_on") == "test":
-        evaluated_on = _describe_split(config.dataset, "test", done["count"], data_dir)
-    else:
-        evaluated_on = None
-    evaluation = (
-        {
-            "accuracy": done["accuracy"],
-            "loss": done["loss"],
-            "per_class_accuracy": done["per_class_accuracy"],
-            "confusion_matrix": done["confusion_matrix"],
-        }
-        if done.get("accuracy") is not None
-        else {}
-    )
-    return {
-        "description": (
-            f"The `{config.model}` preset trained with {trained_with} on {info.title}."
-            if config.spec is None
-            else f"A custom network trained with {trained_with} on {info.title}."
-        ),
-        "preset": config.model if config.spec is None else None,
-        "dataset": config.dataset,
-        "classes": start["classes"],
-        "class_names": start["class_names"],
-        "config": config.to_dict(),
-        "training_data": _describe_data(config, start, data_dir),
-        "evaluated_on": evaluated_on,
-        "evaluation": evaluation,
-        "stopped_early": bool(done.get("stopped")),
-        "trained_at": datetime.date.today().isoformat(),
-        "training_seconds": round(seconds, 1),
-        "cnnviz_version": cnnviz.__version__,
-        "numpy_version": np.__version__,
-        "dtype": "float32",
-    }
 
 
 def run(args) -> int:

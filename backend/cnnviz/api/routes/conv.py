@@ -4,11 +4,11 @@ on any small image, with the output-size formula filled in. No model involved.""
 import numpy as np
 from fastapi import APIRouter
 
-from cnnviz import stepper
 from cnnviz.api.inputs import DigitInput
 from cnnviz.api.schemas.steps import ConvApplyRequest, ConvApplyResponse, NamedKernel
+from cnnviz.explain import stepper
+from cnnviz.explain.kernels import KERNEL_NAMES, describe, named_kernel
 from cnnviz.nn.geometry import ConvGeometry
-from cnnviz.nn.kernels import KERNEL_NAMES, describe, named_kernel
 
 router = APIRouter(prefix="/conv", tags=["convolution"])
 

@@ -13,49 +13,31 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from cnnviz.api.deps import SettingsDep
+from cnnviz.api.deps import (
+    DatasetName,
+    DownloadsDep,
+    SettingsDep,
+    StartedDownload,
+    dataset_or_404,
+)
 from cnnviz.api.encoding import encode_array
-from cnnviz.api.routes.train import event_stream, settings_data_dir
+from cnnviz.api.routes.train import event_stream
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
-from cnnviz.data import DATASETS, DataError, dataset_status, get_dataset, load_split
+from cnnviz.data import DATASETS, DataError, dataset_status, load_split
 from cnnviz.data.registry import DatasetInfo
-from cnnviz.downloads import DownloadManager
+from cnnviz.settings import Settings
+from cnnviz.tasks.downloads import DownloadManager
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
-Name = Annotated[
-    str,
-    Path(description="a dataset name", openapi_examples={"MNIST": {"value": "mnist"}}),
-]
 NOT_FOUND = {404: {"description": "no dataset with this name"}}
 
 
-def _info(name: str) -> DatasetInfo:
-    if name not in DATASETS:
-        raise HTTPException(404, f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
-    return get_dataset(name)
-
-
-def _downloads(request: Request) -> DownloadManager:
-    return request.app.state.downloads
-
-
-async def started_download(name: Name, request: Request) -> str:
-    """The dataset's name, if a download of it was started (a dependency: errors come before
-    the stream)."""
-    info = _info(name)
-    if _downloads(request).get(info.name) is None:
-        raise HTTPException(
-            409, f"no download of {info.name} was started; POST /api/datasets/{name}/download"
-        )
-    return info.name
-
-
-def _describe(info: DatasetInfo, settings, downloads: DownloadManager) -> DatasetInfoOut:
-    status = dataset_status(info, root=settings_data_dir(settings), check_md5=False)
+def _describe(info: DatasetInfo, settings: Settings, downloads: DownloadManager) -> DatasetInfoOut:
+    status = dataset_status(info, root=settings.datasets_dir, check_md5=False)
     download = downloads.get(info.name)
     return DatasetInfoOut(
         name=info.name,
@@ -78,9 +60,8 @@ def _describe(info: DatasetInfo, settings, downloads: DownloadManager) -> Datase
 
 
 @router.get("", response_model=list[DatasetInfoOut])
-def list_datasets(request: Request, settings: SettingsDep) -> list[DatasetInfoOut]:
+def list_datasets(settings: SettingsDep, downloads: DownloadsDep) -> list[DatasetInfoOut]:
     """Every dataset cnnviz knows, with what is on disk of each split."""
-    downloads = _downloads(request)
     return [_describe(info, settings, downloads) for info in DATASETS.values()]
 
 
@@ -90,11 +71,11 @@ def list_datasets(request: Request, settings: SettingsDep) -> list[DatasetInfoOu
     response_model=DownloadStarted,
     responses=NOT_FOUND,
 )
-def download(name: Name, request: Request, settings: SettingsDep) -> DownloadStarted:
+def download(name: DatasetName, settings: SettingsDep, downloads: DownloadsDep) -> DownloadStarted:
     """Download the missing files in the background (files present are kept); follow the
     progress at `events_url`. While one download of a dataset runs, this returns that one."""
-    info = _info(name)
-    job = _downloads(request).start(info.name, settings_data_dir(settings))
+    info = dataset_or_404(name)
+    job = downloads.start(info.name, settings.datasets_dir)
     return DownloadStarted(
         name=info.name, state=job.state, events_url=f"/api/datasets/{info.name}/download/events"
     )
@@ -106,10 +87,9 @@ def download(name: Name, request: Request, settings: SettingsDep) -> DownloadSta
     responses={**NOT_FOUND, 409: {"description": "no download of this dataset was started"}},
 )
 async def download_events(
-    name: Annotated[str, Depends(started_download)], request: Request
+    name: StartedDownload, downloads: DownloadsDep
 ) -> AsyncIterator[ServerSentEvent]:
     """Server-Sent Events: progress, then done or error."""
-    downloads = _downloads(request)
     async for event in event_stream(lambda index: downloads.events_since(name, index)):
         yield event
 
@@ -124,7 +104,7 @@ async def download_events(
     },
 )
 def samples(
-    name: Name,
+    name: DatasetName,
     settings: SettingsDep,
     split: Literal["train", "test"] = "test",
     label: Annotated[int | None, Query(description="only digits of this label")] = None,
@@ -133,13 +113,13 @@ def samples(
 ) -> Samples:
     """The first `n` images of a split (after `offset`), optionally of one label, in file
     order."""
-    info = _info(name)
+    info = dataset_or_404(name)
     if label is not None and not 0 <= label < len(info.classes):
         raise HTTPException(
             422, f"{info.title} has labels 0 to {len(info.classes) - 1}; got label={label}"
         )
     try:
-        images, labels = load_split(info, split, root=settings_data_dir(settings))
+        images, labels = load_split(info, split, root=settings.datasets_dir)
     except DataError as exc:
         raise HTTPException(409, f"{exc} (or POST /api/datasets/{info.name}/download)") from None
     positions = np.flatnonzero(labels == label) if label is not None else np.arange(len(labels))

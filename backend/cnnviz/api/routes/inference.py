@@ -1,15 +1,14 @@
 """`POST /api/models/{id}/predict` and `POST /api/models/{id}/trace`: a digit through a model.
 
 Thin on purpose: the digit is decoded (`DigitInput.digit`), the model is run under its lock by
-`cnnviz.inference`, and the result is shaped for JSON here. The trace is a plain `def` route, so
-its NumPy work runs in the thread pool, off the event loop; a prediction, which the Draw view
-asks for on every stroke, runs inline when it is small (see `cnnviz.api.inline`).
+`cnnviz.explain.inference`, and the result is shaped for JSON here. The trace is a plain `def`
+route, so its NumPy work runs in the thread pool, off the event loop; a prediction, which the Draw
+view asks for on every stroke, runs inline when it is small (see `cnnviz.api.inline`).
 """
 
 import numpy as np
 from fastapi import APIRouter, Response
 
-from cnnviz import inference
 from cnnviz.api.deps import ModelId, StoreDep
 from cnnviz.api.encoding import encode_array
 from cnnviz.api.inline import run_digit_work
@@ -21,7 +20,9 @@ from cnnviz.api.schemas.inference import (
     TraceRequest,
     TraceResponse,
 )
-from cnnviz.modelstore import ModelEntry, class_names
+from cnnviz.explain import inference
+from cnnviz.models.metadata import class_names
+from cnnviz.models.store import ModelEntry
 
 router = APIRouter(prefix="/models", tags=["inference"])
 

@@ -1,15 +1,14 @@
 """`/api/models`: list, inspect, create, delete, export and import models.
 
-Routes translate HTTP into `ModelStore` calls; what clients send is checked by `cnnviz.modelcheck`
-before the engine allocates anything.
+Routes translate HTTP into `ModelStore` calls; what clients send is checked by
+`cnnviz.models.limits` before the engine allocates anything.
 """
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from cnnviz.api.deps import ModelId, StoreDep
+from cnnviz.api.deps import ModelId, RawBody, StoreDep
 from cnnviz.api.schemas.models import (
     CreateModel,
     ErrorMessage,
@@ -17,11 +16,12 @@ from cnnviz.api.schemas.models import (
     ModelDetail,
     ModelSummary,
 )
-from cnnviz.modelcard import render_model_card
-from cnnviz.modelcheck import INPUT_SHAPE, build_from_spec
-from cnnviz.modelstore import ModelEntry, ModelNotFoundError
+from cnnviz.models.bundled import model_card, pretrained_ids
+from cnnviz.models.card import render_model_card
+from cnnviz.models.errors import ModelNotFoundError
+from cnnviz.models.limits import INPUT_SHAPE, build_from_spec
+from cnnviz.models.store import ModelEntry
 from cnnviz.nn import build_model
-from cnnviz.pretrained import model_card, pretrained_ids
 
 router = APIRouter(prefix="/models", tags=["models"])
 
@@ -148,11 +148,6 @@ def export_model(model_id: ModelId, store: StoreDep) -> Response:
     )
 
 
-async def raw_body(request: Request) -> bytes:
-    """The request body as bytes (the size limit is enforced by the BodyLimit middleware)."""
-    return await request.body()
-
-
 @router.post(
     "/import",
     response_model=ModelSummary,
@@ -182,9 +177,7 @@ async def raw_body(request: Request) -> bytes:
     },
     summary="Upload a model (.npz)",
 )
-def import_model(
-    request: Request, body: Annotated[bytes, Depends(raw_body)], store: StoreDep, response: Response
-) -> dict:
+def import_model(request: Request, body: RawBody, store: StoreDep, response: Response) -> dict:
     """Send the file as the raw body, e.g. `curl --data-binary @model.npz -H 'Content-Type:
     application/octet-stream'`. The file is validated and never unpickled."""
     content_type = request.headers.get("content-type", "")

@@ -2,14 +2,13 @@
 of one layer, number by number.
 
 Thin on purpose: the digit is decoded, the model runs under its entry's lock, and
-`cnnviz.stepper` (no HTTP in it) does the maths; here the arrays become JSON lists. A layer,
+`cnnviz.explain.stepper` (no HTTP in it) does the maths; here the arrays become JSON lists. A layer,
 channel, row or column the model does not have is a ValueError there, a 422 here.
 """
 
 import numpy as np
 from fastapi import APIRouter
 
-from cnnviz import stepper
 from cnnviz.api.deps import ModelId, StoreDep
 from cnnviz.api.schemas.steps import (
     ConvStepRequest,
@@ -17,6 +16,7 @@ from cnnviz.api.schemas.steps import (
     PoolStepRequest,
     PoolStepResponse,
 )
+from cnnviz.explain import stepper
 
 router = APIRouter(prefix="/models", tags=["steps"])
 

@@ -1,7 +1,7 @@
 """Training jobs: `POST /api/train` starts one, `GET /api/train/{id}` reports it,
 `GET /api/train/{id}/events` streams it, `POST /api/train/{id}/pause|resume|step|stop` drive it.
 
-Each job trains in its own worker process (`cnnviz.jobs.JobManager`), so predictions stay fast
+Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
 while a class watches. The events stream is Server-Sent Events: every event is sent with
 `event: <type>` (start, step, epoch, filters, done; error or interrupted when the job failed or
 the server restarted), `id: <its position>` and `data: <the event as JSON>` (the same dict the
@@ -12,63 +12,29 @@ EventSource) resumes after that event.
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Header, HTTPException
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from cnnviz.api.deps import SettingsDep
+from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
 from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
-from cnnviz.data import data_dir
-from cnnviz.jobs import (
+from cnnviz.tasks.jobs import (
     DatasetMissingError,
     Job,
     JobError,
     JobLimitError,
     JobManager,
-    JobNotFoundError,
     JobStateError,
 )
 from cnnviz.train import ConfigError, TrainConfig
 
 router = APIRouter(prefix="/train", tags=["training"])
+NOT_FOUND = {404: {"description": "no job with this id"}}
 
 #: How often a stream looks for new events, and how long it stays quiet before a keep-alive.
 POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
-
-
-async def get_jobs(request: Request) -> JobManager:
-    return request.app.state.jobs
-
-
-JobsDep = Annotated[JobManager, Depends(get_jobs)]
-JobId = Annotated[
-    str,
-    Path(
-        description="a job id from POST /api/train (lowercase letters, digits and dashes)",
-        openapi_examples={"a job": {"value": "simple-mnist-1a2b3c4d"}},
-    ),
-]
-NOT_FOUND = {404: {"description": "no job with this id"}}
-
-
-def settings_data_dir(settings) -> FilePath:
-    """The data dir the server reads datasets from (settings, else $CNNVIZ_DATA_DIR/the cache)."""
-    return getattr(settings, "data_dir", None) or data_dir()
-
-
-def _job(jobs: JobManager, job_id: str) -> Job:
-    try:
-        return jobs.get(job_id)
-    except JobNotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
-
-
-async def existing_job(job_id: JobId, jobs: JobsDep) -> Job:
-    """The job `job_id` (a dependency, so a 404 comes before any stream starts)."""
-    return _job(jobs, job_id)
 
 
 def _out(job: Job) -> TrainJob:
@@ -123,7 +89,7 @@ def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> 
         detail = {"message": f"the configuration cannot run: {exc}", "problems": exc.problems}
         raise HTTPException(422, detail) from None
     try:
-        job = jobs.start(config, settings_data_dir(settings))
+        job = jobs.start(config, settings.datasets_dir)
     except JobLimitError as exc:
         raise HTTPException(429, str(exc)) from None
     except DatasetMissingError as exc:
@@ -147,7 +113,7 @@ def list_jobs(jobs: JobsDep) -> list[TrainJob]:
 @router.get("/{job_id}", response_model=TrainJob, responses=NOT_FOUND)
 def get_job(job_id: JobId, jobs: JobsDep) -> TrainJob:
     """State, configuration, progress, latest metrics, and the model id once done."""
-    return _out(_job(jobs, job_id))
+    return _out(job_or_404(jobs, job_id))
 
 
 @router.get(
@@ -156,7 +122,7 @@ def get_job(job_id: JobId, jobs: JobsDep) -> TrainJob:
     responses={**NOT_FOUND, 200: {"description": "text/event-stream of the job's events"}},
 )
 async def job_events(
-    job: Annotated[Job, Depends(existing_job)],
+    job: ExistingJob,
     jobs: JobsDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> AsyncIterator[ServerSentEvent]:
@@ -167,7 +133,7 @@ async def job_events(
 
 
 def _command(jobs: JobManager, job_id: str, command: str) -> CommandResult:
-    job = _job(jobs, job_id)
+    job = job_or_404(jobs, job_id)
     try:
         changed = jobs.command(job.id, command)
     except JobStateError as exc:

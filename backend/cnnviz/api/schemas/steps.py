@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from cnnviz.api.inputs import DigitInput
 from cnnviz.api.schemas.inference import EXAMPLE_PIXELS
-from cnnviz.nn.kernels import KERNEL_NAMES
+from cnnviz.explain.kernels import KERNEL_NAMES
 
 KernelName = Literal[
     "identity", "edge", "sharpen", "box_blur", "gaussian_blur", "sobel_x", "sobel_y", "emboss"

@@ -1,5 +1,5 @@
-"""Training jobs for the server: each one trains in its own worker process (`jobworker`), so a
-NumPy loop never holds up the process that answers predictions.
+"""Training jobs for the server: each one trains in its own worker process
+(`cnnviz.tasks.worker`), so a NumPy loop never holds up the process that answers predictions.
 
 Knows nothing of HTTP. One `JobManager` per app:
 
@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cnnviz.data import dataset_status, get_dataset
-from cnnviz.jobworker import COMMANDS, run_worker
-from cnnviz.modelstore import ModelStore
+from cnnviz.models.metadata import trained_model_metadata
+from cnnviz.models.store import ModelStore
+from cnnviz.nn import Sequential
+from cnnviz.tasks.worker import COMMANDS, run_worker
 from cnnviz.train import TrainConfig
 
 JobState = Literal["running", "paused", "done", "failed", "interrupted"]
@@ -324,9 +326,6 @@ class JobManager:
             self._save(job)
 
     def _keep_model(self, job: Job, result: Path) -> str | None:
-        from cnnviz.cli.train import trained_model_metadata  # the CLI's record, shared
-        from cnnviz.nn import Sequential
-
         if not result.is_file():
             return "the training process did not hand back a model"
         config = TrainConfig.from_dict(job.config)

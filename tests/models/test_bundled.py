@@ -13,15 +13,15 @@ import pytest
 from cnnviz.cli import build_parser, main
 from cnnviz.cli.train import _config
 from cnnviz.data import read_idx
-from cnnviz.pretrained import (
+from cnnviz.models.bundled import (
     DEFAULT_MODEL,
     PRETRAINED_DIR,
-    ModelNotFoundError,
     load_model,
     model_card,
     pretrained_ids,
     resolve_model,
 )
+from cnnviz.models.errors import ModelNotFoundError
 
 BUNDLED = ("lenet5-mnist", "simple-mnist")
 #: The accuracy each bundled model must reach on the 10,000 official MNIST test digits.

@@ -15,27 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cnnviz.modelcheck import model_from_upload, multiply_adds
+from cnnviz.models.bundled import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
+from cnnviz.models.errors import ModelNotFoundError, ModelStoreError
+from cnnviz.models.limits import multiply_adds
+from cnnviz.models.upload import model_from_upload
 from cnnviz.nn import Sequential, read_metadata
-from cnnviz.pretrained import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-
-
-def class_names(meta: dict, count: int) -> list[str]:
-    """A model's class names from its metadata, or "0".."count-1" when it has none that fit."""
-    names = meta.get("class_names")
-    if isinstance(names, list) and len(names) == count:
-        return [str(name) for name in names]
-    return [str(k) for k in range(count)]
-
-
-class ModelNotFoundError(LookupError):
-    pass
-
-
-class ModelStoreError(ValueError):
-    """A request the store refuses, with a message that says what to fix."""
 
 
 @dataclass
@@ -49,7 +35,7 @@ class ModelEntry:
 
     @cached_property
     def multiply_adds(self) -> int:
-        """What one forward pass costs per sample (see `modelcheck.multiply_adds`)."""
+        """What one forward pass costs per sample (see `cnnviz.models.limits.multiply_adds`)."""
         return multiply_adds(self.model)
 
     def summary(self) -> dict:
@@ -110,8 +96,8 @@ class ModelStore:
         return self.get(model_id)
 
     def import_file(self, data: bytes) -> ModelEntry:
-        """Validate an uploaded .npz (see `modelcheck`: never unpickled, sizes checked before
-        anything is allocated) and keep it as a user model."""
+        """Validate an uploaded .npz (see `cnnviz.models.upload`: never unpickled, sizes checked
+        before anything is allocated) and keep it as a user model."""
         model, meta = model_from_upload(data)
         return self.add(
             model, meta, prefix=meta.get("name") or meta.get("original_id") or "imported"

@@ -8,14 +8,11 @@ every command that takes a model takes either.
 from functools import cache
 from pathlib import Path
 
+from cnnviz.models.errors import ModelNotFoundError
 from cnnviz.nn import Sequential, read_metadata
 
-PRETRAINED_DIR = Path(__file__).resolve().parent
+PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 DEFAULT_MODEL = "lenet5-mnist"
-
-
-class ModelNotFoundError(ValueError):
-    pass
 
 
 @cache

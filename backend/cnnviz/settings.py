@@ -1,7 +1,7 @@
-"""Runtime settings, read once from environment variables.
+"""Runtime settings of the server, read once from environment variables.
 
-A frozen dataclass instead of pydantic-settings: we need one or two values, and a runtime
-dependency for that is not worth it. `get_settings()` is cached so every caller sees the same
+A frozen dataclass instead of pydantic-settings: a handful of values do not need a runtime
+dependency. `get_settings()` is cached so every caller sees the same
 object; tests build their own `Settings` and pass it to `create_app`, or clear the cache after
 changing the environment.
 """
@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from cnnviz.data import data_dir as default_data_dir
+from cnnviz.data.store import ENV_DATA_DIR
+
 FRONTEND_DIR_ENV = "CNNVIZ_FRONTEND_DIR"
 MODELS_DIR_ENV = "CNNVIZ_MODELS_DIR"
+DATA_DIR_ENV = ENV_DATA_DIR
 MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
 MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
 WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
@@ -25,8 +29,7 @@ def default_worker_threads() -> int:
     return max(2, os.cpu_count() or 2)
 
 
-# backend/cnnviz/api/settings.py -> backend/cnnviz
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 class SettingsError(RuntimeError):
@@ -45,10 +48,16 @@ class Settings:
     #: Training jobs that may run at once; one more is refused with 429.
     max_jobs: int = 2
     #: Threads that run the plain `def` routes (anyio's default is 40). Their work is CPU-bound
-    #: and mostly holds the GIL, so more threads than cores only queue inside Python, where the
-    #: event loop waits for the GIL too: on 2 cores, 40 threads gave predict p99 137 ms and
-    #: 2 threads 28 ms for the same load (benchmarks/bench_api.py).
+    #: and mostly holds the GIL, so threads beyond the cores only queue inside Python, where the
+    #: event loop waits for the GIL too.
     worker_threads: int = field(default_factory=default_worker_threads)
+    #: Where datasets are read and downloaded, one folder each. None: $CNNVIZ_DATA_DIR, else the
+    #: per-user cache, looked up when used (`datasets_dir`).
+    data_dir: Path | None = None
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.data_dir or default_data_dir()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +68,7 @@ class Settings:
             max_body_bytes=_positive_int(env, MAX_BODY_ENV, 5 * 1024 * 1024),
             max_jobs=_positive_int(env, MAX_JOBS_ENV, 2),
             worker_threads=_positive_int(env, WORKER_THREADS_ENV, default_worker_threads()),
+            data_dir=Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else None,
         )
 
 

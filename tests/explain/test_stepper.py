@@ -1,16 +1,17 @@
-"""The step views' maths (`cnnviz.stepper`) against independent references: the engine's traced
-maps, torch's conv2d, max_pool2d indices and autograd, and receptive fields worked out by hand."""
+"""The step views' maths (`cnnviz.explain.stepper`) against independent references: the engine's
+traced maps, torch's conv2d, max_pool2d indices and autograd, and receptive fields worked out by
+hand."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812 (the torch idiom)
 
-from cnnviz import stepper
-from cnnviz.modelstore import ModelStore
+from cnnviz.explain import stepper
+from cnnviz.explain.kernels import KERNEL_NAMES, named_kernel
+from cnnviz.models.store import ModelStore
 from cnnviz.nn import AvgPool2D, Conv2D, MaxPool2D, ReLU, Sequential
 from cnnviz.nn.geometry import ConvGeometry
-from cnnviz.nn.kernels import KERNEL_NAMES, named_kernel
 
 pytestmark = pytest.mark.parity
 

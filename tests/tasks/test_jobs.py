@@ -11,15 +11,15 @@ import pytest
 from tests.tiny_mnist import make_tiny_mnist
 
 from cnnviz.data import DownloadResult
-from cnnviz.downloads import DownloadManager
-from cnnviz.jobs import (
+from cnnviz.models.store import ModelStore
+from cnnviz.tasks.downloads import DownloadManager
+from cnnviz.tasks.jobs import (
     DatasetMissingError,
     JobLimitError,
     JobManager,
     JobNotFoundError,
     JobStateError,
 )
-from cnnviz.modelstore import ModelStore
 from cnnviz.train import TrainConfig
 
 

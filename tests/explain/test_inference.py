@@ -10,8 +10,8 @@
 import numpy as np
 import pytest
 
-from cnnviz import inference
-from cnnviz.modelstore import ModelStore
+from cnnviz.explain import inference
+from cnnviz.models.store import ModelStore
 from cnnviz.nn import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential, Tanh
 
 

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from cnnviz.modelstore import ModelNotFoundError, ModelStore, ModelStoreError
+from cnnviz.models.bundled import pretrained_ids
+from cnnviz.models.errors import ModelNotFoundError, ModelStoreError
+from cnnviz.models.store import ModelStore
 from cnnviz.nn import build_model
-from cnnviz.pretrained import pretrained_ids
 
 
 @pytest.fixture

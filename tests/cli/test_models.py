@@ -30,8 +30,8 @@ from cnnviz.cli import build_parser, main
 from cnnviz.data import clear_cache, write_idx
 from cnnviz.data.imagefile import MAX_BYTES, MAX_PIXELS
 from cnnviz.data.store import ENV_DATA_DIR
+from cnnviz.models.bundled import PRETRAINED_DIR, load_model
 from cnnviz.nn import Sequential, read_metadata
-from cnnviz.pretrained import PRETRAINED_DIR, load_model
 
 N_TRAIN, N_TEST = 200, 100
 TRAIN = ["train", "--model", "simple", "--epochs", "2", "--validation-size", "20"]
