@@ -2,8 +2,7 @@
 
 A server answers many small requests at once from its thread pool: the requests are the
 parallelism. OpenBLAS (bundled in NumPy's wheels) instead splits each product over every core,
-and its idle threads spin: one 280×280 drawing cost 11 ms of CPU in 5 ms of wall time and held
-up the other requests. NumPy has no switch for this, and OpenBLAS reads OPENBLAS_NUM_THREADS
+and its idle threads spin, burning CPU the other requests need. NumPy has no switch for this, and OpenBLAS reads OPENBLAS_NUM_THREADS
 only when it is loaded, so the server calls into the loaded library (what threadpoolctl does,
 for the one library NumPy's wheels bundle).
 """

@@ -1,18 +1,15 @@
 """Where a prediction runs: small ones on the event loop, the rest in the thread pool.
 
 A plain `def` route hands its work to a worker thread. For work as small as a canvas-sized
-drawing through LeNet-5 (~2.5 ms of CPU) the hand-off costs more than it saves: the loop and the
+drawing through LeNet-5 (a few ms of CPU) the hand-off costs more than it saves: the loop and the
 worker take turns at the GIL around every NumPy and Pillow call that releases it, so under load
-each request also waits for the other thread's Python code. Measured with
-`benchmarks/bench_api.py` (32 clients, each posting the Draw view's canvas PNG every 250 ms, on
-2 CPUs), three runs each: in the thread pool p50 7.5-11 ms and p99 24-40 ms; inline p50
-5.7-6.9 ms and p99 17-23 ms.
+each request also waits for the other thread's Python code (benchmarks/README.md has the
+numbers).
 
 Inline work holds the loop, so it is bounded: only a drawing of at most INLINE_PIXELS (read from
 its header) sent in at most INLINE_PAYLOAD characters, through a model that is already loaded
-and needs at most INLINE_MULTIPLY_ADDS per sample, runs there: ~3 ms at most. A photo, a user's
-wider network or a first load from disk goes to the thread pool, as every other CPU-bound route
-does.
+and needs at most INLINE_MULTIPLY_ADDS per sample, runs there. A photo, a user's wider network or
+a first load from disk goes to the thread pool, as every other CPU-bound route does.
 """
 
 from collections.abc import Callable

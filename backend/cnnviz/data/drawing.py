@@ -56,8 +56,8 @@ INK_THRESHOLD = 0.2  # ink below this (after normalising the peak to 1) does not
 MIN_CONTRAST = 0.1  # an image whose ink stands out by less than this from the background is empty
 CENTRING_STEPS = 8  # fixed-point steps for the sub-pixel shift (2 or 3 suffice in practice)
 #: `to_dict` shrinks `ink` so that its longer side is at most this: twice the 28×28 it becomes, as
-#: sharp as the other steps on screen. A full 280×280 canvas in the answer was 320 KB of JSON and
-#: ~8 ms of server time on every live prediction; the client has the full-size drawing anyway.
+#: sharp as the other steps on screen. The client has the full-size drawing already, and a whole
+#: canvas in every live prediction's answer would cost more to send than to compute.
 PREVIEW = 56
 
 Pair = tuple[float, float]
@@ -223,7 +223,7 @@ def _ink_is_darker(
     if not (lighter_exists and darker_exists):
         return bool(darker_exists)
     step = max(1, int(np.ceil(np.sqrt(channel.size / 1e6))))
-    # (Masked sums, not boolean indexing: that copied the selection and cost ~0.3 ms per canvas.)
+    # Masked sums, not boolean indexing, which would copy the selection.
     deviation = channel[::step, ::step] - background
     lighter = float(deviation.sum(where=deviation >= MIN_CONTRAST, dtype=np.float64))
     darker = -float(deviation.sum(where=deviation <= -MIN_CONTRAST, dtype=np.float64))
