@@ -2,9 +2,9 @@
 
 `predict(model, image)` runs one forward pass and returns the logits, the class probabilities
 (a float64 softmax) and the winning index. `trace(model, image, target)` keeps every layer's
-record (`Sequential.trace`) and adds one backward pass from a one-hot at the target logit, run
-layer by layer so that each layer's output gradient d logit_target / d output is kept, down to the
-input (the saliency map).
+record (`Sequential.trace`) and adds one backward pass from a one-hot at the target logit that
+keeps each layer's output gradient d logit_target / d output (`Sequential.backward_per_layer`),
+down to the input (the saliency map).
 
 Layers keep forward state, so callers hold the model's lock (`ModelEntry.lock`) around these
 calls; every array returned is a copy, safe to use after the lock is released.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.nn import Conv2D, Dense, Sequential
+from cnnviz.nn import Conv2D, Dense, Sequential, softmax
+from cnnviz.nn.presets import MNIST_SHAPE
 
-SIDE = 28
 #: A Dense layer's weight and bias are included in a trace only up to this many weights (LeNet-5's
 #: fc3, 10×84, is; fc1, 120×400, would add 260 KB of base64). Conv2D weights are always included.
 DENSE_WEIGHT_LIMIT = 1024
@@ -58,34 +58,19 @@ class Trace:
     saliency: np.ndarray  # d logit_target / d input, shape of `input`
 
 
-def model_dtype(model: Sequential) -> np.dtype:
-    """The dtype of the model's parameters (float32 unless it was cast)."""
-    for layer in model:
-        for param in layer.params.values():
-            return param.dtype
-    return np.dtype(np.float32)
-
-
 def as_batch(model: Sequential, image: np.ndarray) -> np.ndarray:
     """A (28, 28) image as the (1, C, H, W) batch `model` takes, in the model's dtype.
 
     Raises ValueError when the model does not take 28×28 single-channel digits.
     """
-    shape = tuple(model.input_shape or (1, SIDE, SIDE))
+    shape = tuple(model.input_shape or MNIST_SHAPE)
     image = np.asarray(image)
     if int(np.prod(shape)) != image.size:
         raise ValueError(
             f"this model takes inputs of shape {shape}, not a {image.shape[0]}×{image.shape[-1]} "
             "digit: choose a model made for 28×28 digits (GET /api/models)"
         )
-    return image.astype(model_dtype(model)).reshape(1, *shape)
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Class probabilities in float64 (stable: the largest logit is subtracted first)."""
-    z = np.asarray(logits, np.float64)
-    e = np.exp(z - z.max())
-    return e / e.sum()
+    return image.astype(model.dtype).reshape(1, *shape)
 
 
 def _finite_logits(output: np.ndarray) -> np.ndarray:
@@ -101,21 +86,8 @@ def _finite_logits(output: np.ndarray) -> np.ndarray:
 def predict(model: Sequential, image: np.ndarray) -> Prediction:
     """Classify one (28, 28) image."""
     logits = _finite_logits(model.forward(as_batch(model, image))).copy()
-    probabilities = softmax(logits)
+    probabilities = softmax(logits.astype(np.float64))
     return Prediction(logits, probabilities, int(np.argmax(probabilities)))
-
-
-def backward_per_layer(model: Sequential, dout: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Backward from `dout` at the model's output, after a forward or trace of the same model.
-
-    Returns (each layer's output gradient, in layer order; the gradient at the input). Every
-    layer's `grads` are filled on the way, as `Sequential.backward` does.
-    """
-    gradients: list[np.ndarray] = [None] * len(model)  # type: ignore[list-item]
-    for position in range(len(model) - 1, -1, -1):
-        gradients[position] = np.array(dout, copy=True)
-        dout = model[position].backward(dout)
-    return gradients, np.array(dout, copy=True)
 
 
 def _weights(layer, limit: int) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -143,7 +115,7 @@ def trace(
     records = model.trace(x)
     logits = _finite_logits(records[-1].output).copy()
     classes = logits.size
-    probabilities = softmax(logits)
+    probabilities = softmax(logits.astype(np.float64))
     index = int(np.argmax(probabilities))
     if target is None:
         target = index
@@ -154,7 +126,7 @@ def trace(
         )
     one_hot = np.zeros_like(records[-1].output)
     one_hot.reshape(-1)[target] = 1
-    gradients, saliency = backward_per_layer(model, one_hot)
+    gradients, saliency = model.backward_per_layer(one_hot)
 
     layers = []
     for layer, record, gradient in zip(model, records, gradients, strict=True):

@@ -2,7 +2,7 @@
 
 Every array a layer takes or returns is NCHW. Internally the convolution and pooling kernels work
 on (C, H, W, N) memory: with the batch as the fastest axis, im2col copies whole contiguous rows and
-the GEMMs get larger (see shared PERF.md: 1.4-1.8x slower than torch in NCHW, ~1.05x in CHWN).
+the GEMMs get larger (benchmarks/README.md has the comparison with torch in both layouts).
 A layer hands its CHWN result on as an NCHW *view* (a transpose, no copy); the next layer
 transposes that view back and finds contiguous CHWN memory again, so a chain of layers never
 copies between layouts. Only the first input and arrays from outside pay for one copy.

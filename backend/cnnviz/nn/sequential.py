@@ -2,7 +2,10 @@
 
 `trace(x)` is the forward pass that keeps everything: for each layer its output, the input to an
 activation (its pre-activation) and a max-pool's winning indices. After it, `backward` works as
-after `forward`, so one trace plus one backward gives every map and the gradient at the input.
+after `forward`, so one trace plus one backward gives every map and the gradient at the input;
+`backward_per_layer` also keeps the gradient at every layer's output.
+`layer_geometry()` describes each layer without running it: shapes, parameters and the window it
+slides, the one source of geometry for anything that draws receptive fields.
 """
 
 from collections import Counter
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .geometry import ConvGeometry
 from .layers import Layer, MaxPool2D
 from .serialize import load_model, model_from_spec, model_to_spec, save_model
 
@@ -25,6 +29,18 @@ class LayerTrace:
     output: np.ndarray
     pre_activation: np.ndarray | None = None  # an activation layer's input
     indices: np.ndarray | None = None  # a max-pool's winners, torch's return_indices convention
+
+
+@dataclass(frozen=True)
+class LayerGeometry:
+    """One layer as shapes and numbers: what it takes, what it gives, the window it slides."""
+
+    name: str
+    type: str
+    input_shape: tuple[int, ...]  # one sample's, no batch axis
+    output_shape: tuple[int, ...]
+    parameters: int
+    geometry: ConvGeometry | None  # Conv2D and pooling layers (`Layer.window`), else None
 
 
 class Sequential:
@@ -83,7 +99,20 @@ class Sequential:
     def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         """Fill every layer's grads; returns the gradient at the input (a saliency map), or
         None with `input_grad=False`, which spares the first layer that work while training."""
+        return self._backward(dout, input_grad, None)
+
+    def backward_per_layer(self, dout: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """`backward`, keeping what reaches each layer: (the gradient at every layer's output, in
+        layer order, the last being `dout`; the gradient at the input)."""
+        reached: list[np.ndarray] = []
+        dx = self._backward(dout, True, reached)
+        return reached[::-1], dx
+
+    def _backward(self, dout, input_grad: bool, reached: list | None) -> np.ndarray | None:
+        """The one backward loop: last layer first; `reached` collects each layer's `dout`."""
         for position in range(len(self.layers) - 1, -1, -1):
+            if reached is not None:
+                reached.append(dout)
             dout = self.layers[position].backward(dout, input_grad=input_grad or position > 0)
         return dout if input_grad else None
 
@@ -117,6 +146,32 @@ class Sequential:
             shapes.append(tuple(shape))
         return shapes
 
+    def layer_geometry(self, input_shape: tuple[int, ...] | None = None) -> list[LayerGeometry]:
+        """Each layer's input and output shape (per sample), parameter count and window."""
+        shape = tuple(input_shape or self.input_shape or ())
+        outputs = self.output_shapes(input_shape)
+        rows = []
+        for layer, output in zip(self.layers, outputs, strict=True):
+            rows.append(
+                LayerGeometry(
+                    layer.name,
+                    type(layer).__name__,
+                    shape,
+                    output,
+                    layer.parameter_count,
+                    layer.window,
+                )
+            )
+            shape = output
+        return rows
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The parameters' dtype (the first parameter's), float32 for a model without any."""
+        return next(
+            (p.dtype for layer in self for p in layer.params.values()), np.dtype(np.float32)
+        )
+
     @property
     def parameter_count(self) -> int:
         return sum(layer.parameter_count for layer in self.layers)
@@ -139,8 +194,7 @@ class Sequential:
         def line(row):
             return f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}"
 
-        dtype = next((p.dtype for layer in self for p in layer.params.values()), np.float32)
-        size_kb = self.parameter_count * np.dtype(dtype).itemsize / 1024
+        size_kb = self.parameter_count * self.dtype.itemsize / 1024
         return "\n".join(
             [
                 rule,
@@ -150,7 +204,7 @@ class Sequential:
                 rule,
                 f"Input shape: {tuple(input_shape or self.input_shape)}",
                 f"Total params: {self.parameter_count:,}",
-                f"Parameter size: {size_kb:,.1f} KB ({np.dtype(dtype).name})",
+                f"Parameter size: {size_kb:,.1f} KB ({self.dtype.name})",
                 rule,
             ]
         )

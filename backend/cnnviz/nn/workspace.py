@@ -2,9 +2,8 @@
 
 A LeNet-5 training step makes a few megabytes of temporaries (im2col matrices, padded inputs,
 column gradients). Allocated afresh each step, glibc hands blocks over 128 KB back to the OS and
-the next step faults them in again: thousands of page faults and about half the step time in a
-fresh process (shared PERF.md, point 3). A layer keeps its temporaries here instead, keyed by role,
-shape and dtype, so a training loop reuses the same memory.
+the next step faults them in again, page by page. A layer keeps its temporaries here instead,
+keyed by role, shape and dtype, so a training loop reuses the same memory.
 
 Only temporaries live here. Arrays a layer returns or stores for the caller (outputs, gradients,
 pooling indices) are always fresh, so a trace kept by the UI is never overwritten by a later pass.
@@ -29,6 +28,3 @@ class Workspace:
         buf = self.empty(role, shape, dtype)
         buf.fill(value)
         return buf
-
-    def clear(self) -> None:
-        self._buffers.clear()

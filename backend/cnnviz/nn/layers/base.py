@@ -6,11 +6,15 @@ it never changes parameters: an optimizer does that, which is what makes gradien
 `params[...] = array` is how weights are loaded.
 """
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from ..init import as_generator, initialize
+from ..geometry import ConvGeometry
+from ..init import INITIALIZERS, as_generator, initialize
+
+#: The weight initializers a layer's `init` argument names.
+Initializer = Literal[INITIALIZERS]  # type: ignore[valid-type]
 
 
 class Layer:
@@ -42,6 +46,12 @@ class Layer:
         Raises ValueError naming the layer when the input shape is not one it accepts.
         """
         return tuple(input_shape)
+
+    @property
+    def window(self) -> ConvGeometry | None:
+        """The window a Conv2D or pooling layer slides, padding resolved to four sides; None for
+        layers that see one position (activations) or everything (Flatten, Dense)."""
+        return None
 
     def config(self) -> dict[str, Any]:
         """Constructor arguments (JSON-able) that rebuild this layer's architecture."""

@@ -3,9 +3,9 @@
 import numpy as np
 
 from ..functional import ConvCache, conv2d_backward, conv2d_forward
-from ..geometry import ConvGeometry
+from ..geometry import ConvGeometry, PaddingMode
 from ..workspace import Workspace
-from .base import Layer
+from .base import Initializer, Layer
 
 
 class Conv2D(Layer):
@@ -23,10 +23,10 @@ class Conv2D(Layer):
         out_channels: int,
         kernel_size: int | tuple[int, int],
         stride: int | tuple[int, int] = 1,
-        padding: int | tuple[int, int] | str = 0,
+        padding: int | tuple[int, int] | PaddingMode = 0,
         dilation: int | tuple[int, int] = 1,
         bias: bool = True,
-        init: str = "he_normal",
+        init: Initializer = "he_normal",
         rng: np.random.Generator | int | None = None,
         dtype: np.typing.DTypeLike = np.float32,
         name: str | None = None,
@@ -53,6 +53,10 @@ class Conv2D(Layer):
         self.init_params(shape, bias, init, rng, dtype)
         self._cache: ConvCache | None = None
         self._ws = Workspace()
+
+    @property
+    def window(self) -> ConvGeometry:
+        return self.geometry
 
     def output_shape(self, input_shape):
         c, h, w = self.check_sample(input_shape)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..layout import flatten_nchw, unflatten_nchw
-from .base import Layer
+from .base import Initializer, Layer
 
 
 class Flatten(Layer):
@@ -39,7 +39,7 @@ class Dense(Layer):
         in_features: int,
         out_features: int,
         bias: bool = True,
-        init: str = "he_normal",
+        init: Initializer = "he_normal",
         rng: np.random.Generator | int | None = None,
         dtype: np.typing.DTypeLike = np.float32,
         name: str | None = None,
@@ -74,7 +74,7 @@ class Dense(Layer):
 
     def backward(self, dout, input_grad=True):
         x, weight = self.from_forward(self._x), self.params["weight"]
-        # np.dot, not @: for one image (N = 1) matmul's outer product skips BLAS (76 vs 9 µs).
+        # np.dot, not @: for one image (N = 1) matmul's outer product does not use BLAS.
         self.grads = {"weight": np.dot(dout.T, x).astype(weight.dtype, copy=False)}
         if "bias" in self.params:
             self.grads["bias"] = dout.sum(axis=0).astype(weight.dtype, copy=False)

@@ -9,13 +9,20 @@ from ..functional import (
     max_pool2d_forward,
     max_pool2d_indices,
 )
-from ..geometry import PoolGeometry
+from ..geometry import ConvGeometry, PoolGeometry
 from ..workspace import Workspace
 from .base import Layer
 
 
 class _Pool2D(Layer):
-    def __init__(self, kernel_size, stride=None, padding=0, name: str | None = None) -> None:
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        name: str | None = None,
+    ) -> None:
+        """`stride` defaults to the kernel size; `padding` is at most half the kernel."""
         super().__init__(name)
         try:
             self.geometry = PoolGeometry.make(kernel_size, stride, padding)
@@ -24,6 +31,10 @@ class _Pool2D(Layer):
         self._config = {"kernel_size": kernel_size, "stride": stride, "padding": padding}
         self._cache = None
         self._ws = Workspace()
+
+    @property
+    def window(self) -> ConvGeometry:
+        return self.geometry.as_conv
 
     def output_shape(self, input_shape):
         c, h, w = self.check_sample(input_shape)
@@ -39,7 +50,13 @@ class MaxPool2D(_Pool2D):
 
     default_name = "pool"
 
-    def __init__(self, kernel_size, stride=None, padding=0, name: str | None = None) -> None:
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        name: str | None = None,
+    ) -> None:
         super().__init__(kernel_size, stride, padding, name)
         self._indices: np.ndarray | None = None
 
