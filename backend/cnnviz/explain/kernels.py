@@ -44,5 +44,9 @@ def named_kernel(name: str) -> np.ndarray:
     return np.array(KERNELS[name][1], np.float64)
 
 
-def describe(name: str) -> str:
-    return KERNELS[name][0]
+def named_kernels() -> list[dict]:
+    """Every named kernel: its name, what it does and its values, in KERNEL_NAMES order."""
+    return [
+        {"name": name, "description": text, "values": named_kernel(name).tolist()}
+        for name, (text, _) in KERNELS.items()
+    ]

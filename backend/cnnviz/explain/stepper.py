@@ -2,22 +2,24 @@
 
 Everything here is built on one pure function, `reference.conv_window(xp, row, col, geometry)`:
 the slice of padded input that output (row, col) reads. The patch's values, its coordinates in the
-layer's input (`window_coords`, the same slice taken from a grid of coordinates), the place where
-a position's input gradient lands (`place_window`) and pooling windows (a pool's geometry seen as a
-convolution's) all come from it, so play, step and hover can never disagree about a window.
+layer's input (`window_coords`, the same slice taken from a grid of coordinates) and pooling
+windows (a pool's geometry seen as a convolution's, `Layer.window`) all come from it, so play,
+step and hover can never disagree about a window.
 
 Per-position functions (`conv_position`, `pool_position`) take arrays; `conv_step` and `pool_step`
 run a model's trace for one image and pick the layer. Results are plain dicts of NumPy arrays and
 floats, computed in float64 from the model's values.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from cnnviz.nn import AvgPool2D, Conv2D, MaxPool2D, Sequential
 from cnnviz.nn.geometry import ConvGeometry, output_size
 from cnnviz.nn.reference import conv2d_forward_naive, conv_window, true_convolution
+
+from .inference import as_batch
 
 #: Upstream gradient choice for a backward conv step: the gradient of one class's logit.
 LOGIT = "logit"
@@ -46,18 +48,6 @@ def window_coords(row: int, col: int, geometry: ConvGeometry, hw: tuple[int, int
         (rows[:, None] >= 0) & (rows[:, None] < h) & (cols[None, :] >= 0) & (cols[None, :] < w)
     )
     return rows, cols, mask
-
-
-def place_window(
-    values: np.ndarray, row: int, col: int, geometry: ConvGeometry, shape: tuple[int, ...]
-) -> np.ndarray:
-    """A (C, H, W) array of zeros with `values` (C, KH, KW) added where the window of output
-    (row, col) lies; what falls in the padding is dropped (it reaches no input pixel)."""
-    c, h, w = shape
-    top, bottom, left, right = geometry.padding
-    canvas = np.zeros((c, h + top + bottom, w + left + right), np.float64)
-    conv_window(canvas, row, col, geometry)[...] += values
-    return canvas[:, top : top + h, left : left + w]
 
 
 def receptive_field(geometries: list[ConvGeometry], row: int, col: int, hw: tuple[int, int]):
@@ -105,16 +95,15 @@ def conv_position(x, weight, bias, geometry: ConvGeometry, f: int, row: int, col
     }
 
 
-def conv_position_backward(position: dict, upstream: float, geometry, x_shape, row, col) -> dict:
+def conv_position_backward(position: dict, upstream: float) -> dict:
     """This position's share of the layer's gradients for an upstream gradient g at it:
-    dW += g · patch, db += g, dX += g · kernel at the patch's input coordinates."""
-    dinput = upstream * position["kernel"]
+    dW += g · patch, db += g, dX += g · kernel at the patch's input coordinates (`rows`, `cols`;
+    0 where the window lies in the padding, which reaches no input pixel)."""
     return {
         "upstream": float(upstream),
         "dweight": upstream * position["patch"],
         "dbias": float(upstream),
-        "dinput": np.where(position["padding_mask"], 0.0, dinput),
-        "dinput_map": place_window(dinput, row, col, geometry, x_shape),
+        "dinput": np.where(position["padding_mask"], 0.0, upstream * position["kernel"]),
     }
 
 
@@ -187,14 +176,9 @@ def _locate(model: Sequential, records, name: str, types: tuple, what: str) -> _
     return _Located(index, layer, x, records[index].output[0])
 
 
-def _geometries(model: Sequential, upto: int) -> list[ConvGeometry]:
-    out = []
-    for layer in model.layers[: upto + 1]:
-        if isinstance(layer, Conv2D):
-            out.append(layer.geometry)
-        elif isinstance(layer, MaxPool2D | AvgPool2D):
-            out.append(layer.geometry.as_conv)
-    return out
+def _windows(model: Sequential, upto: int) -> list[ConvGeometry]:
+    """The windows of layers 0 to `upto`, from the input on (the others keep positions)."""
+    return [layer.window for layer in model.layers[: upto + 1] if layer.window is not None]
 
 
 def _check_position(loc: _Located, channel: int, row: int, col: int, noun: str) -> None:
@@ -206,8 +190,7 @@ def _check_position(loc: _Located, channel: int, row: int, col: int, noun: str) 
 
 
 def _trace(model: Sequential, image: np.ndarray):
-    dtype = next((p.dtype for layer in model for p in layer.params.values()), np.float32)
-    x = np.asarray(image, dtype).reshape(1, 1, *np.shape(image)[-2:])
+    x = as_batch(model, image)
     return x, model.trace(x)
 
 
@@ -267,15 +250,13 @@ def conv_step(
             "type": type(following).__name__,
             "value": float(records[loc.index + 1].output[0, channel, row, col]),
         }
-    clipped, unclipped = receptive_field(
-        _geometries(model, loc.index), row, col, tuple(x.shape[-2:])
-    )
+    clipped, unclipped = receptive_field(_windows(model, loc.index), row, col, tuple(x.shape[-2:]))
     logits = records[-1].output[0]
     result = {
         "layer": conv.name,
         "type": "Conv2D",
         "index": loc.index,
-        "geometry": _geometry_dict(geometry),
+        "geometry": asdict(geometry),
         "input_shape": list(loc.x.shape),
         "output_shape": list(loc.out.shape),
         **position,
@@ -293,15 +274,13 @@ def conv_step(
             n_classes = logits.shape[-1]
             target = result["predicted_class"] if target_class is None else target_class
             _check_index("target_class", target, n_classes, f"for {n_classes} classes")
-            dout = np.zeros_like(records[-1].output)
-            dout[0, target] = 1
-            for position_ in range(len(model) - 1, loc.index, -1):
-                dout = model.layers[position_].backward(dout)
-            g = float(dout[0, channel, row, col]) + 0.0  # no -0.0 on screen
+            one_hot = np.zeros_like(records[-1].output)
+            one_hot[0, target] = 1
+            reached, _ = model.backward_per_layer(one_hot)
+            g = float(reached[loc.index][0, channel, row, col]) + 0.0  # no -0.0 on screen
         else:
             target, g = None, float(upstream)
-        grads = conv_position_backward(position, g, geometry, loc.x.shape, row, col)
-        del grads["dinput_map"]
+        grads = conv_position_backward(position, g)
         result["backward"] = {**grads, "upstream_source": source, "target_class": target}
         _finite(grads, f"{conv.name} ({channel}, {row}, {col}) backward")
     return _finite(result, f"{conv.name} ({channel}, {row}, {col})")
@@ -326,19 +305,17 @@ def pool_step(
     _check_position(loc, channel, row, col, "channel")
     pool = loc.layer
     kind = "max" if isinstance(pool, MaxPool2D) else "avg"
-    geometry = pool.geometry.as_conv
+    geometry = pool.window
     winner = None
     if kind == "max":
         winner = int(records[loc.index].indices[0, channel, row, col])
     position = pool_position(loc.x, kind, geometry, channel, row, col, winner)
-    clipped, unclipped = receptive_field(
-        _geometries(model, loc.index), row, col, tuple(x.shape[-2:])
-    )
+    clipped, unclipped = receptive_field(_windows(model, loc.index), row, col, tuple(x.shape[-2:]))
     result = {
         "layer": pool.name,
         "type": type(pool).__name__,
         "index": loc.index,
-        "geometry": _geometry_dict(geometry),
+        "geometry": asdict(geometry),
         "input_shape": list(loc.x.shape),
         "output_shape": list(loc.out.shape),
         **position,
@@ -349,15 +326,6 @@ def pool_step(
         "receptive_field_unclipped": _box(unclipped),
     }
     return _finite(result, f"{pool.name} ({channel}, {row}, {col})")
-
-
-def _geometry_dict(g: ConvGeometry) -> dict:
-    return {
-        "kernel": list(g.kernel),
-        "stride": list(g.stride),
-        "padding": list(g.padding),
-        "dilation": list(g.dilation),
-    }
 
 
 # -- the convolution playground ----------------------------------------------------------------

@@ -1,13 +1,15 @@
 """`POST /api/conv/apply` and `GET /api/conv/kernels`: the convolution playground, any kernel
 on any small image, with the output-size formula filled in. No model involved."""
 
+from dataclasses import asdict
+
 import numpy as np
 from fastapi import APIRouter
 
 from cnnviz.api.inputs import DigitInput
 from cnnviz.api.schemas.steps import ConvApplyRequest, ConvApplyResponse, NamedKernel
 from cnnviz.explain import stepper
-from cnnviz.explain.kernels import KERNEL_NAMES, describe, named_kernel
+from cnnviz.explain.kernels import named_kernel, named_kernels
 from cnnviz.nn.geometry import ConvGeometry
 
 router = APIRouter(prefix="/conv", tags=["convolution"])
@@ -24,10 +26,7 @@ ERRORS = {
 @router.get("/kernels", response_model=list[NamedKernel], summary="Named kernels")
 def kernels() -> list[dict]:
     """The named kernels `POST /api/conv/apply` accepts, with what each one does."""
-    return [
-        {"name": name, "description": describe(name), "values": named_kernel(name).tolist()}
-        for name in KERNEL_NAMES
-    ]
+    return named_kernels()
 
 
 @router.post("/apply", response_model=ConvApplyResponse, responses=ERRORS, summary="Apply a kernel")
@@ -48,12 +47,7 @@ def apply(body: ConvApplyRequest) -> dict:
         "input_size": list(image.shape),
         "kernel": kernel.tolist(),
         "applied_kernel": applied.tolist(),
-        "geometry": {
-            "kernel": list(geometry.kernel),
-            "stride": list(geometry.stride),
-            "padding": list(geometry.padding),
-            "dilation": list(geometry.dilation),
-        },
+        "geometry": asdict(geometry),
         "flip": body.flip,
         "output": output.tolist(),
         "output_size": list(output.shape),

@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cnnviz.api.inputs import DigitInput
+from cnnviz.api.schemas.geometry import Box, Geometry
 from cnnviz.api.schemas.inference import EXAMPLE_PIXELS
 from cnnviz.explain.kernels import KERNEL_NAMES
+from cnnviz.nn.geometry import PaddingMode
 
-KernelName = Literal[
-    "identity", "edge", "sharpen", "box_blur", "gaussian_blur", "sobel_x", "sobel_y", "emboss"
-]
+KernelName = Literal[KERNEL_NAMES]  # type: ignore[valid-type]
 
 MAX_IMAGE_SIDE = 64
 MAX_KERNEL_SIDE = 11
@@ -116,7 +116,7 @@ class ConvApplyRequest(BaseModel):
         )
     )
     stride: int | tuple[int, int] = Field(1, description="an int or [rows, cols], at least 1")
-    padding: int | tuple[int, int] | Literal["valid", "same", "full"] = Field(
+    padding: int | tuple[int, int] | PaddingMode = Field(
         0, description="an int, [rows, cols] (0 to 32), or 'valid', 'same' (stride 1), 'full'"
     )
     dilation: int | tuple[int, int] = Field(1, description="an int or [rows, cols], 1 to 8")
@@ -173,24 +173,6 @@ class ConvApplyRequest(BaseModel):
 
 
 # -- responses ---------------------------------------------------------------------------------
-
-
-class Geometry(BaseModel):
-    kernel: list[int] = Field(description="[KH, KW]")
-    stride: list[int] = Field(description="[rows, cols]")
-    padding: list[int] = Field(description="[top, bottom, left, right]")
-    dilation: list[int] = Field(description="[rows, cols]")
-
-
-class Box(BaseModel):
-    """Inclusive pixel box in the input image (28×28 coordinates)."""
-
-    top: int
-    left: int
-    bottom: int
-    right: int
-    height: int
-    width: int
 
 
 class Activation(BaseModel):

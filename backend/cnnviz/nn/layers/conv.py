@@ -9,7 +9,9 @@ from .base import Initializer, Layer
 
 
 class Conv2D(Layer):
-    """params: weight (F, C, KH, KW), bias (F,). Input (N, C, H, W) -> output (N, F, OH, OW).
+    """A bank of learned filters slid over the input (cross-correlation, as torch's Conv2d).
+
+    params: weight (F, C, KH, KW), bias (F,). Input (N, C, H, W) -> output (N, F, OH, OW).
 
     `padding` is an int, a pair, or "valid" / "same" / "full". For the flipped-kernel convolution
     of signal processing see `cnnviz.nn.reference.true_convolution`.

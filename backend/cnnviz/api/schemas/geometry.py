@@ -1,0 +1,27 @@
+"""The geometry every route reports the same way: a layer's window and a box of pixels."""
+
+from pydantic import BaseModel, Field
+
+
+class Geometry(BaseModel):
+    """A window with every number resolved: what the engine slides, padding modes ("same",
+    "full", ...) already turned into pixels on each side."""
+
+    kernel: list[int] = Field(description="[KH, KW]", examples=[[5, 5]])
+    stride: list[int] = Field(description="[rows, cols]", examples=[[1, 1]])
+    padding: list[int] = Field(
+        description="[top, bottom, left, right]; 'same' with an even kernel pads one more after",
+        examples=[[2, 2, 2, 2]],
+    )
+    dilation: list[int] = Field(description="[rows, cols]", examples=[[1, 1]])
+
+
+class Box(BaseModel):
+    """Inclusive pixel box in the input image (28×28 coordinates)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    height: int
+    width: int
