@@ -70,8 +70,15 @@ def test_bundled_model_detail_has_shapes_parameters_and_card(client: TestClient)
     assert body["layers"][0] == {
         "name": "conv1",
         "type": "Conv2D",
+        "input_shape": [1, 28, 28],
         "output_shape": [6, 28, 28],
         "parameters": 156,
+        "geometry": {
+            "kernel": [5, 5],
+            "stride": [1, 1],
+            "padding": [2, 2, 2, 2],
+            "dilation": [1, 1],
+        },
     }
     assert body["layers"][-1]["output_shape"] == [10]
     assert sum(row["parameters"] for row in body["layers"]) == body["parameters"]

@@ -4,6 +4,7 @@ Routes translate HTTP into `ModelStore` calls; what clients send is checked by
 `cnnviz.models.limits` before the engine allocates anything.
 """
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -12,7 +13,6 @@ from cnnviz.api.deps import ModelId, RawBody, StoreDep
 from cnnviz.api.schemas.models import (
     CreateModel,
     ErrorMessage,
-    LayerRow,
     ModelDetail,
     ModelSummary,
 )
@@ -53,23 +53,15 @@ def list_models(store: StoreDep) -> list[dict]:
     "/{model_id}", response_model=ModelDetail, responses=NOT_FOUND, summary="Describe a model"
 )
 def get_model(model_id: ModelId, store: StoreDep) -> dict:
-    """The spec, each layer's output shape and parameter count, and the model card."""
+    """The spec; each layer's input and output shape, parameter count and, for Conv2D and
+    pooling layers, the window it slides (padding resolved to four sides); the model card."""
     entry = store.get(model_id)
     model = entry.model
     input_shape = model.input_shape or INPUT_SHAPE
-    shapes = model.output_shapes(input_shape)
     return {
         **entry.summary(),
         "spec": model.to_spec(),
-        "layers": [
-            LayerRow(
-                name=layer.name,
-                type=type(layer).__name__,
-                output_shape=list(shape),
-                parameters=layer.parameter_count,
-            )
-            for layer, shape in zip(model.layers, shapes, strict=True)
-        ],
+        "layers": [asdict(row) for row in model.layer_geometry(input_shape)],
         "parameters": model.parameter_count,
         "input_shape": list(input_shape),
         "metadata": entry.meta,

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cnnviz.api.schemas.geometry import Geometry
 from cnnviz.nn import PRESETS
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
@@ -65,12 +66,21 @@ class ModelSummary(BaseModel):
 
 
 class LayerRow(BaseModel):
+    """One layer as the engine resolves it (`Sequential.layer_geometry`)."""
+
     name: str = Field(examples=["conv1"])
     type: str = Field(examples=["Conv2D"])
+    input_shape: list[int] = Field(
+        description="one sample's input shape (no batch axis)", examples=[[1, 28, 28]]
+    )
     output_shape: list[int] = Field(
         description="one sample's output shape (no batch axis)", examples=[[6, 28, 28]]
     )
     parameters: int = Field(description="learned numbers in this layer", examples=[156])
+    geometry: Geometry | None = Field(
+        description="Conv2D, MaxPool2D and AvgPool2D: the window the layer slides; null for "
+        "layers that keep positions (activations) or see everything (Flatten, Dense)"
+    )
 
 
 class ModelDetail(ModelSummary):
