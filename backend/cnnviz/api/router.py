@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from cnnviz.api.routes import conv, datasets, health, inference, models, steps, train
+from cnnviz.api.routes import catalogue, conv, datasets, health, inference, models, steps, train
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(health.router)
+api_router.include_router(catalogue.router)
 api_router.include_router(models.router)
 api_router.include_router(inference.router)
 api_router.include_router(steps.router)
