@@ -9,7 +9,14 @@ import pytest
 from synthetic_digits import bars
 
 from cnnviz.data.augment import Augmentation
-from cnnviz.train import TIME_FIELDS, TrainConfig, Trainer, fields_of, without_times
+from cnnviz.train import (
+    TIME_FIELDS,
+    TrainConfig,
+    Trainer,
+    TrainingDivergedError,
+    fields_of,
+    without_times,
+)
 
 TRAIN = bars(1200, seed=0)
 TEST = bars(300, seed=1)
@@ -194,11 +201,19 @@ def test_a_given_model_is_trained_in_place_and_a_trainer_runs_once():
         Trainer(TrainConfig(classes=[0, 1]), *TRAIN, model=model)
 
 
-def test_a_diverging_run_still_emits_strict_json():
-    """lr far too large: the loss becomes inf or NaN, which events carry as None."""
-    config = TrainConfig(optimizer="sgd", lr=1e30, train_size=128, validation_size=32, epochs=1)
-    with np.errstate(all="ignore"):
-        _, _, events = run(config)
-    assert any(s["loss"] is None for s in of_type(events, "step"))
+def test_a_diverging_run_fails_naming_what_to_lower():
+    """lr far too large for plain SGD: the loss becomes inf or NaN within the first epoch, and
+    the run fails with what to lower instead of ending "done" with weights that are not numbers;
+    the events before it are strict JSON."""
+    config = TrainConfig(optimizer="sgd", lr=10.0, train_size=400, validation_size=32, epochs=3)
+    trainer = Trainer(config, *TRAIN)
+    events = []
+    with np.errstate(all="ignore"), pytest.raises(TrainingDivergedError) as raised:
+        trainer.run(events.append)
+    message = str(raised.value)
+    assert "lower the learning rate (lr)" in message and "lr 10 in this run" in message
+    steps = of_type(events, "step")
+    assert f"at step {len(steps) + 1:,} of {trainer.total_steps:,}" in message
+    assert not of_type(events, "done")
     for event in events:
         json.dumps(event, allow_nan=False)

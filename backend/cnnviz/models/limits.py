@@ -2,13 +2,19 @@
 job, an upload, a file on disk.
 
 A spec is checked for its sizes (parameters, layer outputs, work per sample) before any weight is
-drawn, so a small request cannot make the server allocate gigabytes. Every refusal is a
-ValueError whose message names the layer and says what to change.
+drawn, so a small request cannot make the server allocate gigabytes; a built model for what only
+its shapes tell (`check_model`); a training job for its total work and its batch's memory
+(`check_training`). Every refusal is a ValueError (a ConfigError for a training job) whose message
+states the estimate and the limit, names the layer and says what to lower.
+
+The per-sample costs and the training job's own limits live beside the trainer
+(`cnnviz.train.cost`): the trainer sits below this package and enforces them for the CLI too.
 """
 
 import inspect
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 from cnnviz.nn import Sequential
@@ -16,17 +22,51 @@ from cnnviz.nn.geometry import PADDING_MODES, ConvGeometry, PoolGeometry
 from cnnviz.nn.init import INITIALIZERS
 from cnnviz.nn.layers import LAYER_TYPES
 from cnnviz.nn.serialize import DTYPES, SPEC_FORMAT
+from cnnviz.train import TrainConfig
+from cnnviz.train.cost import (
+    MAX_BATCH_ACTIVATION_BYTES,
+    MAX_JOB_MULTIPLY_ADDS,
+    check_job,
+    layer_costs,
+    multiply_adds,
+)
+from cnnviz.train.split import training_pool
+
+__all__ = [
+    "INPUT_SHAPE",
+    "MAX_BATCH_ACTIVATION_BYTES",
+    "MAX_JOB_MULTIPLY_ADDS",
+    "MAX_JSON_CHARS",
+    "MAX_LAYERS",
+    "MAX_LAYER_KEYS",
+    "MAX_MULTIPLY_ADDS",
+    "MAX_OUTPUTS_PER_SAMPLE",
+    "MAX_PARAMETERS",
+    "MAX_SIZE_ARG",
+    "MAX_UNCOMPRESSED",
+    "MAX_WIDTH",
+    "MAX_WINDOW_READS",
+    "build_from_spec",
+    "check_model",
+    "check_spec",
+    "check_training",
+    "multiply_adds",
+]
 
 #: Every dataset and input route of the app speaks 1×28×28 grayscale digits.
 INPUT_SHAPE = (1, 28, 28)
 MAX_LAYERS = 64
+#: Keys of one layer in a spec: more than any layer type takes (Conv2D: 10, with type and name).
+MAX_LAYER_KEYS = 16
 MAX_PARAMETERS = 5_000_000
-#: Numbers one layer may output per sample (256 maps of 28×28 is 200,704).
-MAX_LAYER_OUTPUT = 250_000
+#: Numbers all layers together output per sample. A trace of one digit carries each of them about
+#: three times (output, gradient, an activation's input; ~16 bytes in JSON), so this bounds a
+#: trace to about 4 MB; LeNet-5 outputs 15,002 numbers, tinyvgg 30,090.
+MAX_OUTPUTS_PER_SAMPLE = 250_000
 #: Window reads of a conv or pool layer per sample (the im2col matrix's size).
 MAX_WINDOW_READS = 4_000_000
-#: Multiply-adds of a conv layer per sample (LeNet-5 needs ~0.4 million in all).
-MAX_CONV_MACS = 50_000_000
+#: Multiply-adds of one forward pass per sample (LeNet-5 needs 416,520).
+MAX_MULTIPLY_ADDS = 50_000_000
 MAX_SIZE_ARG = 64  # kernel, stride, dilation, padding
 MAX_WIDTH = 65_536  # channels, features
 #: An uploaded file's arrays, uncompressed (5M float64 parameters are 40 MB).
@@ -175,31 +215,37 @@ def _check_argument(where: str, key: str, value: Any) -> None:
 
 
 def check_model(model: Sequential) -> None:
-    """Sizes only a built model knows: each layer's output and work per sample, and the output.
+    """Sizes only a built model knows: the numbers its layers output and the work they do per
+    sample, and its output.
 
     The engine's own shape errors ("Conv2D 'conv2' expects 6 input channels, got 16") come from
-    `output_shapes` as ValueError.
+    `layer_costs` as ValueError.
     """
-    shape = tuple(model.input_shape or INPUT_SHAPE)
-    for layer in model:
-        out = tuple(layer.output_shape(shape))
-        size = math.prod(out)
-        if size > MAX_LAYER_OUTPUT:
+    outputs = macs = 0
+    shape: tuple[int, ...] = tuple(model.input_shape or INPUT_SHAPE)
+    for cost in layer_costs(model):
+        layer, shape = cost.layer, cost.output_shape
+        outputs += cost.outputs
+        macs += cost.multiply_adds
+        if outputs > MAX_OUTPUTS_PER_SAMPLE:
             raise layer.error(
-                f"outputs {size:,} numbers per sample {out}; the limit is {MAX_LAYER_OUTPUT:,}: "
-                "use fewer channels, a larger stride or less padding"
+                f"outputs {cost.outputs:,} numbers per sample {shape}, {outputs:,} with the "
+                f"layers before it; the limit for all layers together is "
+                f"{MAX_OUTPUTS_PER_SAMPLE:,} (what a trace of one digit carries): use fewer "
+                "channels or layers, a larger stride or less padding"
             )
-        geometry = getattr(layer, "geometry", None)
-        if geometry is not None:
-            reads = shape[0] * math.prod(geometry.kernel) * math.prod(out[1:])
-            macs = reads * out[0] if hasattr(layer, "out_channels") else 0
-            if reads > MAX_WINDOW_READS or macs > MAX_CONV_MACS:
-                raise layer.error(
-                    f"needs {max(reads, macs):,} operations per sample; the limit is "
-                    f"{MAX_WINDOW_READS:,} window reads and {MAX_CONV_MACS:,} multiply-adds: "
-                    "use a smaller kernel, fewer channels or a larger stride"
-                )
-        shape = out
+        if cost.window_reads > MAX_WINDOW_READS:
+            raise layer.error(
+                f"reads {cost.window_reads:,} input numbers per sample through its windows; the "
+                f"limit is {MAX_WINDOW_READS:,}: use a smaller kernel, fewer input channels or a "
+                "larger stride"
+            )
+        if macs > MAX_MULTIPLY_ADDS:
+            raise layer.error(
+                f"brings the model to {macs:,} multiply-adds per sample; the limit is "
+                f"{MAX_MULTIPLY_ADDS:,}: use fewer channels or layers, a smaller kernel or a "
+                "larger stride"
+            )
     if len(shape) != 1 or not 2 <= shape[0] <= 10:
         raise ValueError(
             f"the last layer must output one score per class, 2 to 10 numbers (10 for every "
@@ -208,14 +254,17 @@ def check_model(model: Sequential) -> None:
         )
 
 
-def multiply_adds(model: Sequential) -> int:
-    """Multiply-adds of one forward pass per sample, the measure of what running a model costs:
-    each weight is used once per output position (a dense layer has one position). The other
-    layers' elementwise work is small beside it."""
-    shape, total = tuple(model.input_shape or INPUT_SHAPE), 0
-    for layer in model:
-        shape = tuple(layer.output_shape(shape))
-        weight = layer.params.get("weight")
-        if weight is not None:
-            total += weight.size * math.prod(shape[1:])
-    return total
+def check_training(config: TrainConfig, datasets_dir: Path) -> None:
+    """A training job within every limit: its model (`check_model`), the samples it asks for
+    (against the dataset's label counts under `datasets_dir`, when the dataset is there) and its
+    cost (`cnnviz.train.cost.check_job`). The spec, if any, must have passed `check_spec` first:
+    building the model draws its weights.
+
+    Raises ValueError for the model, ConfigError for the job.
+    """
+    model = config.build_model()
+    check_model(model)
+    pool = training_pool(config, datasets_dir)
+    if pool is not None:
+        train_samples, _ = config.split_sizes(pool)
+        check_job(model, train_samples, config.epochs, config.batch_size)

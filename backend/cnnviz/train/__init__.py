@@ -14,7 +14,8 @@ from .control import Control, TrainingControl
 from .events import EVENT_TYPES, TIME_FIELDS, fields_of, without_times
 from .metrics import Evaluation, as_model_input, confusion_matrix, evaluate, evaluate_model
 from .schedule import SCHEDULES, LRSchedule
-from .trainer import Trainer, cross_entropy, stratified_order
+from .split import stratified_order
+from .trainer import Trainer, TrainingDivergedError, cross_entropy
 
 __all__ = [
     "EVENT_TYPES",
@@ -27,6 +28,7 @@ __all__ = [
     "TrainConfig",
     "Trainer",
     "TrainingControl",
+    "TrainingDivergedError",
     "as_model_input",
     "confusion_matrix",
     "cross_entropy",

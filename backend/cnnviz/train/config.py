@@ -3,19 +3,57 @@ every mistake in one error (the CLI and the API both hand it user input)."""
 
 import copy
 import math
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
 from ..data.augment import Augmentation
-from ..data.registry import get_dataset
+from ..data.registry import DATASETS, get_dataset
 from ..nn import Dense, Sequential, build_model, make_optimizer
 from ..nn.presets import MNIST_SHAPE, PRESETS
 from .schedule import SCHEDULES
 
 MAX_BATCH_SIZE = 512
 MAX_EPOCHS = 1000
+#: The most training samples any known dataset has (MNIST's and Fashion-MNIST's 60,000).
+MAX_SAMPLES = max(info.train.count for info in DATASETS.values())
+#: The most classes any known dataset has: the longest `classes` list.
+MAX_CLASSES = max(len(info.classes) for info in DATASETS.values())
+#: Updates one job may run, the bound of warmup_steps and step_every (1,000 epochs of 60,000
+#: samples at batch 1 would be 60 million; the job budget of `cost.py` stops far sooner).
+MAX_STEPS = 1_000_000
+
+#: The range of every numeric field, in pydantic's keywords (ge, gt, le, lt): checked here, and
+#: stated in the API's schema, which is built from this table.
+RANGES: dict[str, dict[str, float]] = {
+    "train_size": {"ge": 1, "le": MAX_SAMPLES},
+    "validation_size": {"ge": 0, "le": MAX_SAMPLES},
+    "lr": {"gt": 0, "le": 10},
+    "batch_size": {"ge": 1, "le": MAX_BATCH_SIZE},
+    "epochs": {"ge": 1, "le": MAX_EPOCHS},
+    "seed": {"ge": 0, "le": 2**32 - 1},
+    "warmup_steps": {"ge": 0, "le": MAX_STEPS},
+    "step_size": {"ge": 1, "le": MAX_EPOCHS},
+    "gamma": {"gt": 0, "le": 1},
+    "label_smoothing": {"ge": 0, "lt": 1},
+    "step_every": {"ge": 1, "le": MAX_STEPS},
+}
+#: The range of each numeric optimizer argument (which optimizer takes which is the engine's to
+#: say: `make_optimizer` names those it does not take). Pairs (Adam's betas) hold two of them.
+OPTIMIZER_RANGES: dict[str, dict[str, float]] = {
+    "momentum": {"ge": 0, "lt": 1},
+    "dampening": {"ge": 0, "le": 1},
+    "weight_decay": {"ge": 0, "le": 1},
+    "lr_decay": {"ge": 0, "le": 1},
+    "initial_accumulator_value": {"ge": 0, "le": 10},
+    "eps": {"ge": 0, "le": 1},
+    "alpha": {"ge": 0, "le": 1},
+    "betas": {"ge": 0, "lt": 1},
+}
+#: Optimizer arguments that are switches.
+OPTIMIZER_FLAGS = ("nesterov", "centered", "amsgrad")
 
 
 class ConfigError(ValueError):
@@ -34,9 +72,53 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
+def _in_range(value: Any, bounds: dict[str, float]) -> bool:
+    return (
+        _is_number(value)
+        and math.isfinite(value)
+        and all(
+            {"ge": value >= b, "gt": value > b, "le": value <= b, "lt": value < b}[key]
+            for key, b in bounds.items()
+        )
+    )
+
+
+def _range_problem(name: str, value: Any, bounds: dict[str, float], integer: bool) -> str | None:
+    """The message for a value outside `bounds` (None when inside): "an integer between 1 and
+    512" for whole numbers, interval notation ("in (0, 10]") for the rest."""
+    if _in_range(value, bounds) and (_is_int(value) or not integer):
+        return None
+    low = bounds.get("ge", bounds.get("gt"))
+    high = bounds.get("le", bounds.get("lt"))
+    if integer:
+        return f"{name} must be an integer between {low:,} and {high:,}, got {value!r}"
+    opening, closing = "[" if "ge" in bounds else "(", "]" if "le" in bounds else ")"
+    return f"{name} must be a number in {opening}{low}, {high}{closing}, got {value!r}"
+
+
+def _optimizer_kwargs_problem(kwargs: dict) -> str | None:
+    """The first optimizer argument outside its range (see OPTIMIZER_RANGES), or None."""
+    for key, value in kwargs.items():
+        if key in OPTIMIZER_FLAGS:
+            if not isinstance(value, bool):
+                return f"optimizer_kwargs: {key} must be true or false, got {value!r}"
+        elif key == "betas":
+            if not isinstance(value, list | tuple) or len(value) != 2:
+                return f"optimizer_kwargs: betas must be a pair of numbers, got {value!r}"
+            for i, beta in enumerate(value):
+                if problem := _range_problem(f"betas[{i}]", beta, OPTIMIZER_RANGES[key], False):
+                    return f"optimizer_kwargs: {problem}"
+        elif key in OPTIMIZER_RANGES and (
+            problem := _range_problem(key, value, OPTIMIZER_RANGES[key], False)
+        ):
+            return f"optimizer_kwargs: {problem}"
+    return None
+
+
 @dataclass
 class TrainConfig:
     """What to train, on what, and how. Checked on creation: a ConfigError lists every problem.
+    Every numeric field lies in its range of RANGES (optimizer arguments: OPTIMIZER_RANGES).
 
     model: a preset name (`cnnviz.nn.PRESETS`), used when `spec` is None.
     spec: a model architecture (`Sequential.to_spec()`); its output size must match the classes.
@@ -46,8 +128,7 @@ class TrainConfig:
     train_size: None for every sample left after validation, else that many (stratified).
     validation_size: held out of the training data; None: a tenth of it; 0: no validation.
     optimizer, lr, optimizer_kwargs: `make_optimizer(optimizer, model, lr=lr, **optimizer_kwargs)`.
-    batch_size: 1-512; the last batch of an epoch may be smaller.
-    epochs: 1-1000. seed: any integer >= 0.
+    batch_size: the last batch of an epoch may be smaller. epochs, seed.
     augmentation: None, or random transforms of each training batch (`Augmentation`; a dict of
         its parameters in from_dict).
     lr_schedule: "constant", "cosine" or "step" (see `schedule.py`), with warmup_steps (linear
@@ -90,14 +171,6 @@ class TrainConfig:
             if not ok:
                 problems.append(message)
 
-        def check_int(name: str, low: int, high: int | None = None, optional=False) -> None:
-            value = getattr(self, name)
-            if optional and value is None:
-                return
-            span = f"between {low} and {high}" if high is not None else f"at least {low}"
-            if not _is_int(value) or value < low or (high is not None and value > high):
-                problems.append(f"{name} must be an integer {span}, got {value!r}")
-
         n_dataset_classes = None
         try:
             info = get_dataset(self.dataset) if isinstance(self.dataset, str) else None
@@ -113,10 +186,15 @@ class TrainConfig:
                 problems.append(f"classes must be a list of class labels, got {classes!r}")
             else:
                 num_classes = len(classes)
-                duplicates = sorted({c for c in classes if list(classes).count(c) > 1})
+                duplicates = sorted(c for c, n in Counter(classes).items() if n > 1)
                 need(len(classes) >= 2, f"classes needs at least 2 labels, got {list(classes)}")
                 need(not duplicates, f"classes has duplicates: {duplicates}")
-                if n_dataset_classes is not None:
+                if n_dataset_classes is not None and len(classes) > n_dataset_classes:
+                    problems.append(
+                        f"classes has {len(classes):,} labels, but {self.dataset} has "
+                        f"{n_dataset_classes}; list each of 0..{n_dataset_classes - 1} at most once"
+                    )
+                elif n_dataset_classes is not None:
                     bad = [c for c in classes if not 0 <= c < n_dataset_classes]
                     need(
                         not bad,
@@ -131,6 +209,8 @@ class TrainConfig:
             )
         else:
             try:
+                # Building draws the weights: a client's spec passes the size limits
+                # (`cnnviz.models.limits.check_spec`) before it gets here.
                 net = Sequential.from_spec(self.spec)
                 outputs = net.output_shapes(net.input_shape or MNIST_SHAPE)[-1]
                 if num_classes is not None and outputs != (num_classes,):
@@ -141,19 +221,19 @@ class TrainConfig:
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(f"spec: {exc}")
 
-        check_int("train_size", 1, optional=True)
-        check_int("validation_size", 0, optional=True)
-        check_int("batch_size", 1, MAX_BATCH_SIZE)
-        check_int("epochs", 1, MAX_EPOCHS)
-        check_int("seed", 0)
-        check_int("warmup_steps", 0)
-        check_int("step_size", 1)
-        check_int("step_every", 1)
+        for name, bounds in RANGES.items():
+            value = getattr(self, name)
+            if value is None and name in ("train_size", "validation_size"):
+                continue
+            integer = name not in ("lr", "gamma", "label_smoothing")
+            if problem := _range_problem(name, value, bounds, integer):
+                problems.append(problem)
 
-        lr_ok = _is_number(self.lr) and math.isfinite(self.lr) and self.lr > 0
-        need(lr_ok, f"lr must be a positive number, got {self.lr!r}")
+        lr_ok = _in_range(self.lr, RANGES["lr"])
         if not isinstance(self.optimizer_kwargs, dict):
             problems.append(f"optimizer_kwargs must be an object, got {self.optimizer_kwargs!r}")
+        elif problem := _optimizer_kwargs_problem(self.optimizer_kwargs):
+            problems.append(problem)
         elif not isinstance(self.optimizer, str):
             problems.append(f"optimizer must be a name, got {self.optimizer!r}")
         elif "lr" in self.optimizer_kwargs:
@@ -169,14 +249,6 @@ class TrainConfig:
         need(
             self.lr_schedule in SCHEDULES,
             f"unknown lr_schedule {self.lr_schedule!r}; choose one of {', '.join(SCHEDULES)}",
-        )
-        need(
-            _is_number(self.gamma) and 0 < self.gamma <= 1,
-            f"gamma must be in (0, 1], got {self.gamma!r}",
-        )
-        need(
-            _is_number(self.label_smoothing) and 0 <= self.label_smoothing < 1,
-            f"label_smoothing must be in [0, 1), got {self.label_smoothing!r}",
         )
         need(
             isinstance(self.emit_filters, bool),
@@ -230,6 +302,29 @@ class TrainConfig:
         info = get_dataset(self.dataset)
         labels = list(range(len(info.classes))) if self.classes is None else list(self.classes)
         return [int(c) for c in labels], [info.classes[c] for c in labels]
+
+    def split_sizes(self, available: int) -> tuple[int, int]:
+        """(training, validation) sample counts out of the `available` samples of the chosen
+        classes: validation_size held out first (default: a tenth), train_size of the rest
+        (default: all of it). A ConfigError with the available count when they do not fit."""
+        n_val = available // 10 if self.validation_size is None else self.validation_size
+        problems = []
+        if n_val >= available:
+            problems.append(
+                f"validation_size {n_val:,} leaves no training samples of the {available:,} "
+                "available; lower it"
+            )
+        rest = max(available - n_val, 0)
+        n_train = rest if self.train_size is None else self.train_size
+        if n_train > rest:
+            problems.append(
+                f"train_size {n_train:,} is larger than the {rest:,} training samples available "
+                f"({available:,} of the chosen classes minus {n_val:,} held out for "
+                "validation); lower it"
+            )
+        if problems:
+            raise ConfigError(problems)
+        return n_train, n_val
 
     def build_model(self) -> Sequential:
         """A fresh model drawn from `seed`, with one output per class."""

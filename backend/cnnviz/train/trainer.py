@@ -31,13 +31,15 @@ import numpy as np
 from ..nn import Conv2D, Sequential, make_optimizer
 from ..nn.losses import log_softmax, softmax_cross_entropy
 from ..nn.presets import MNIST_SHAPE
-from .config import ConfigError, TrainConfig
+from .config import TrainConfig
 from .control import Control
+from .cost import check_job
 from .events import DoneEvent, EpochEvent, FiltersEvent, StartEvent, StepEvent
 from .metrics import Evaluation, as_model_input, evaluate
 from .schedule import LRSchedule
+from .split import stratified_order
 
-__all__ = ["Trainer", "cross_entropy", "stratified_order"]
+__all__ = ["Trainer", "TrainingDivergedError", "cross_entropy"]
 
 # Independent random streams of one seed.
 _SPLIT, _SHUFFLE, _AUGMENT = 0, 1, 2
@@ -65,28 +67,12 @@ def cross_entropy(
     return loss, dlogits
 
 
-def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A random order of range(len(labels)) whose every prefix keeps the class proportions.
-
-    Shuffle, then sort by each sample's rank within its class divided by the class size: the
-    classes interleave evenly, in random order within each class.
-    """
-    labels = np.asarray(labels)
-    n = len(labels)
-    perm = rng.permutation(n)
-    if n == 0:
-        return perm
-    shuffled = labels[perm]
-    counts = np.bincount(shuffled)
-    by_class = np.argsort(shuffled, kind="stable")
-    rank = np.empty(n, np.int64)
-    rank[by_class] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
-    key = (rank + 0.5) / counts[shuffled]
-    return perm[np.argsort(key, kind="stable")]
-
-
 def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
+
+
+class TrainingDivergedError(ValueError):
+    """The training loss stopped being a finite number: the updates were too large."""
 
 
 class Trainer:
@@ -123,22 +109,7 @@ class Trainer:
         images, labels = self._check_arrays("training", train_images, train_labels)
         pool, pool_labels = self._select(labels)
         order = stratified_order(pool_labels, np.random.default_rng([config.seed, _SPLIT]))
-        n = len(pool)
-        n_val = n // 10 if config.validation_size is None else config.validation_size
-        problems = []
-        if n_val >= n:
-            problems.append(
-                f"validation_size {n_val} leaves no training samples of the {n} available; lower it"
-            )
-        available = max(n - n_val, 0)
-        n_train = available if config.train_size is None else config.train_size
-        if n_train > available:
-            problems.append(
-                f"train_size {n_train} is larger than the {available} training samples available "
-                f"({n} of the chosen classes minus {n_val} held out for validation); lower it"
-            )
-        if problems:
-            raise ConfigError(problems)
+        n_train, n_val = config.split_sizes(len(pool))
         self.validation_indices = pool[order[:n_val]]
         self.train_indices = pool[order[n_val : n_val + n_train]]
         self._train_x = images[self.train_indices]
@@ -164,6 +135,7 @@ class Trainer:
                 f"the model outputs {shapes[-1]} but the {K} classes need ({K},); "
                 f"give a model whose last layer has {K} outputs"
             )
+        check_job(self.model, n_train, config.epochs, config.batch_size)
         bs = config.batch_size
         self.steps_per_epoch = -(-n_train // bs)
         self.total_steps = self.steps_per_epoch * config.epochs
@@ -267,6 +239,8 @@ class Trainer:
                 lr = self.schedule(global_step)
                 loss, hits = self._train_batch(idx, optimizer, lr, augmentation, augment_rng)
                 global_step += 1
+                if not math.isfinite(loss):
+                    raise self._diverged(loss, global_step, lr)
                 n = len(idx)
                 loss_sum += loss * n
                 correct += hits
@@ -325,6 +299,18 @@ class Trainer:
         self.model.backward(dlogits, input_grad=False)
         optimizer.step()
         return loss, int((logits.argmax(axis=1) == y).sum())
+
+    def _diverged(self, loss: float, global_step: int, lr: float) -> TrainingDivergedError:
+        """The error naming what to lower, with the values this run used."""
+        kwargs = self.config.optimizer_kwargs
+        used = [f"lr {lr:g}"] + [
+            f"{key} {kwargs[key]:g}" for key in ("weight_decay", "momentum") if kwargs.get(key)
+        ]
+        return TrainingDivergedError(
+            f"training diverged: the loss became {loss} at step {global_step:,} of "
+            f"{self.total_steps:,}; lower the learning rate (lr), the weight decay or the "
+            f"momentum, or add warmup_steps ({', '.join(used)} in this run)"
+        )
 
     def _done_event(self, stopped, epochs_completed, global_step, started) -> DoneEvent:
         """The final evaluation: on the test set if given, else the validation set, else none."""

@@ -1,0 +1,57 @@
+"""Which samples a run trains on: the stratified order the split is cut from, and how many
+samples of the chosen classes a dataset on disk holds (read from its label file once), so a
+train_size it cannot serve is refused before a job starts."""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..data import DataError, get_dataset, read_idx
+from ..data.store import dataset_dir, find_file
+from .config import TrainConfig
+
+
+def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random order of range(len(labels)) whose every prefix keeps the class proportions.
+
+    Shuffle, then sort by each sample's rank within its class divided by the class size: the
+    classes interleave evenly, in random order within each class.
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    perm = rng.permutation(n)
+    if n == 0:
+        return perm
+    shuffled = labels[perm]
+    counts = np.bincount(shuffled)
+    by_class = np.argsort(shuffled, kind="stable")
+    rank = np.empty(n, np.int64)
+    rank[by_class] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    key = (rank + 0.5) / counts[shuffled]
+    return perm[np.argsort(key, kind="stable")]
+
+
+def training_pool(config: TrainConfig, root: str | os.PathLike) -> int | None:
+    """How many training samples of `config`'s classes its dataset holds under `root` (the data
+    dir); None when the label file is not there or cannot be read (starting the job reports
+    that)."""
+    info = get_dataset(config.dataset)
+    path = find_file(dataset_dir(info, root), info.train.labels)
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+        counts = _label_counts(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except (OSError, DataError):
+        return None
+    labels, _ = config.dataset_classes()
+    return sum(counts[label] for label in labels if label < len(counts))
+
+
+@lru_cache(maxsize=16)
+def _label_counts(path: str, mtime_ns: int, size: int) -> tuple[int, ...]:
+    """Samples per label in an IDX label file; cached by (path, mtime, size), so a file that
+    changes is read again."""
+    return tuple(np.bincount(read_idx(Path(path)).reshape(-1)).tolist())
