@@ -80,10 +80,13 @@ def test_predict_matches_the_trace_and_softmax(lenet, digit):
 
 def test_trace_arrays_are_copies_that_outlive_the_next_pass(lenet, digit):
     first = inference.trace(lenet, digit)
-    kept = [record.output.copy() for record in first.layers]
+    kept = [(record.output.copy(), record.gradient.copy()) for record in first.layers]
+    saliency = first.saliency.copy()
     inference.trace(lenet, 1 - digit, target=3)
-    for record, before in zip(first.layers, kept, strict=True):
-        np.testing.assert_array_equal(record.output, before)
+    for record, (output, gradient) in zip(first.layers, kept, strict=True):
+        np.testing.assert_array_equal(record.output, output)
+        np.testing.assert_array_equal(record.gradient, gradient)
+    np.testing.assert_array_equal(first.saliency, saliency)
 
 
 def test_weights_conv_always_dense_only_when_small(lenet, digit):

@@ -7,7 +7,8 @@ keeps each layer's output gradient d logit_target / d output (`Sequential.backwa
 down to the input (the saliency map).
 
 Layers keep forward state, so callers hold the model's lock (`ModelEntry.lock`) around these
-calls; every array returned is a copy, safe to use after the lock is released.
+calls; every array returned is a copy or freshly computed (gradients), safe to use after the
+lock is released.
 """
 
 from dataclasses import dataclass
