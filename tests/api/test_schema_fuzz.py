@@ -24,6 +24,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -36,12 +37,13 @@ from cnnviz.data.store import ENV_DATA_DIR
 from cnnviz.settings import Settings, find_frontend_dir
 
 #: Generated cases per operation; operations without parameters give one case each.
-MAX_EXAMPLES = 50
-MIN_TOTAL_CASES = 500
+MAX_EXAMPLES = 100
+MIN_TOTAL_CASES = 2000
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
 ]
@@ -61,7 +63,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     mirror = closed_port_url()
     for name, info in DATASETS.items():
         monkeypatch.setitem(DATASETS, name, dataclasses.replace(info, mirrors=(mirror,)))
-    settings = Settings(frontend_dir=find_frontend_dir(), models_dir=tmp_path / "models")
+    # schemathesis sends `Host: testserver`, a name the server does not answer to by default.
+    settings = Settings(find_frontend_dir(), tmp_path / "models", allowed_hosts=("testserver",))
     return create_app(settings)
 
 
