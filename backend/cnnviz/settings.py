@@ -8,6 +8,7 @@ changing the environment.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,18 @@ DATA_DIR_ENV = ENV_DATA_DIR
 MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
 MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
 WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
+HOST_ENV = "CNNVIZ_HOST"
+ALLOWED_HOSTS_ENV = "CNNVIZ_ALLOWED_HOSTS"
+CORS_ORIGINS_ENV = "CNNVIZ_CORS_ORIGINS"
+MAX_CONNECTIONS_ENV = "CNNVIZ_MAX_CONNECTIONS"
+MAX_HEADER_ENV = "CNNVIZ_MAX_HEADER_BYTES"
+HEADER_TIMEOUT_ENV = "CNNVIZ_HEADER_TIMEOUT"
+BODY_TIMEOUT_ENV = "CNNVIZ_BODY_TIMEOUT"
+
+DEFAULT_HOST = "127.0.0.1"
+#: A class's 200 event streams (one per open Train view) and as many ordinary connections
+#: (browsers keep up to six per server); well under the 1,024 descriptors many systems allow.
+DEFAULT_MAX_CONNECTIONS = 400
 
 
 def default_worker_threads() -> int:
@@ -54,6 +67,22 @@ class Settings:
     #: Where datasets are read and downloaded, one folder each. None: $CNNVIZ_DATA_DIR, else the
     #: per-user cache, looked up when used (`datasets_dir`).
     data_dir: Path | None = None
+    #: The address the server listens on (`cnnviz serve --host`). Bound to a loopback address,
+    #: the server answers only to local names; bound to any other, also to the machine's own.
+    listen_host: str = DEFAULT_HOST
+    #: More names or addresses the Host header may carry (the DNS-rebinding defence).
+    allowed_hosts: tuple[str, ...] = ()
+    #: Origins whose pages may call the API from the browser (CORS); empty: none.
+    cors_origins: tuple[str, ...] = ()
+    #: Open connections at once; one more is answered 503 and closed.
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    #: Bytes of a request line and headers; more is answered 431.
+    max_header_bytes: int = 16 * 1024
+    #: Seconds a request's headers may take to arrive, from its first byte (or from the
+    #: connection's opening); later is answered 408.
+    header_timeout: float = 10.0
+    #: Seconds a request's body may take to arrive once its headers are in (5 MB at ~85 KB/s).
+    body_timeout: float = 60.0
 
     @property
     def datasets_dir(self) -> Path:
@@ -69,6 +98,13 @@ class Settings:
             max_jobs=_positive_int(env, MAX_JOBS_ENV, 2),
             worker_threads=_positive_int(env, WORKER_THREADS_ENV, default_worker_threads()),
             data_dir=Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else None,
+            listen_host=env.get(HOST_ENV) or DEFAULT_HOST,
+            allowed_hosts=_host_list(env, ALLOWED_HOSTS_ENV),
+            cors_origins=_origin_list(env, CORS_ORIGINS_ENV),
+            max_connections=_positive_int(env, MAX_CONNECTIONS_ENV, DEFAULT_MAX_CONNECTIONS),
+            max_header_bytes=_positive_int(env, MAX_HEADER_ENV, 16 * 1024),
+            header_timeout=_seconds(env, HEADER_TIMEOUT_ENV, 10.0),
+            body_timeout=_seconds(env, BODY_TIMEOUT_ENV, 60.0),
         )
 
 
@@ -79,6 +115,50 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not text.isdigit() or int(text) < 1:
         raise SettingsError(f"{name}={text} must be a whole number of at least 1")
     return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise SettingsError(f"{name}={text} must be a number of seconds above 0")
+    return seconds
+
+
+def _items(env: Mapping[str, str], name: str) -> list[str]:
+    return [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+
+
+def _host_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Host names or addresses, without a port: `lab-pc, 10.0.0.5, ::1`."""
+    hosts = []
+    for item in _items(env, name):
+        if any(char in item for char in "/ *@") or item.count(":") == 1:
+            raise SettingsError(
+                f"{name}: {item!r} is not a host name or address (give names like lab-pc or "
+                "10.0.0.5, comma-separated, without scheme or port)"
+            )
+        hosts.append(item)
+    return tuple(hosts)
+
+
+def _origin_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Origins as a browser sends them: `http://lab-pc:8080, https://example.org`."""
+    origins = []
+    for item in _items(env, name):
+        scheme, _, rest = item.partition("://")
+        if scheme not in ("http", "https") or not rest or any(c in rest for c in "/ *?#"):
+            raise SettingsError(
+                f"{name}: {item!r} is not an origin (give scheme://host[:port] without a path, "
+                "like http://lab-pc:8080, comma-separated)"
+            )
+        origins.append(item)
+    return tuple(origins)
 
 
 def default_models_dir() -> Path:

@@ -13,7 +13,12 @@ from cnnviz.settings import Settings, find_frontend_dir
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(frontend_dir=find_frontend_dir(), models_dir=tmp_path / "models")
+    # TestClient sends `Host: testserver`, a name the server does not answer to by default.
+    return Settings(
+        frontend_dir=find_frontend_dir(),
+        models_dir=tmp_path / "models",
+        allowed_hosts=("testserver",),
+    )
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ from cnnviz.settings import Settings, SettingsError, find_frontend_dir
 
 @pytest.fixture
 def small_limit(tmp_path):
-    settings = Settings(find_frontend_dir(), tmp_path / "models", max_body_bytes=1000)
+    settings = Settings(
+        find_frontend_dir(), tmp_path / "models", max_body_bytes=1000, allowed_hosts=("testserver",)
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

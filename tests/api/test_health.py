@@ -41,7 +41,8 @@ def test_unknown_api_path_is_json_404(client: TestClient, path: str) -> None:
 def test_unknown_api_path_stays_json_even_with_a_404_page(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<title>cnnviz</title>")
     (tmp_path / "404.html").write_text("<p>lost</p>")
-    client = TestClient(create_app(Settings(frontend_dir=tmp_path, models_dir=tmp_path / "models")))
+    settings = Settings(tmp_path, tmp_path / "models", allowed_hosts=("testserver",))
+    client = TestClient(create_app(settings))
     assert client.get("/nope").text == "<p>lost</p>"
     response = client.get("/api/nope")
     assert response.status_code == 404
@@ -51,12 +52,14 @@ def test_unknown_api_path_stays_json_even_with_a_404_page(tmp_path: Path) -> Non
 def test_wrong_method_on_api_route_is_405(client: TestClient) -> None:
     response = client.post("/api/health")
     assert response.status_code == 405
-    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response.headers["allow"] == "GET"
+    assert response.json() == {"detail": "POST is not allowed on /api/health; it takes GET"}
 
 
 def test_frontend_dir_from_env(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<title>cnnviz</title><p>custom</p>")
-    settings = Settings.from_env({"CNNVIZ_FRONTEND_DIR": str(tmp_path)})
+    env = {"CNNVIZ_FRONTEND_DIR": str(tmp_path), "CNNVIZ_ALLOWED_HOSTS": "testserver"}
+    settings = Settings.from_env(env)
     assert settings.frontend_dir == tmp_path.resolve()
     assert "custom" in TestClient(create_app(settings)).get("/").text
 

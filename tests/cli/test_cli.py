@@ -1,28 +1,18 @@
-"""The `cnnviz` command: version, a real `serve` on a free port, and a busy port's error."""
+"""The `cnnviz` command: version, a real `serve` on a free port, a busy port's error and a bad
+setting's."""
 
 import json
+import os
 import socket
 import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.serve_subprocess import CLI, HOST, serve
 
 from cnnviz import __version__
 from cnnviz.cli import main
-
-CLI = [sys.executable, "-m", "cnnviz"]
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 20.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,36 +36,36 @@ def test_usage_error_is_one_line() -> None:
 
 
 def test_serve_answers_health(tmp_path: Path) -> None:
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as log_file:
-        proc = subprocess.Popen(
-            [*CLI, "serve", "--host", HOST, "--port", str(port)],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        status, body = None, None
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"serve exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                url = f"http://{HOST}:{port}/api/health"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    status, body = response.status, json.load(response)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        assert status == 200, f"no answer within {START_TIMEOUT_S} s:\n{log.read_text()}"
-        assert body == {"status": "ok", "version": __version__}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with (
+        serve(tmp_path) as server,
+        urllib.request.urlopen(f"{server.url}/api/health", timeout=5) as response,
+    ):
+        status, body = response.status, json.load(response)
+    assert status == 200
+    assert body == {"status": "ok", "version": __version__}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CNNVIZ_MAX_CONNECTIONS", "lots"),
+        ("CNNVIZ_HEADER_TIMEOUT", "0"),
+        ("CNNVIZ_ALLOWED_HOSTS", "lab-pc:8000"),
+        ("CNNVIZ_CORS_ORIGINS", "*"),
+    ],
+)
+def test_serve_with_a_bad_setting_is_one_line_error(name: str, value: str) -> None:
+    result = subprocess.run(
+        [*CLI, "serve", "--host", HOST, "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, name: value},
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert name in lines[0]
 
 
 def test_serve_on_busy_port_is_one_line_error() -> None:

@@ -1,7 +1,9 @@
-"""Builds the FastAPI app: the API routers first, then the frontend mounted at `/`.
+"""Builds the FastAPI app: the API routers and `/docs`, the frontend for every other path, and
+the middleware around them (security headers, Host check, CORS, body limit).
 
-Order matters: a mount at `/` matches every path, so it must come after the routes. Unknown
-paths end in Starlette's `HTTPException`, which FastAPI turns into `{"detail": ...}` JSON.
+The frontend is the router's default, not a mount at `/`: a mount would match every path and
+method, and swallow the router's 405 for a wrong method on an existing path. Unknown paths end in
+Starlette's `HTTPException`, which FastAPI turns into `{"detail": ...}` JSON.
 """
 
 from contextlib import asynccontextmanager
@@ -10,9 +12,11 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from cnnviz import __version__
+from cnnviz.api.docs import install_docs
 from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
-from cnnviz.api.static import FrontendFiles
+from cnnviz.api.security import install_security
+from cnnviz.api.static import FrontendFiles, method_not_allowed
 from cnnviz.blas import limit_blas_threads
 from cnnviz.models.store import ModelStore
 from cnnviz.settings import Settings, get_settings
@@ -34,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="cnnviz",
         version=__version__,
-        docs_url="/docs",
+        docs_url=None,  # served offline with its own policy by install_docs
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=_lifespan,
@@ -45,7 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = JobManager(app.state.store, max_jobs=settings.max_jobs)
     app.state.downloads = DownloadManager()
     install_error_handlers(app)
+    app.add_exception_handler(405, method_not_allowed)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)
-    app.mount("/", FrontendFiles(directory=settings.frontend_dir, html=True), name="frontend")
+    policies = install_docs(app)
+    app.router.default = FrontendFiles(directory=settings.frontend_dir, html=True)
+    install_security(app, settings, policies)
     return app

@@ -2,6 +2,7 @@
 
 import argparse
 import errno
+import os
 import socket
 import sys
 
@@ -10,6 +11,8 @@ from cnnviz import __version__
 from .errors import CliError
 
 APP_FACTORY = "cnnviz.api.main:create_app"
+#: uvicorn's httptools protocol with the settings' connection, header and time limits.
+HTTP_PROTOCOL = "cnnviz.api.protocol:LimitedHttpToolsProtocol"
 
 
 def _port(text: str) -> int:
@@ -26,9 +29,7 @@ def add_parser(commands) -> None:
     parser = commands.add_parser(
         "serve", help="run the web app", description="Serve the API and the frontend."
     )
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
-    )
+    parser.add_argument("--host", help="address to bind (default: $CNNVIZ_HOST, else 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
     parser.set_defaults(func=_serve)
 
@@ -65,23 +66,31 @@ def _listen(host: str, port: int) -> socket.socket:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from cnnviz.settings import SettingsError, get_settings
+    from cnnviz.settings import HOST_ENV, SettingsError, get_settings
 
+    if args.host:
+        # The app reads where it listens from its settings (it decides which Host headers the
+        # server answers to), and uvicorn builds the app in this process, from the environment.
+        os.environ[HOST_ENV] = args.host
     try:
-        get_settings()  # read and checked here, so a bad setting is one line, not a traceback
+        # Read and checked here, so a bad setting is one line, not a traceback.
+        host = get_settings().listen_host
     except SettingsError as exc:
         raise CliError(str(exc)) from None
 
-    sock = _listen(args.host, args.port)
+    sock = _listen(host, args.port)
     port = sock.getsockname()[1]
-    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    shown_host = f"[{host}]" if ":" in host else host
     print(
         f"cnnviz {__version__} serving on http://{shown_host}:{port} (Ctrl+C to stop)",
         file=sys.stderr,
         flush=True,
     )
-    # The app by its import path: the command line does not import the web layer itself.
-    config = uvicorn.Config(APP_FACTORY, factory=True, host=args.host, port=port)
+    # The app and the protocol by their import paths: the command line does not import the web
+    # layer itself. No WebSocket support: the app has no WebSocket route.
+    config = uvicorn.Config(
+        APP_FACTORY, factory=True, host=host, port=port, http=HTTP_PROTOCOL, ws="none"
+    )
     server = uvicorn.Server(config)
     with sock:
         server.run(sockets=[sock])

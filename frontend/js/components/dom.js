@@ -3,7 +3,8 @@
 /**
  * `el("button", {class: "primary", text: "Start", "data-train-start": true}, child, ...)`.
  * Attributes that are null, undefined or false are left out, true becomes an empty attribute;
- * `class` and `text` set className and textContent; null/undefined children are skipped.
+ * `class` and `text` set className and textContent, `style` the inline style through the CSSOM
+ * (the Content-Security-Policy blocks style attributes); null/undefined children are skipped.
  */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -11,6 +12,7 @@ export function el(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    else if (key === "style") node.style.cssText = value;
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   node.append(...children.filter((child) => child !== null && child !== undefined));
