@@ -15,7 +15,7 @@ def store(tmp_path):
 
 
 def test_bundled_models_are_listed_first_with_their_accuracy(store):
-    summaries = store.summaries()
+    summaries = [store.summary(model_id) for model_id in store.ids()]
     assert [s["id"] for s in summaries] == ["lenet5-mnist", "simple-mnist"]
     default = [s for s in summaries if s["default"]]
     assert [s["id"] for s in default] == ["lenet5-mnist"]
@@ -46,7 +46,7 @@ def test_import_keeps_a_valid_file_and_refuses_anything_else(store, tmp_path):
     for data, message in junk.items():
         with pytest.raises(ValueError, match=message):
             store.import_file(data)
-    assert [s["id"] for s in store.summaries()] == [*pretrained_ids(), entry.id]
+    assert store.ids() == [*pretrained_ids(), entry.id]
 
 
 def test_delete_only_user_models(store):

@@ -10,7 +10,8 @@ from fastapi import Depends, HTTPException, Path, Request
 
 from cnnviz.data import DATASETS, get_dataset
 from cnnviz.data.registry import DatasetInfo
-from cnnviz.models.store import ID_PATTERN, ModelStore
+from cnnviz.ids import ID_PATTERN
+from cnnviz.models.store import ModelStore
 from cnnviz.settings import Settings
 from cnnviz.tasks.downloads import DownloadManager
 from cnnviz.tasks.jobs import Job, JobManager, JobNotFoundError

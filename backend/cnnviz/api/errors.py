@@ -3,7 +3,8 @@ the client as a 500.
 
 Engine and store errors are plain Python exceptions (the engine knows nothing of HTTP); here they
 become 404 (unknown ids), 422 (input the engine rejects, with the engine's message, which names
-the layer and the shape) or 413 (bodies over the limit, refused before they are read).
+the layer and the shape), 413 (bodies over the limit, refused before they are read) or 507 (a
+model file the disk could not take).
 """
 
 from fastapi import FastAPI, Request
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cnnviz.models.errors import ModelNotFoundError, ModelStoreError
+from cnnviz.models.errors import ModelNotFoundError, ModelStorageError, ModelStoreError
 
 #: FastAPI's detail for a JSON body it could not decode at all (fastapi/routing.py).
 BODY_PARSE_ERROR = "There was an error parsing the body"
@@ -50,6 +51,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ModelNotFoundError)
     async def not_found(request: Request, exc: ModelNotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(ModelStorageError)
+    async def insufficient_storage(request: Request, exc: ModelStorageError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=507)
 
     @app.exception_handler(ModelStoreError)
     @app.exception_handler(ValueError)

@@ -40,7 +40,7 @@ def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
         "## Architecture",
         "",
         f"Preset `{config.get('model', 'custom')}`, {model.parameter_count:,} parameters, "
-        f"{meta.get('dtype', 'float32')}.",
+        f"{model.dtype.name}.",
         "",
         "```",
         model.summary(),

@@ -7,3 +7,8 @@ class ModelNotFoundError(LookupError):
 
 class ModelStoreError(ValueError):
     """A request the store refuses, with a message that says what to fix; the API answers 422."""
+
+
+class ModelStorageError(Exception):
+    """A model file the server could not write (a full disk, a quota, a read-only folder); the
+    API answers 507 with the reason, never the path."""

@@ -1,127 +1,145 @@
 """The models a server offers: the bundled ones and the ones its users create, train or import.
 
 User models live in one folder as `<id>.npz` (spec, weights and metadata in one file), written
-atomically, so after a restart they are all listed again. Ids are generated or validated against
-ID_PATTERN and only ever joined to that folder, never used as raw paths.
+atomically, so after a restart they are all listed again. Ids are generated or validated with
+`cnnviz.ids` and only ever joined to that folder, never used as raw paths; no message the store
+raises names a server path.
 
-Layers keep their last forward pass for backward (and reuse scratch buffers), so a model object
-must not run two requests at once: each entry carries a lock that callers hold while computing.
+Listing reads only each file's metadata (cached by the file's modification time and size), never
+its weights. Models that requests use are loaded once and kept in a cache bounded in bytes
+(`cnnviz.models.cache`). Every model read from a file obeys the same limits as one a client
+creates (`cnnviz.models.limits`). A write that fails (a full disk, a quota, a read-only folder)
+raises ModelStorageError, leaves no partial file, and partial files a killed server left are
+removed when a store opens its folder.
 """
 
-import re
-import secrets
+import json
+import os
 import threading
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
-from cnnviz.models.bundled import DEFAULT_MODEL, PRETRAINED_DIR, pretrained_ids
-from cnnviz.models.errors import ModelNotFoundError, ModelStoreError
-from cnnviz.models.limits import multiply_adds
+from cnnviz.ids import is_id, new_id
+from cnnviz.models.bundled import PRETRAINED_DIR, pretrained_ids
+from cnnviz.models.cache import CACHE_BYTES, LoadedModels, ModelEntry, summary_of
+from cnnviz.models.errors import ModelNotFoundError, ModelStorageError, ModelStoreError
+from cnnviz.models.limits import check_model, check_spec
 from cnnviz.models.upload import model_from_upload
-from cnnviz.nn import Sequential, read_metadata
+from cnnviz.nn import Sequential
+from cnnviz.nn.serialize import PARTIAL_SUFFIX, load_model, read_metadata
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: Loads of different models run in parallel; of one model, once (striped by id).
+LOAD_LOCKS = 16
 
-
-@dataclass
-class ModelEntry:
-    id: str
-    model: Sequential
-    meta: dict
-    builtin: bool
-    path: Path
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @cached_property
-    def multiply_adds(self) -> int:
-        """What one forward pass costs per sample (see `cnnviz.models.limits.multiply_adds`)."""
-        return multiply_adds(self.model)
-
-    def summary(self) -> dict:
-        """What a model list shows: id, name, preset, dataset, accuracy, default, builtin."""
-        evaluation = self.meta.get("evaluation") or {}
-        return {
-            "id": self.id,
-            "name": self.meta.get("name") or self.id,
-            "preset": self.meta.get("preset"),
-            "dataset": self.meta.get("dataset"),
-            "accuracy": evaluation.get("accuracy"),
-            "default": self.id == DEFAULT_MODEL,
-            "builtin": self.builtin,
-            "trained": bool(evaluation),
-        }
+Read = TypeVar("Read")
 
 
 class ModelStore:
-    def __init__(self, models_dir: Path) -> None:
+    def __init__(self, models_dir: Path, cache_bytes: int = CACHE_BYTES) -> None:
         self.models_dir = Path(models_dir)
-        self._entries: dict[str, ModelEntry] = {}
-        self._lock = threading.Lock()
+        self._loaded = LoadedModels(cache_bytes)
+        self._load_locks = [threading.Lock() for _ in range(LOAD_LOCKS)]
+        #: path -> ((mtime_ns, size), summary) of files listed before
+        self._summaries: dict[Path, tuple[tuple[int, int], dict]] = {}
+        self._summaries_lock = threading.Lock()
+        self._sweep_partial_files()
 
     # -- reading -------------------------------------------------------------------------------
     def ids(self) -> list[str]:
         user = sorted(p.stem for p in self._user_files())
         return [*pretrained_ids(), *(i for i in user if i not in pretrained_ids())]
 
-    def summaries(self) -> list[dict]:
-        return [self.get(model_id).summary() for model_id in self.ids()]
+    def summary(self, model_id: str) -> dict:
+        """The model list's row for `model_id`, from its file's metadata alone (weights are never
+        read), cached until the file changes."""
+        path, builtin = self._locate(model_id)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise self._vanished(model_id) from None
+        version = (stat.st_mtime_ns, stat.st_size)
+        with self._summaries_lock:
+            known = self._summaries.get(path)
+        if known is not None and known[0] == version:
+            return known[1]
+        meta = self._read(model_id, path, read_metadata)
+        row = summary_of(model_id, meta, builtin)
+        with self._summaries_lock:
+            self._summaries[path] = (version, row)
+        return row
 
     def get(self, model_id: str) -> ModelEntry:
-        """The loaded model `model_id` (loaded once, then cached)."""
+        """The loaded model `model_id` (loaded once, then cached while it is used)."""
         path, builtin = self._locate(model_id)
-        with self._lock:
-            entry = self._entries.get(model_id)
-            if entry is None or entry.path != path:
-                entry = ModelEntry(
-                    model_id, Sequential.load(path), read_metadata(path), builtin, path
-                )
-                self._entries[model_id] = entry
+        with self._load_locks[hash(model_id) % LOAD_LOCKS]:
+            entry = self._loaded.get(model_id, path)
+            if entry is None:
+                entry = self._load(model_id, path, builtin)
+                self._loaded.put(entry)
             return entry
 
     def loaded(self, model_id: str) -> ModelEntry | None:
         """The model `model_id` if it is in memory already, else None (an unknown id raises as
         `get` does): for callers on the event loop, which must not wait for a load from disk."""
         path, _ = self._locate(model_id)
-        entry = self._entries.get(model_id)  # no lock: `get` may hold it while it loads
-        return entry if entry is not None and entry.path == path else None
+        return self._loaded.get(model_id, path)
+
+    @property
+    def cached_bytes(self) -> int:
+        """What the loaded models count for (at most the cache's bound, plus models in use)."""
+        return self._loaded.bytes
+
+    def open_export(self, model_id: str) -> BinaryIO:
+        """The model's file, open for reading: a delete after this cannot cut a download short."""
+        path, _ = self._locate(model_id)
+        try:
+            return path.open("rb")
+        except FileNotFoundError:
+            raise self._vanished(model_id) from None
 
     # -- writing -------------------------------------------------------------------------------
     def add(self, model: Sequential, meta: dict, prefix: str = "model") -> ModelEntry:
         """Save `model` as a new user model under a fresh id `<prefix>-<random>`."""
-        model_id = self._new_id(prefix)
-        self.models_dir.mkdir(parents=True, exist_ok=True)
+        model_id = new_id(prefix, taken=lambda candidate: candidate in self.ids())
         path = self.models_dir / f"{model_id}.npz"
-        model.save(path, metadata={**meta, "id": model_id})
-        return self.get(model_id)
+        meta = json.loads(json.dumps({**meta, "id": model_id}))  # as a load will read it
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+            model.save(path, metadata=meta)
+        except OSError as exc:
+            raise ModelStorageError(
+                f"the model could not be saved: {exc.strerror or type(exc).__name__}; the "
+                "server's models folder needs free space (or write access)"
+            ) from None
+        entry = ModelEntry(model_id, model, meta, False, path)
+        self._loaded.put(entry)
+        return entry
 
     def import_file(self, data: bytes) -> ModelEntry:
         """Validate an uploaded .npz (see `cnnviz.models.upload`: never unpickled, sizes checked
-        before anything is allocated) and keep it as a user model."""
+        before anything is allocated, the same limits as a created model) and keep it."""
         model, meta = model_from_upload(data)
-        return self.add(
-            model, meta, prefix=meta.get("name") or meta.get("original_id") or "imported"
-        )
+        prefix = meta.get("name") or meta.get("original_id") or "imported"
+        return self.add(model, meta, prefix=prefix)
 
     def delete(self, model_id: str) -> None:
         path, builtin = self._locate(model_id)
         if builtin:
             raise ModelStoreError(f"{model_id} is a bundled model; only user models can be deleted")
-        with self._lock:
-            path.unlink(missing_ok=True)
-            self._entries.pop(model_id, None)
-
-    def export_path(self, model_id: str) -> Path:
-        return self._locate(model_id)[0]
+        path.unlink(missing_ok=True)
+        self._loaded.pop(model_id)
+        with self._summaries_lock:
+            self._summaries.pop(path, None)
 
     # -- helpers -------------------------------------------------------------------------------
     def _user_files(self) -> list[Path]:
         if not self.models_dir.is_dir():
             return []
-        return [p for p in self.models_dir.glob("*.npz") if ID_PATTERN.match(p.stem)]
+        return [p for p in self.models_dir.glob("*.npz") if is_id(p.stem)]
 
     def _locate(self, model_id: str) -> tuple[Path, bool]:
-        if not isinstance(model_id, str) or not ID_PATTERN.match(model_id):
+        if not is_id(model_id):
             raise ModelNotFoundError(
                 f"{model_id!r} is not a model id (lowercase letters, digits and dashes)"
             )
@@ -129,12 +147,39 @@ class ModelStore:
             return PRETRAINED_DIR / f"{model_id}.npz", True
         path = self.models_dir / f"{model_id}.npz"
         if not path.is_file():
-            raise ModelNotFoundError(f"no model {model_id!r}; GET /api/models lists them")
+            raise self._vanished(model_id)
         return path, False
 
-    def _new_id(self, prefix: str) -> str:
-        prefix = re.sub(r"[^a-z0-9-]+", "-", prefix.lower()).strip("-")[:40] or "model"
-        while True:
-            model_id = f"{prefix}-{secrets.token_hex(3)}"
-            if model_id not in self.ids():
-                return model_id
+    @staticmethod
+    def _vanished(model_id: str) -> ModelNotFoundError:
+        return ModelNotFoundError(f"no model {model_id!r}; GET /api/models lists them")
+
+    def _read(self, model_id: str, path: Path, read: Callable[[BinaryIO, str], Read]) -> Read:
+        """`read(file, label)` on the model's file, opened once; a file deleted before it opens
+        is a ModelNotFoundError, and messages name the model, not the path."""
+        try:
+            with path.open("rb") as file:
+                return read(file, f"model {model_id!r}")
+        except FileNotFoundError:
+            raise self._vanished(model_id) from None
+
+    def _load(self, model_id: str, path: Path, builtin: bool) -> ModelEntry:
+        def read(file: BinaryIO, label: str) -> tuple[Sequential, dict]:
+            model = load_model(Sequential, file, label, check_spec=check_spec)
+            file.seek(0)
+            return model, read_metadata(file, label)
+
+        model, meta = self._read(model_id, path, read)
+        check_model(model)
+        return ModelEntry(model_id, model, meta, builtin, path)
+
+    def _sweep_partial_files(self) -> None:
+        """Remove files a save left half-written (a server killed mid-write): they are never
+        models, and nothing else writes into this folder while no store has it open."""
+        if not self.models_dir.is_dir():
+            return
+        for partial in self.models_dir.glob(f"*{PARTIAL_SUFFIX}"):
+            try:
+                os.unlink(partial)
+            except OSError:
+                continue  # a read-only folder: nothing was written there either

@@ -8,10 +8,14 @@ accuracy: what a model card says) as a JSON string under "metadata". Loading nev
 
 import inspect
 import json
+import lzma
 import os
+import struct
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
@@ -23,14 +27,32 @@ if TYPE_CHECKING:
 
 SPEC_FORMAT = "cnnviz.sequential/1"
 DTYPES = ("float32", "float64")
+#: What a model file is read from: a path, or a binary file already open (an upload's bytes, or
+#: a file opened once so that deleting it meanwhile cannot fail the read half-way).
+Source = str | Path | BinaryIO
+#: Suffix of a model file being written (see `save_model`).
+PARTIAL_SUFFIX = ".part"
+#: What reading a damaged or hostile zip of .npy arrays can raise: BadZipFile (no zip, a bad
+#: checksum), zlib/lzma errors and EOFError (corrupt or truncated compressed data), RuntimeError
+#: (an encrypted member; NotImplementedError, its subclass: an unknown compression method),
+#: struct.error (a short header), ValueError (a bad .npy header, pickled data refused), OSError.
+READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+    ValueError,
+    OSError,
+)
 
 
 def model_to_spec(model: "Sequential") -> dict:
-    dtypes = {p.dtype.name for layer in model for p in layer.params.values()}
     return {
         "format": SPEC_FORMAT,
         "input_shape": list(model.input_shape) if model.input_shape else None,
-        "dtype": dtypes.pop() if len(dtypes) == 1 else "float32",
+        "dtype": model.dtype.name,
         "layers": [
             {"type": type(layer).__name__, "name": layer.name, **layer.config()} for layer in model
         ],
@@ -70,7 +92,10 @@ def model_from_spec(cls: type["Sequential"], spec: dict, seed: int = 0) -> "Sequ
 
 def save_model(model: "Sequential", path: str | Path, metadata: dict | None = None) -> Path:
     """Write spec, weights and `metadata` (JSON-able) to `path` (.npz) atomically: a crash never
-    leaves half a file."""
+    leaves half a file under `path`, and a failed write (a full disk) removes what it wrote.
+
+    The file is written as `<path>.part` first (PARTIAL_SUFFIX), then renamed; only a process
+    killed mid-write leaves that behind, for its owner to sweep at start-up."""
     path = Path(path)
     arrays = {"spec": np.array(json.dumps(model_to_spec(model)))}
     if metadata is not None:
@@ -78,61 +103,93 @@ def save_model(model: "Sequential", path: str | Path, metadata: dict | None = No
     for layer in model:
         for key, value in layer.params.items():
             arrays[f"{layer.name}/{key}"] = value
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as f:
-        np.savez_compressed(f, **arrays)
-    os.replace(partial, path)
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    try:
+        with open(partial, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 
-def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+def _open_archive(source: Source, label: str) -> np.lib.npyio.NpzFile:
     try:
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not a model archive")
-        with data:
-            arrays = {name: data[name] for name in data.files}
+        data = np.load(source, allow_pickle=False)
     except FileNotFoundError:
-        raise ValueError(f"no model file at {path}") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path} is not a readable .npz model file: {exc}") from None
-    return arrays
+        raise ValueError(f"no model file at {label}") from None
+    except READ_ERRORS as exc:
+        raise ValueError(f"{label} is not a readable .npz model file: {exc}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(
+            f"{label} is not a readable .npz model file: it holds a single array, not a model "
+            "archive"
+        )
+    return data
 
 
-def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str):
+def _member(data: np.lib.npyio.NpzFile, name: str, label: str) -> np.ndarray:
+    """One array of the archive, read now (members are read one at a time, when needed)."""
     try:
-        return json.loads(str(arrays.pop(key)))
+        return data[name]
+    except READ_ERRORS as exc:
+        raise ValueError(f"{label} is not a readable .npz model file: {exc}") from None
+
+
+def _json_member(data: np.lib.npyio.NpzFile, key: str, label: str):
+    try:
+        return json.loads(str(_member(data, key, label)))
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: its {key} is not valid JSON ({exc})") from None
+        raise ValueError(f"{label}: its {key} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError(f"{label}: its {key} is nested too deeply") from None
 
 
-def read_metadata(path: str | Path) -> dict:
-    """The metadata saved with a model ({} when there is none), without building the model."""
-    path = Path(path)
-    arrays = _read_arrays(path)
-    return _json_entry(path, arrays, "metadata") if "metadata" in arrays else {}
+def read_metadata(source: Source, label: str | None = None) -> dict:
+    """The metadata saved with a model ({} when there is none), read alone: neither the spec nor
+    any weight is read. `source` is a path or an open binary file; messages name `label` (by
+    default the path)."""
+    label = label or str(source)
+    with _open_archive(source, label) as data:
+        return _json_member(data, "metadata", label) if "metadata" in data.files else {}
 
 
-def load_model(cls: type["Sequential"], path: str | Path) -> "Sequential":
-    path = Path(path)
-    arrays = _read_arrays(path)
-    arrays.pop("metadata", None)
-    if "spec" not in arrays:
-        raise ValueError(f"{path} is not a cnnviz model: it has no 'spec' entry")
-    model = model_from_spec(cls, _json_entry(path, arrays, "spec"))
-    for layer in model:
-        for key, expected in layer.params.items():
-            name = f"{layer.name}/{key}"
-            if name not in arrays:
-                raise ValueError(f"{path} has no weights for {name}")
-            value = arrays.pop(name)
-            if value.dtype.kind != "f":
-                raise ValueError(f"{path}: {name} holds {value.dtype} values, not floating point")
-            if value.shape != expected.shape:
-                raise ValueError(
-                    f"{path}: {name} has shape {value.shape}, the spec needs {expected.shape}"
-                )
-            layer.params[key] = value
-    if arrays:
-        raise ValueError(f"{path} has weights no layer uses: {', '.join(sorted(arrays))}")
+def load_model(
+    cls: type["Sequential"],
+    source: Source,
+    label: str | None = None,
+    check_spec: Callable[[dict], object] | None = None,
+) -> "Sequential":
+    """The model in an .npz file: `source` is a path or an open binary file; messages name
+    `label` (by default the path). `check_spec(spec)` may refuse the spec (by raising) before
+    any weight is allocated."""
+    label = label or str(source)
+    with _open_archive(source, label) as data:
+        names = set(data.files) - {"metadata"}
+        if "spec" not in names:
+            raise ValueError(f"{label} is not a cnnviz model: it has no 'spec' entry")
+        spec = _json_member(data, "spec", label)
+        if check_spec is not None:
+            check_spec(spec)
+        model = model_from_spec(cls, spec)
+        names.discard("spec")
+        for layer in model:
+            for key, expected in layer.params.items():
+                name = f"{layer.name}/{key}"
+                if name not in names:
+                    raise ValueError(f"{label} has no weights for {name}")
+                names.discard(name)
+                value = _member(data, name, label)
+                if value.dtype.kind != "f":
+                    raise ValueError(
+                        f"{label}: {name} holds {value.dtype} values, not floating point"
+                    )
+                if value.shape != expected.shape:
+                    raise ValueError(
+                        f"{label}: {name} has shape {value.shape}, the spec needs {expected.shape}"
+                    )
+                layer.params[key] = value
+    if names:
+        raise ValueError(f"{label} has weights no layer uses: {', '.join(sorted(names))}")
     return model

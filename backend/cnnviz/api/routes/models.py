@@ -4,10 +4,15 @@ Routes translate HTTP into `ModelStore` calls; what clients send is checked by
 `cnnviz.models.limits` before the engine allocates anything.
 """
 
+import os
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from cnnviz.api.deps import ModelId, RawBody, StoreDep
 from cnnviz.api.schemas.models import (
@@ -20,6 +25,7 @@ from cnnviz.models.bundled import model_card, pretrained_ids
 from cnnviz.models.card import render_model_card
 from cnnviz.models.errors import ModelNotFoundError
 from cnnviz.models.limits import INPUT_SHAPE, build_from_spec
+from cnnviz.models.names import NAME_RULE
 from cnnviz.models.store import ModelEntry
 from cnnviz.nn import build_model
 
@@ -34,6 +40,9 @@ NOT_FOUND = {
     404: _refusal("no model with this id"),
     422: _refusal("not a model id (lowercase letters, digits and dashes)"),
 }
+NO_SPACE = {507: _refusal("the server could not save the model file (its disk is full)")}
+#: What an export reads from the file at a time, and sends before reading more.
+EXPORT_CHUNK = 256 * 1024
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -43,9 +52,9 @@ def list_models(store: StoreDep) -> list[dict]:
     summaries = []
     for model_id in store.ids():
         try:
-            summaries.append(store.get(model_id).summary())
+            summaries.append(store.summary(model_id))
         except (ModelNotFoundError, ValueError):
-            continue  # deleted meanwhile, or a file that no longer loads: not listable
+            continue  # deleted meanwhile, or a file that cannot be read: not listable
     return summaries
 
 
@@ -73,7 +82,13 @@ def get_model(model_id: ModelId, store: StoreDep) -> dict:
     "",
     response_model=ModelSummary,
     status_code=status.HTTP_201_CREATED,
-    responses={422: _refusal("an unknown preset, or a spec that does not fit together")},
+    responses={
+        422: _refusal(
+            f"an unknown preset, a spec that does not fit together, or a name that is not "
+            f"{NAME_RULE}"
+        ),
+        **NO_SPACE,
+    },
     summary="Create an untrained model",
 )
 def create_model(body: CreateModel, store: StoreDep, response: Response) -> dict:
@@ -127,17 +142,30 @@ def delete_model(model_id: ModelId, store: StoreDep) -> Response:
     },
     summary="Download a model as .npz",
 )
-def export_model(model_id: ModelId, store: StoreDep) -> Response:
-    """The .npz file `POST /api/models/import` takes back (and `Sequential.load` reads)."""
-    try:
-        data = store.export_path(model_id).read_bytes()
-    except FileNotFoundError:
-        raise ModelNotFoundError(f"no model {model_id!r}; GET /api/models lists them") from None
-    return Response(
-        data,
+def export_model(model_id: ModelId, store: StoreDep) -> StreamingResponse:
+    """The .npz file `POST /api/models/import` takes back (and `Sequential.load` reads),
+    streamed: the file is opened first, then sent a chunk at a time as the client reads it, so
+    eight downloads of a large model hold eight chunks, not eight files, and deleting the model
+    meanwhile does not cut them short."""
+    file = store.open_export(model_id)
+    return StreamingResponse(
+        _chunks(file),
         media_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{model_id}.npz"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{model_id}.npz"',
+            "Content-Length": str(os.fstat(file.fileno()).st_size),
+        },
     )
+
+
+async def _chunks(file: BinaryIO) -> AsyncIterator[bytes]:
+    """The file's bytes, read off the event loop; the file is closed when the response ends or
+    the client goes away."""
+    try:
+        while chunk := await run_in_threadpool(file.read, EXPORT_CHUNK):
+            yield chunk
+    finally:
+        file.close()
 
 
 @router.post(
@@ -146,7 +174,9 @@ def export_model(model_id: ModelId, store: StoreDep) -> Response:
     status_code=status.HTTP_201_CREATED,
     responses={
         413: _refusal("the file is over the body limit"),
-        422: _refusal("not a cnnviz model file"),
+        415: _refusal("the body is not sent as application/octet-stream"),
+        422: _refusal("not a cnnviz model file, or one over the limits of a created model"),
+        **NO_SPACE,
     },
     openapi_extra={
         "requestBody": {
@@ -171,12 +201,16 @@ def export_model(model_id: ModelId, store: StoreDep) -> Response:
 )
 def import_model(request: Request, body: RawBody, store: StoreDep, response: Response) -> dict:
     """Send the file as the raw body, e.g. `curl --data-binary @model.npz -H 'Content-Type:
-    application/octet-stream'`. The file is validated and never unpickled."""
+    application/octet-stream'`. The file is validated and never unpickled. Only that content
+    type is taken: a page on another site can send text or a form without asking first (no CORS
+    preflight), never `application/octet-stream`."""
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/"):
-        raise ValueError(
-            "send the .npz file as the raw request body (Content-Type: application/octet-stream), "
-            "not as a form upload"
+    if content_type.split(";")[0].strip().lower() != "application/octet-stream":
+        form = " (not as a form upload)" if content_type.startswith("multipart/") else ""
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            "send the .npz file as the raw request body with Content-Type: "
+            f"application/octet-stream{form}; got {content_type[:80] or 'no Content-Type'!r}",
         )
     entry = store.import_file(body)
     response.headers["Location"] = f"/api/models/{entry.id}"

@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cnnviz.api.schemas.geometry import Geometry
+from cnnviz.models.names import MAX_NAME_CHARS, NAME_PATTERN, NAME_RULE, check_name
 from cnnviz.nn import PRESETS
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
@@ -127,15 +128,18 @@ class CreateModel(BaseModel):
     )
     seed: int = Field(0, ge=0, le=2**32 - 1, description="seeds the initial weights")
     name: str | None = Field(
-        None, min_length=1, max_length=64, description="a display name; also starts the id"
+        None,
+        min_length=1,
+        max_length=MAX_NAME_CHARS,
+        description=f"a display name, {NAME_RULE}; also starts the id",
+        # stated for clients; `_named` checks it, with a message that says what a name may be
+        json_schema_extra={"pattern": NAME_PATTERN},
     )
 
     @field_validator("name")
     @classmethod
     def _named(cls, name: str | None) -> str | None:
-        if name is not None and not name.strip():
-            raise ValueError("'name' must have a visible character (or leave it out)")
-        return name.strip() if name is not None else None
+        return None if name is None else check_name(name, "'name'")
 
     @model_validator(mode="after")
     def _one_source(self) -> "CreateModel":
