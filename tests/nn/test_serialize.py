@@ -10,7 +10,6 @@ from torch_models import F32, F64, custom_model
 
 from cnnviz.nn import PRESETS, Sequential, build_model
 
-
 # -- spec -------------------------------------------------------------------------------------
 
 
