@@ -20,8 +20,8 @@ from cnnviz.models.bundled import DEFAULT_MODEL
 from cnnviz.models.limits import INPUT_SHAPE, multiply_adds
 from cnnviz.nn import Sequential
 
-#: What the store's loaded models may hold by default (a model at the parameter limit, 5 million
-#: float64 weights, holds ~100 MB with its gradients and activations).
+#: What the store's loaded models may hold by default: a few models at the parameter limit
+#: (`resident_bytes` of 5 million float64 weights is over 80 MB), hundreds of the bundled size.
 CACHE_BYTES = 256 * 1024 * 1024
 
 
