@@ -2,9 +2,9 @@
 
 A server answers many small requests at once from its thread pool: the requests are the
 parallelism. OpenBLAS (bundled in NumPy's wheels) instead splits each product over every core,
-and its idle threads spin, burning CPU the other requests need. NumPy has no switch for this, and OpenBLAS reads OPENBLAS_NUM_THREADS
-only when it is loaded, so the server calls into the loaded library (what threadpoolctl does,
-for the one library NumPy's wheels bundle).
+and its idle threads spin, burning CPU the other requests need. NumPy has no switch for this,
+and OpenBLAS reads OPENBLAS_NUM_THREADS only when it is loaded, so the server calls into the
+loaded library (what threadpoolctl does, for the one library NumPy's wheels bundle).
 """
 
 import ctypes
