@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.sse_client import read_sse
 
 from cnnviz.api.encoding import decode_array
 from cnnviz.data import DataError, DownloadResult, write_idx
@@ -29,12 +30,6 @@ def data_root(tmp_path: Path, monkeypatch) -> Path:
     write_split(root / "mnist", "t10k", 30)
     monkeypatch.setenv(ENV_DATA_DIR, str(root))
     return root
-
-
-def read_sse(client, url: str) -> list[dict]:
-    with client.stream("GET", url) as response:
-        assert response.status_code == 200
-        return [json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: ")]
 
 
 def test_the_list_says_what_is_on_disk(client):
@@ -94,9 +89,13 @@ def test_a_download_runs_in_the_background_and_streams_its_progress(client, data
     started = client.post("/api/datasets/fashion-mnist/download")
     assert started.status_code == 202
     assert started.json()["events_url"] == "/api/datasets/fashion-mnist/download/events"
-    events = read_sse(client, "/api/datasets/fashion-mnist/download/events")
-    assert [e["type"] for e in events] == ["progress"] * 4 + ["done"]
-    assert events[-1]["bytes"] == 40
+    url = "/api/datasets/fashion-mnist/download/events"
+    events = read_sse(client, url)
+    assert [e.name for e in events] == ["progress"] * 4 + ["done"]
+    assert [e.id for e in events] == ["1", "2", "3", "4", "5"]
+    assert events[-1].data["bytes"] == 40 and events[-1].data["seq"] == 5
+    resumed = read_sse(client, url, {"Last-Event-ID": "3"})  # a reconnecting EventSource
+    assert resumed == events[3:]
     listed = {d["name"]: d for d in client.get("/api/datasets").json()}
     assert listed["fashion-mnist"]["complete"] is True
     samples = client.get("/api/datasets/fashion-mnist/samples", params={"n": 3})
@@ -110,6 +109,7 @@ def test_a_failed_download_reports_why(client):
     client.app.state.downloads = DownloadManager(download=failing)
     assert client.post("/api/datasets/mnist/download").status_code == 202
     events = read_sse(client, "/api/datasets/mnist/download/events")
-    assert events == [{"type": "error", "message": "no mirror reachable; check the network"}]
+    message = "no mirror reachable; check the network"
+    assert [e.data for e in events] == [{"type": "error", "message": message, "seq": 1}]
     assert client.post("/api/datasets/nope/download").status_code == 404
     assert client.get("/api/datasets/nope/download/events").status_code == 404

@@ -1,9 +1,9 @@
-"""The training routes through TestClient: start, status, the SSE stream (read from its `data:`
-lines), control, the model that comes out, limits and faults. Jobs train `simple` on a tiny
-made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to each worker itself."""
+"""The training routes through TestClient: start, status, the SSE stream (its events' names, ids
+and data), control, the model that comes out, limits, faults and restarts. Jobs train `simple` on
+a tiny made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to each worker itself.
+The stream's bounds, resuming and disconnects: test_sse."""
 
 import dataclasses
-import json
 import os
 import signal
 import time
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.sse_client import read_sse
 from tests.tiny_mnist import make_tiny_mnist
+from tests.waiting import wait_until_steady
 
 from cnnviz.api.main import create_app
 from cnnviz.data.store import ENV_DATA_DIR
@@ -41,20 +43,6 @@ def finished(job: dict) -> bool:
     return job["state"] not in ("running", "paused")
 
 
-def read_sse(client: TestClient, url: str, headers=None) -> list[tuple[str, dict]]:
-    """(event name, data) of every event of a stream that ends (the job has finished)."""
-    events, name = [], None
-    with client.stream("GET", url, headers=headers or {}) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                name = line[len("event: ") :]
-            elif line.startswith("data: "):
-                events.append((name, json.loads(line[len("data: ") :])))
-    return events
-
-
 def start(client: TestClient, body: dict) -> str:
     response = client.post("/api/train", json=body)
     assert response.status_code == 202, response.text
@@ -66,16 +54,19 @@ def start(client: TestClient, body: dict) -> str:
 def test_a_job_streams_its_events_and_its_model_predicts(client):
     job_id = start(client, QUICK)
     live = read_sse(client, f"/api/train/{job_id}/events")  # subscribed while it runs
-    kinds = [data["type"] for _, data in live]
-    assert [name for name, _ in live] == kinds
+    kinds = [event.data["type"] for event in live]
+    assert [event.name for event in live] == kinds
     assert kinds[:2] == ["start", "filters"] and kinds[-3:] == ["epoch", "filters", "done"]
     assert set(kinds[2:-3]) == {"step"}
-    assert [d["global_step"] for _, d in live if d["type"] == "step"] == list(range(1, 7))
+    assert [e.data["global_step"] for e in live if e.name == "step"] == list(range(1, 7))
+    # Numbered as emitted: start 1, filters 2, steps 3-8, epoch 9, filters 10, done 11.
+    assert [event.id for event in live] == [str(n) for n in range(1, 12)]
+    assert [event.data["seq"] for event in live] == list(range(1, 12))
 
     late = read_sse(client, f"/api/train/{job_id}/events")  # a late subscriber: the history
     assert late == live
     resumed = read_sse(client, f"/api/train/{job_id}/events", {"Last-Event-ID": "3"})
-    assert resumed == live[4:]
+    assert [event.id for event in resumed] == [str(n) for n in range(4, 12)]
 
     job = wait_for(client, job_id, finished)
     assert job["state"] == "done" and job["stopped"] is False and job["error"] is None
@@ -98,13 +89,10 @@ def test_pause_step_resume_stop_through_the_routes(client):
     assert client.post(f"/api/train/{job_id}/pause").json()["changed"] is False
 
     def settled() -> int:
-        before = client.get(f"/api/train/{job_id}").json()["progress"]["global_step"]
-        while True:
-            time.sleep(0.4)
-            now = client.get(f"/api/train/{job_id}").json()["progress"]["global_step"]
-            if now == before:
-                return now
-            before = now
+        return wait_until_steady(
+            lambda: client.get(f"/api/train/{job_id}").json()["progress"]["global_step"],
+            what="the paused job's global step",
+        )
 
     at = settled()
     assert client.post(f"/api/train/{job_id}/step").json()["changed"] is True
@@ -113,7 +101,7 @@ def test_pause_step_resume_stop_through_the_routes(client):
     assert client.post(f"/api/train/{job_id}/resume").json()["state"] == "running"
     wait_for(client, job_id, lambda j: j["progress"]["global_step"] > at + 3)
     assert client.post(f"/api/train/{job_id}/stop").json()["changed"] is True
-    events = [data for _, data in read_sse(client, f"/api/train/{job_id}/events")]
+    events = [event.data for event in read_sse(client, f"/api/train/{job_id}/events")]
     single = [e for e in events if e["type"] == "step" and e["single_step"]]
     assert [e["global_step"] for e in single] == [at + 1]
     assert events[-1]["type"] == "done" and events[-1]["stopped"] is True
@@ -135,11 +123,17 @@ def test_one_job_over_max_jobs_gets_429(settings):
 
 
 def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(client):
-    job_id = start(client, {**QUICK, "train_size": 5000})  # more than the 180 there are
+    # Plain SGD at lr 10 diverges at step 12 (a train_size the data lacks is refused at once).
+    job_id = start(client, {**QUICK, "optimizer": "sgd", "lr": 10.0, "epochs": 5})
     job = wait_for(client, job_id, finished)
-    assert job["state"] == "failed" and "train_size" in job["error"]
-    events = read_sse(client, f"/api/train/{job_id}/events")
-    assert events == [("error", {"type": "error", "message": job["error"]})]
+    assert job["state"] == "failed" and "training diverged" in job["error"]
+    last = read_sse(client, f"/api/train/{job_id}/events")[-1]
+    seq = last.data["seq"]
+    assert (last.name, last.id, last.data) == (
+        "error",
+        str(seq),
+        {"type": "error", "message": job["error"], "seq": seq},
+    )
 
     killed = start(client, LONG)
     wait_for(client, killed, lambda j: j["progress"]["global_step"] >= 1)
@@ -150,15 +144,25 @@ def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(clie
     assert start(client, QUICK)
 
 
-def test_after_a_restart_running_jobs_are_interrupted(settings):
+def test_after_a_restart_a_running_job_is_interrupted_with_its_history(settings):
     with TestClient(create_app(settings)) as client:
         job_id = start(client, LONG)
-        wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 1)
+        # 180 images in batches of 16: 12 steps an epoch, so step 25 comes after epoch 2.
+        before = wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 25)
     with TestClient(create_app(settings)) as client:
         job = client.get(f"/api/train/{job_id}").json()
         assert job["state"] == "interrupted" and job["error"]
-        events = read_sse(client, f"/api/train/{job_id}/events")
-        assert [name for name, _ in events] == ["interrupted"]
+        reached = job["progress"]["global_step"]
+        assert reached >= before["progress"]["global_step"]
+        assert job["progress"]["total_steps"] == 12 * 500
+        assert job["metrics"]["val_accuracy"] is not None
+        events = read_sse(client, f"/api/train/{job_id}/events")  # a late subscriber
+        names = [event.name for event in events]
+        assert names[0] == "start" and names[-1] == "interrupted"
+        steps = [event.data["global_step"] for event in events if event.name == "step"]
+        assert steps == list(range(1, reached + 1))
+        epochs = [event.data["epoch"] for event in events if event.name == "epoch"]
+        assert len(epochs) >= 2 and epochs == list(range(1, len(epochs) + 1))
 
 
 def test_a_bad_configuration_is_a_422_listing_every_problem(client):

@@ -1,17 +1,16 @@
 """The job manager without HTTP: training in a worker process, events, control, limits, faults,
-restarts, and background dataset downloads. Each job trains `simple` on a tiny made-up dataset."""
+and background dataset downloads (what a job keeps across restarts: test_job_history). Each job
+trains `simple` on a tiny made-up dataset."""
 
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
-from tests.tiny_mnist import make_tiny_mnist
+from tests.waiting import wait_until, wait_until_steady
 
 from cnnviz.data import DownloadResult
-from cnnviz.models.store import ModelStore
 from cnnviz.tasks.downloads import DownloadManager
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
@@ -23,44 +22,17 @@ from cnnviz.tasks.jobs import (
 from cnnviz.train import TrainConfig
 
 
-def wait_until(condition, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
 def steps(job) -> list[dict]:
-    return [e for e in list(job.events) if e["type"] == "step"]
+    return [e for e in job.log.events() if e["type"] == "step"]
 
 
-def settle(job, quiet: float = 0.4) -> int:
-    """Wait until no step event arrives for `quiet` seconds; return the step count."""
-    count = len(steps(job))
-    while True:
-        time.sleep(quiet)
-        now = len(steps(job))
-        if now == count:
-            return now
-        count = now
+def global_step(job) -> int:
+    return job.progress()["global_step"]
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return make_tiny_mnist(tmp_path / "data")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ModelStore:
-    return ModelStore(tmp_path / "models")
-
-
-@pytest.fixture
-def manager(store: ModelStore):
-    jobs = JobManager(store, max_jobs=2)
-    yield jobs
-    jobs.shutdown()
+def settle(job) -> int:
+    """Wait until the job's global step stays put; return it."""
+    return wait_until_steady(lambda: global_step(job), what="the global step")
 
 
 QUICK = {"model": "simple", "epochs": 1, "batch_size": 32}
@@ -71,9 +43,11 @@ def test_a_job_trains_in_a_worker_and_its_model_joins_the_store(manager, store, 
     job = manager.start(TrainConfig.from_dict(QUICK), data_dir)
     wait_until(lambda: job.final, what="the job to end")
     assert job.state == "done", job.error
-    kinds = [e["type"] for e in job.events]
+    events = job.log.events()
+    kinds = [e["type"] for e in events]
     assert kinds[0] == "start" and kinds[-2:] == ["epoch", "done"]
     assert set(kinds[1:-2]) == {"step"} and len(kinds) == 3 + 6  # 180 images / 32 per batch
+    assert [e["seq"] for e in events] == list(range(1, 10))
     assert [e["global_step"] for e in steps(job)] == list(range(1, 7))
     entry = store.get(job.model_id)
     assert entry.meta["training_job"] == job.id and entry.meta["dataset"] == "mnist"
@@ -87,17 +61,17 @@ def test_a_job_trains_in_a_worker_and_its_model_joins_the_store(manager, store, 
 
 def test_pause_step_resume_stop(manager, data_dir):
     job = manager.start(TrainConfig.from_dict(LONG), data_dir)
-    wait_until(lambda: len(steps(job)) >= 2, what="steps")
+    wait_until(lambda: global_step(job) >= 2, what="steps")
     assert manager.command(job.id, "pause") is True
     assert manager.command(job.id, "pause") is False  # already paused
     assert job.state == "paused"
     paused_at = settle(job)
     assert manager.command(job.id, "step") is True
-    wait_until(lambda: len(steps(job)) == paused_at + 1, what="one single step")
-    assert steps(job)[-1]["single_step"] is True
+    wait_until(lambda: global_step(job) == paused_at + 1, what="one single step")
+    assert job.last["step"]["single_step"] is True
     assert settle(job) == paused_at + 1  # exactly one
     assert manager.command(job.id, "resume") is True
-    wait_until(lambda: len(steps(job)) > paused_at + 5, what="steps after resume")
+    wait_until(lambda: global_step(job) > paused_at + 5, what="steps after resume")
     assert manager.command(job.id, "step") is False  # not paused
     assert manager.command(job.id, "stop") is True
     wait_until(lambda: job.final, what="the job to stop")
@@ -127,7 +101,7 @@ def test_an_error_inside_the_worker_fails_the_job_with_its_message(manager, data
     wait_until(lambda: job.final, what="the job to fail")
     assert job.state == "failed"
     assert "train_size" in job.error
-    assert job.events[-1] == {"type": "error", "message": job.error}
+    assert job.log.events() == [{"type": "error", "message": job.error, "seq": 1}]
     ok = manager.start(TrainConfig.from_dict(QUICK), data_dir)  # the manager carries on
     wait_until(lambda: ok.final, what="the next job")
     assert ok.state == "done"
@@ -135,7 +109,7 @@ def test_an_error_inside_the_worker_fails_the_job_with_its_message(manager, data
 
 def test_a_worker_that_dies_fails_the_job(manager, data_dir):
     job = manager.start(TrainConfig.from_dict(LONG), data_dir)
-    wait_until(lambda: len(steps(job)) >= 1, what="a step")
+    wait_until(lambda: global_step(job) >= 1, what="a step")
     os.kill(manager._running[job.id].process.pid, signal.SIGKILL)
     wait_until(lambda: job.final, what="the job to fail")
     assert job.state == "failed" and "exit code -9" in job.error
@@ -155,25 +129,6 @@ def test_unknown_and_malformed_ids(manager):
         manager.get("../etc")
 
 
-def test_after_a_restart_running_jobs_are_reported_interrupted(store, data_dir):
-    first = JobManager(store, max_jobs=2)
-    job = first.start(TrainConfig.from_dict(LONG), data_dir)
-    wait_until(lambda: len(steps(job)) >= 1, what="a step")
-    done = first.start(TrainConfig.from_dict(QUICK), data_dir)
-    wait_until(lambda: done.final, what="the quick job")
-    # A crash leaves the record saying "running": simulate it by reading the records now.
-    second = JobManager(store, max_jobs=2)
-    again = second.get(job.id)
-    assert again.state == "interrupted" and "restarted" in again.error
-    assert again.events == [{"type": "interrupted", "message": again.error}]
-    assert second.get(done.id).state == "done"
-    assert second.get(done.id).model_id == done.model_id
-    first.shutdown()  # a clean shutdown records the job as interrupted too
-    assert job.state == "interrupted"
-    saved = json.loads((store.models_dir / "jobs" / f"{job.id}.json").read_text())
-    assert saved["state"] == "interrupted"
-
-
 def test_downloads_report_progress_then_done_or_error(tmp_path):
     def fake(name, root, progress):
         for done in (0, 50, 100):
@@ -183,7 +138,7 @@ def test_downloads_report_progress_then_done_or_error(tmp_path):
     downloads = DownloadManager(download=fake)
     job = downloads.start("mnist", tmp_path)
     wait_until(lambda: job.final, what="the download")
-    kinds = [e["type"] for e in job.events]
+    kinds = [e["type"] for e in job.log.events()]
     assert kinds == ["progress"] * 3 + ["done"] and job.state == "done"
 
     def broken(name, root, progress):
@@ -193,4 +148,5 @@ def test_downloads_report_progress_then_done_or_error(tmp_path):
     job = downloads.start("mnist", tmp_path)
     wait_until(lambda: job.final, what="the download")
     assert job.state == "failed"
-    assert job.events == [{"type": "error", "message": "download failed: disk full"}]
+    failed = {"type": "error", "message": "download failed: disk full", "seq": 1}
+    assert job.log.events() == [failed]

@@ -1,5 +1,6 @@
 """Dataset downloads started from the web app: one background thread per dataset, its progress
-kept as events that any number of clients can follow."""
+kept in an event log (`cnnviz.tasks.events`: numbered, "progress" thinned to a fixed number) that
+any number of clients can follow."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from pathlib import Path
 from typing import Literal
 
 from cnnviz.data import DataError, get_dataset
+from cnnviz.tasks.events import EventLog, LoggedEvent
 
 
 @dataclass
 class Download:
-    """One background download of a dataset; `events` as for a job: progress, then done/error."""
+    """One background download of a dataset; its events: progress, then done or error."""
 
     name: str
     state: Literal["downloading", "done", "failed"] = "downloading"
-    events: list[dict] = field(default_factory=list, repr=False)
+    log: EventLog = field(default_factory=lambda: EventLog(sampled="progress"), repr=False)
 
     @property
     def final(self) -> bool:
@@ -36,12 +38,14 @@ class DownloadManager:
         with self._lock:
             return self._downloads.get(name)
 
-    def events_since(self, name: str, index: int) -> tuple[list[dict], bool]:
+    def events_since(self, name: str, seq: int) -> tuple[list[LoggedEvent], bool]:
+        """The kept events numbered after `seq`, and whether the download has ended (its final
+        state is set after its last event is logged)."""
         download = self.get(name)
         if download is None:
             return [], True
         with self._lock:
-            return list(download.events[index:]), download.final
+            return download.log.since(seq), download.final
 
     def start(self, name: str, data_dir: Path) -> Download:
         """Start downloading dataset `name` into `data_dir` (or return the one under way)."""
@@ -58,7 +62,7 @@ class DownloadManager:
 
     def _emit(self, download: Download, event: dict) -> None:
         with self._lock:
-            download.events.append(event)
+            download.log.append(event)
 
     def _run(self, download: Download, data_dir: Path) -> None:
         from cnnviz.data import download_dataset

@@ -8,40 +8,41 @@ Knows nothing of HTTP. One `JobManager` per app:
   (multiprocessing "forkserver" where available, else "spawn": never plain fork, the server has
   threads).
 - The worker runs `Trainer.run` and sends every event back over a pipe; a reader thread in the
-  server appends it to the job's `events` and wakes the subscribers (`wait_for_events`).
+  server appends it to the job's `log` (`cnnviz.tasks.events`: numbered, bounded), which event
+  streams poll (`events_since`).
 - Control (pause, resume, step, stop) goes to the worker over a second pipe; a thread in the
   worker feeds it into a `TrainingControl`, whose `checkpoint()` the trainer calls between batches.
 - When training ends the worker saves the model atomically as `<jobs dir>/<id>.result.npz`; the
   reader thread adds it to the ModelStore (so it appears in /api/models) and deletes that file.
 - A worker that raises or dies marks the job "failed" with the error; the server is untouched.
-- Each job's record (not its events) is kept as `<models dir>/jobs/<id>.json`; on start-up,
-  records of jobs that were running are marked "interrupted".
+- Each job's record is kept as `<models dir>/jobs/<id>.json`, its bounded history included,
+  written atomically when it starts, after every epoch and when it ends (failed too). On start-up
+  the records come back with what they reached; jobs that were running are marked "interrupted"
+  and their history ends with an "interrupted" event.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
-import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from cnnviz.data import dataset_status, get_dataset
 from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential
+from cnnviz.tasks.events import LoggedEvent
+from cnnviz.tasks.job import ACTIVE, END_EVENTS, Job, JobState
+from cnnviz.tasks.records import read_records, write_record
 from cnnviz.tasks.worker import COMMANDS, run_worker
 from cnnviz.train import TrainConfig
 
-JobState = Literal["running", "paused", "done", "failed", "interrupted"]
-ACTIVE: frozenset[str] = frozenset({"running", "paused"})
 JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -63,68 +64,6 @@ class DatasetMissingError(JobError):
 
 class JobStateError(JobError):
     """A command the job cannot take in its state (e.g. pausing a finished job)."""
-
-
-@dataclass
-class Job:
-    id: str
-    config: dict[str, Any]
-    state: JobState = "running"
-    created: float = field(default_factory=time.time)
-    finished: float | None = None
-    error: str | None = None
-    model_id: str | None = None
-    stopped: bool = False
-    #: Where the worker reads the dataset (not shown: a local path).
-    data_dir: str | None = field(default=None, repr=False)
-    #: Every event so far, in order (in memory only: a restarted server has none).
-    events: list[dict] = field(default_factory=list, repr=False)
-    #: The latest event of each type ("start", "step", "epoch", "done").
-    last: dict[str, dict] = field(default_factory=dict, repr=False)
-
-    @property
-    def final(self) -> bool:
-        return self.state not in ACTIVE
-
-    def progress(self) -> dict[str, Any]:
-        start, step, epoch = self.last.get("start"), self.last.get("step"), self.last.get("epoch")
-        total = start["total_steps"] if start else None
-        done = (step or epoch or {}).get("global_step", 0)
-        return {
-            "global_step": done,
-            "total_steps": total,
-            "epoch": (step or {}).get("epoch") or (epoch or {}).get("epoch") or 0,
-            "epochs": start["epochs"] if start else self.config.get("epochs"),
-            "fraction": round(done / total, 4) if total else 0.0,
-        }
-
-    def metrics(self) -> dict[str, Any]:
-        """The last step's loss/accuracy, the last epoch's scores, the final evaluation."""
-        step, epoch, done = (self.last.get(k) for k in ("step", "epoch", "done"))
-        out: dict[str, Any] = {}
-        if step:
-            out.update(loss=step["loss"], accuracy=step["accuracy"], lr=step["lr"])
-        if epoch:
-            out.update({k: epoch[k] for k in ("train_loss", "train_accuracy")})
-            out.update({k: epoch[k] for k in ("val_loss", "val_accuracy")})
-        if done:
-            out.update(test_accuracy=done["accuracy"], test_loss=done["loss"])
-        return out
-
-    def record(self) -> dict[str, Any]:
-        """What is saved as JSON and what `GET /api/train/{id}` shows."""
-        return {
-            "id": self.id,
-            "state": self.state,
-            "config": self.config,
-            "created": self.created,
-            "finished": self.finished,
-            "error": self.error,
-            "model_id": self.model_id,
-            "stopped": self.stopped,
-            "progress": self.progress(),
-            "metrics": self.metrics(),
-        }
 
 
 @dataclass
@@ -151,7 +90,6 @@ class JobManager:
         self._jobs: dict[str, Job] = {}
         self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
         self._closed = False
         self._load_records()
 
@@ -175,17 +113,12 @@ class JobManager:
         with self._lock:
             return sum(job.state in ACTIVE for job in self._jobs.values())
 
-    def events_since(self, job_id: str, index: int) -> tuple[list[dict], bool]:
-        """Events from position `index` on, and whether the job has ended (no more will come)."""
+    def events_since(self, job_id: str, seq: int) -> tuple[list[LoggedEvent], bool]:
+        """The kept events numbered after `seq`, and whether the job has ended (then these are
+        its last: see `_finish`)."""
         job = self.get(job_id)
         with self._lock:
-            return list(job.events[index:]), job.final
-
-    def wait_for_events(self, job_id: str, index: int, timeout: float | None = None) -> bool:
-        """Block until the job has more than `index` events or has ended; False on timeout."""
-        job = self.get(job_id)
-        with self._changed:
-            return self._changed.wait_for(lambda: len(job.events) > index or job.final, timeout)
+            return job.log.since(seq), job.final
 
     # -- starting ------------------------------------------------------------------------------
     def start(self, config: TrainConfig, data_dir: Path) -> Job:
@@ -270,7 +203,6 @@ class JobManager:
                 job.state = "paused"
             elif command == "resume" and changed:
                 job.state = "running"
-            self._changed.notify_all()
         if changed:
             try:
                 with running.send_lock:
@@ -316,12 +248,10 @@ class JobManager:
             self._finish(job, "done")
 
     def _append(self, job: Job, event: dict) -> None:
-        with self._changed:
-            job.events.append(event)
-            job.last[event["type"]] = event
-            if event["type"] == "done":
+        job.log.append(event)
+        if event["type"] == "done":
+            with self._lock:
                 job.stopped = bool(event.get("stopped"))
-            self._changed.notify_all()
         if event["type"] in ("start", "epoch"):
             self._save(job)
 
@@ -345,41 +275,37 @@ class JobManager:
         return None
 
     def _finish(self, job: Job, state: JobState, error: str | None = None) -> None:
-        with self._changed:
-            job.state = state
+        """End the job: its last event logged, then its record written, then its state set, so
+        whoever sees the job final sees every event, and its record on disk says it ended."""
+        with self._lock:
+            if state in END_EVENTS:
+                job.log.append({"type": END_EVENTS[state], "message": error})
             job.error = error
             job.finished = time.time()
-            if state in ("failed", "interrupted"):
-                event = {"type": "error" if state == "failed" else state, "message": error}
-                job.events.append(event)
-                job.last[event["type"]] = event
+        self._save(job, state)
+        with self._lock:
+            job.state = state
             self._running.pop(job.id, None)
-            self._changed.notify_all()
-        self._save(job)
 
     # -- persistence ---------------------------------------------------------------------------
-    def _save(self, job: Job) -> None:
+    def _save(self, job: Job, state: JobState | None = None) -> None:
+        """Write the job's record with its history (and `state`, when it is about to have it)."""
         with self._lock:
-            text = json.dumps(job.record(), indent=1)
-        try:
-            self.jobs_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.jobs_dir, prefix=f".{job.id}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(tmp, self.jobs_dir / f"{job.id}.json")
-        except OSError:
-            pass  # a record we cannot write costs the restart report, never the job
+            record = job.record()
+        if state is not None:
+            record["state"] = state
+        record["history"] = job.log.events()
+        # A record we cannot write (a full disk) costs the restart report, never the job.
+        with contextlib.suppress(OSError):
+            write_record(self.jobs_dir, job.id, record)
 
     def _load_records(self) -> None:
-        if not self.jobs_dir.is_dir():
-            return
-        for path in self.jobs_dir.glob("*.json"):
-            if not JOB_ID.match(path.stem):
+        for job_id, record in read_records(self.jobs_dir):
+            if not JOB_ID.match(job_id):
                 continue
             try:
-                record = json.loads(path.read_text(encoding="utf-8"))
                 job = Job(
-                    id=path.stem,
+                    id=job_id,
                     config=dict(record["config"]),
                     state=record["state"],
                     created=float(record["created"]),
@@ -388,18 +314,18 @@ class JobManager:
                     model_id=record.get("model_id"),
                     stopped=bool(record.get("stopped")),
                 )
-            except (OSError, ValueError, KeyError, TypeError):
+                job.log.restore(record.get("history") or [])
+            except (ValueError, KeyError, TypeError):
                 continue
-            if job.state in ACTIVE or job.state not in ("done", "failed", "interrupted"):
+            if job.state not in ("done", "failed", "interrupted"):  # running when the server died
                 job.state = "interrupted"
                 job.error = "the server restarted while this job was running"
                 job.finished = time.time()
+            end = END_EVENTS.get(job.state)
+            if end is not None and job.log.last_type != end:
+                job.log.append({"type": end, "message": job.error})
                 self._save(job)
             self._jobs[job.id] = job
-            if job.state == "interrupted":
-                job.events.append({"type": "interrupted", "message": job.error})
-            elif job.state == "failed":
-                job.events.append({"type": "error", "message": job.error})
         for stale in self.jobs_dir.glob("*.result.npz"):
             with contextlib.suppress(OSError):
                 stale.unlink()

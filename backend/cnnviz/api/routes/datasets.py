@@ -3,18 +3,16 @@
 progress as Server-Sent Events at `GET /api/datasets/{name}/download/events`, and
 `GET /api/datasets/{name}/samples` (digits for the gallery).
 
-Download events: `progress` {file, done, total} (at most one per file per percent), then `done`
-{downloaded, skipped, bytes} or `error` {message}; the stream replays what happened so far first
-and ends after done/error. Files come only from the dataset's own mirrors, never from a URL
-given by the client.
+Download events (`cnnviz.api.sse`, each with its `seq` as its id): `progress` {file, done, total}
+(at most one per file per percent), then `done` {downloaded, skipped, bytes} or `error` {message};
+the stream replays what happened so far first and ends after done/error; `Last-Event-ID`
+resumes. Files come only from the dataset's own mirrors, never from a URL given by the client.
 """
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi import APIRouter, Header, HTTPException, Query
 
 from cnnviz.api.deps import (
     DatasetName,
@@ -24,8 +22,8 @@ from cnnviz.api.deps import (
     dataset_or_404,
 )
 from cnnviz.api.encoding import encode_array
-from cnnviz.api.routes.train import event_stream
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
+from cnnviz.api.sse import EventStreamResponse, event_stream
 from cnnviz.data import DATASETS, DataError, dataset_status, load_split
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
@@ -83,15 +81,16 @@ def download(name: DatasetName, settings: SettingsDep, downloads: DownloadsDep) 
 
 @router.get(
     "/{name}/download/events",
-    response_class=EventSourceResponse,
+    response_class=EventStreamResponse,
     responses={**NOT_FOUND, 409: {"description": "no download of this dataset was started"}},
 )
 async def download_events(
-    name: StartedDownload, downloads: DownloadsDep
-) -> AsyncIterator[ServerSentEvent]:
+    name: StartedDownload,
+    downloads: DownloadsDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> EventStreamResponse:
     """Server-Sent Events: progress, then done or error."""
-    async for event in event_stream(lambda index: downloads.events_since(name, index)):
-        yield event
+    return event_stream(lambda seq: downloads.events_since(name, seq), last_event_id)
 
 
 @router.get(

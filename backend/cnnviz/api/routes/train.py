@@ -2,23 +2,22 @@
 `GET /api/train/{id}/events` streams it, `POST /api/train/{id}/pause|resume|step|stop` drive it.
 
 Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
-while a class watches. The events stream is Server-Sent Events: every event is sent with
-`event: <type>` (start, step, epoch, filters, done; error or interrupted when the job failed or
-the server restarted), `id: <its position>` and `data: <the event as JSON>` (the same dict the
-trainer emits, see `cnnviz.train.events`). A subscriber first gets the whole history, then live
-events; the stream ends after done/error/interrupted. `Last-Event-ID` (sent by a reconnecting
-EventSource) resumes after that event.
+while a class watches. The events stream is Server-Sent Events (`cnnviz.api.sse`): every event is
+sent with `event: <type>` (start, step, epoch, filters, done; error or interrupted when the job
+failed or the server restarted), `id: <its sequence number>` and `data: <the event as JSON>` (the
+dict the trainer emits, see `cnnviz.train.events`, with its `seq`). A subscriber first gets the
+kept history (`cnnviz.tasks.events`: every event but steps and filters, a thousand steps spread
+over the run, the first and latest filters), then live events; the stream ends after
+done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after it.
 """
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException
-from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
 from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
+from cnnviz.api.sse import EventStreamResponse, event_stream
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
     Job,
@@ -32,42 +31,9 @@ from cnnviz.train import ConfigError, TrainConfig
 router = APIRouter(prefix="/train", tags=["training"])
 NOT_FOUND = {404: {"description": "no job with this id"}}
 
-#: How often a stream looks for new events, and how long it stays quiet before a keep-alive.
-POLL_SECONDS = 0.1
-KEEPALIVE_SECONDS = 15.0
-
 
 def _out(job: Job) -> TrainJob:
     return TrainJob(**job.record())
-
-
-async def event_stream(
-    since: Callable[[int], tuple[list[dict], bool]], start: int = 0
-) -> AsyncIterator[ServerSentEvent]:
-    """History from `start`, then live events until the source ends; polled, never blocking
-    a thread, so a whole class can watch at once."""
-    index, quiet = start, 0.0
-    while True:
-        events, final = since(index)
-        for event in events:
-            yield ServerSentEvent(data=event, event=event.get("type"), id=str(index))
-            index += 1
-        if final and not events:
-            return
-        if events:
-            quiet = 0.0
-            continue
-        await asyncio.sleep(POLL_SECONDS)
-        quiet += POLL_SECONDS
-        if quiet >= KEEPALIVE_SECONDS:
-            quiet = 0.0
-            yield ServerSentEvent(comment="keep-alive")
-
-
-def _resume_index(last_event_id: str | None) -> int:
-    if last_event_id and last_event_id.isdigit():
-        return int(last_event_id) + 1
-    return 0
 
 
 @router.post(
@@ -118,18 +84,16 @@ def get_job(job_id: JobId, jobs: JobsDep) -> TrainJob:
 
 @router.get(
     "/{job_id}/events",
-    response_class=EventSourceResponse,
+    response_class=EventStreamResponse,
     responses={**NOT_FOUND, 200: {"description": "text/event-stream of the job's events"}},
 )
 async def job_events(
     job: ExistingJob,
     jobs: JobsDep,
     last_event_id: Annotated[str | None, Header()] = None,
-) -> AsyncIterator[ServerSentEvent]:
+) -> EventStreamResponse:
     """Server-Sent Events: the job's history, then its live events, until it ends."""
-    start = _resume_index(last_event_id)
-    async for event in event_stream(lambda index: jobs.events_since(job.id, index), start):
-        yield event
+    return event_stream(lambda seq: jobs.events_since(job.id, seq), last_event_id)
 
 
 def _command(jobs: JobManager, job_id: str, command: str) -> CommandResult:

@@ -4,9 +4,11 @@
 `TrainConfig` checks the values and names every problem at once (a 422 with `problems`).
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from cnnviz.tasks.job import JobState
 
 
 class TrainRequest(BaseModel):
@@ -55,9 +57,6 @@ class TrainRequest(BaseModel):
     label_smoothing: float = 0.0
     emit_filters: bool = Field(True, description="stream the first conv layer's filters")
     step_every: int = Field(1, description="a step event every this many updates")
-
-
-JobState = Literal["running", "paused", "done", "failed", "interrupted"]
 
 
 class JobCreated(BaseModel):

@@ -1,0 +1,76 @@
+"""Server-Sent Events of an event log (`cnnviz.tasks.events`): a training job's, a download's.
+
+Every event is sent as `event: <its type>`, `id: <its sequence number>` and `data: <the event as
+JSON>`. A subscriber first gets the kept history, then live events, and the stream ends after
+the source's last event. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after that
+sequence number. The stream polls the log, never blocking a thread, so a whole class can watch.
+
+The stream is a plain streaming response (`EventStreamResponse`), not FastAPI's generator
+endpoint for SSE (`response_class=EventSourceResponse` on a generator): that one forwards events
+through a task that raises `anyio.BrokenResourceError` (a long traceback in the log) whenever a
+client leaves while events flow. Here a client that leaves is normal: the server notices the
+disconnect, cancels the generator, and logs nothing.
+"""
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+
+from starlette.responses import StreamingResponse
+
+from cnnviz.tasks.events import LoggedEvent
+
+#: How often a stream looks for new events, and how long it stays quiet before a keep-alive.
+POLL_SECONDS = 0.1
+KEEPALIVE_SECONDS = 15.0
+KEEPALIVE = ": keep-alive\n\n"
+
+#: The events after a sequence number, and whether the source has ended.
+Since = Callable[[int], tuple[list[LoggedEvent], bool]]
+
+_SEQUENCE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+class EventStreamResponse(StreamingResponse):
+    """A text/event-stream response; as a route's `response_class`, what /docs shows."""
+
+    media_type = "text/event-stream"
+
+
+def resume_after(last_event_id: str | None) -> int:
+    """The sequence number a stream starts after: the client's `Last-Event-ID` when it is one,
+    else 0 (the whole history)."""
+    if last_event_id is not None and _SEQUENCE_NUMBER.fullmatch(last_event_id):
+        return int(last_event_id)
+    return 0
+
+
+def frame(event: LoggedEvent) -> str:
+    return f"event: {event.type}\nid: {event.seq}\ndata: {event.text}\n\n"
+
+
+async def frames(since: Since, after: int) -> AsyncIterator[str]:
+    """The events after `after`, then live ones until the source ends; a batch of events that
+    are there at once goes out as one chunk (a late subscriber's history in one write)."""
+    seq, quiet = after, 0.0
+    while True:
+        events, final = since(seq)
+        if events:
+            seq, quiet = events[-1].seq, 0.0
+            yield "".join(map(frame, events))
+        elif final:
+            return
+        else:
+            await asyncio.sleep(POLL_SECONDS)
+            quiet += POLL_SECONDS
+            if quiet >= KEEPALIVE_SECONDS:
+                quiet = 0.0
+                yield KEEPALIVE
+
+
+def event_stream(since: Since, last_event_id: str | None) -> EventStreamResponse:
+    """The response streaming `since`'s events, resumed after `last_event_id`."""
+    return EventStreamResponse(
+        frames(since, resume_after(last_event_id)),
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

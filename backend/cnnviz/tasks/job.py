@@ -1,0 +1,88 @@
+"""One training job as the server knows it: its configuration and state, its event log
+(`cnnviz.tasks.events`), the progress and metrics that log implies, and the record that is
+shown by `GET /api/train/{id}` and saved (with the history) by `JobManager`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cnnviz.tasks.events import EventLog
+
+JobState = Literal["running", "paused", "done", "failed", "interrupted"]
+ACTIVE: frozenset[str] = frozenset({"running", "paused"})
+#: The event a job's history ends with, by the state it ended in without finishing.
+END_EVENTS: dict[str, str] = {"failed": "error", "interrupted": "interrupted"}
+
+
+def job_event_log() -> EventLog:
+    """A training job's history: steps thinned to a fixed number, filters first and latest."""
+    return EventLog(sampled="step", first_and_latest=("filters",))
+
+
+@dataclass
+class Job:
+    id: str
+    config: dict[str, Any]
+    state: JobState = "running"
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    error: str | None = None
+    model_id: str | None = None
+    stopped: bool = False
+    #: Where the worker reads the dataset (not shown: a local path).
+    data_dir: str | None = field(default=None, repr=False)
+    #: Its events, numbered and bounded; saved with the record.
+    log: EventLog = field(default_factory=job_event_log, repr=False)
+
+    @property
+    def final(self) -> bool:
+        return self.state not in ACTIVE
+
+    @property
+    def last(self) -> dict[str, dict]:
+        """The latest event of each type ("start", "step", "epoch", "done", ...)."""
+        return self.log.latest
+
+    def progress(self) -> dict[str, Any]:
+        last = self.last
+        start, step, epoch = last.get("start"), last.get("step"), last.get("epoch")
+        total = start["total_steps"] if start else None
+        done = (step or epoch or {}).get("global_step", 0)
+        return {
+            "global_step": done,
+            "total_steps": total,
+            "epoch": (step or {}).get("epoch") or (epoch or {}).get("epoch") or 0,
+            "epochs": start["epochs"] if start else self.config.get("epochs"),
+            "fraction": round(done / total, 4) if total else 0.0,
+        }
+
+    def metrics(self) -> dict[str, Any]:
+        """The last step's loss/accuracy, the last epoch's scores, the final evaluation."""
+        last = self.last
+        step, epoch, done = (last.get(k) for k in ("step", "epoch", "done"))
+        out: dict[str, Any] = {}
+        if step:
+            out.update(loss=step["loss"], accuracy=step["accuracy"], lr=step["lr"])
+        if epoch:
+            out.update({k: epoch[k] for k in ("train_loss", "train_accuracy")})
+            out.update({k: epoch[k] for k in ("val_loss", "val_accuracy")})
+        if done:
+            out.update(test_accuracy=done["accuracy"], test_loss=done["loss"])
+        return out
+
+    def record(self) -> dict[str, Any]:
+        """What is saved as JSON and what `GET /api/train/{id}` shows."""
+        return {
+            "id": self.id,
+            "state": self.state,
+            "config": self.config,
+            "created": self.created,
+            "finished": self.finished,
+            "error": self.error,
+            "model_id": self.model_id,
+            "stopped": self.stopped,
+            "progress": self.progress(),
+            "metrics": self.metrics(),
+        }

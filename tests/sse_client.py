@@ -1,0 +1,33 @@
+"""Reading a Server-Sent Events stream that ends, through a TestClient: every event's name, id
+and data (parsed JSON), as the browser's EventSource would hand them over."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+@dataclass(frozen=True)
+class ServerEvent:
+    name: str | None
+    id: str | None
+    data: Any
+
+
+def read_sse(client: TestClient, url: str, headers: dict | None = None) -> list[ServerEvent]:
+    """Every event of the stream at `url` (status 200 and text/event-stream asserted)."""
+    events, fields = [], {}
+    with client.stream("GET", url, headers=headers or {}) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if not line:
+                if "data" in fields:
+                    data = json.loads(fields["data"])
+                    events.append(ServerEvent(fields.get("event"), fields.get("id"), data))
+                fields = {}
+            elif not line.startswith(":"):
+                key, _, value = line.partition(": ")
+                fields[key] = value
+    return events
