@@ -24,6 +24,8 @@ from cnnviz.models.store import ModelStore
 from cnnviz.tasks.job import Job
 from cnnviz.tasks.jobs import JobManager
 
+pytestmark = pytest.mark.timeout(180)  # a backstop: every wait below has its own deadline
+
 JOB_ID = "simple-mnist-0000beef"
 EVENTS_URL = f"/api/train/{JOB_ID}/events"
 

@@ -18,6 +18,8 @@ from tests.waiting import wait_until_steady
 from cnnviz.api.main import create_app
 from cnnviz.data.store import ENV_DATA_DIR
 
+pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline
+
 QUICK = {"model": "simple", "epochs": 1, "batch_size": 32, "emit_filters": True}
 LONG = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": False}
 

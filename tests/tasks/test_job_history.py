@@ -9,12 +9,15 @@ import sys
 import time
 import types
 
+import pytest
 from tests.long_run import long_run
 from tests.waiting import wait_until, wait_until_steady
 
 from cnnviz.tasks.job import Job
 from cnnviz.tasks.jobs import JobManager
 from cnnviz.train import TrainConfig
+
+pytestmark = pytest.mark.timeout(300)  # a backstop: every wait below has its own deadline
 
 MB = 1_000_000
 FAILING = {"model": "simple", "epochs": 1, "batch_size": 32, "train_size": 5000}  # 180 there

@@ -21,6 +21,8 @@ from cnnviz.tasks.jobs import (
 )
 from cnnviz.train import TrainConfig
 
+pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline
+
 
 def steps(job) -> list[dict]:
     return [e for e in job.log.events() if e["type"] == "step"]
