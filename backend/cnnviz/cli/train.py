@@ -15,7 +15,14 @@ from cnnviz.data.augment import Augmentation
 from cnnviz.models.card import render_model_card
 from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.nn import OPTIMIZERS, PRESETS
-from cnnviz.train import SCHEDULES, ConfigError, TrainConfig, Trainer, TrainingControl
+from cnnviz.train import (
+    SCHEDULES,
+    ConfigError,
+    TrainConfig,
+    Trainer,
+    TrainingControl,
+    TrainingDivergedError,
+)
 
 from .common import add_data_dir, labelled_split
 from .errors import CliError
@@ -195,7 +202,10 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     display = TrainingDisplay()
     started = time.perf_counter()
-    model = trainer.run(display, TrainingControl())
+    try:
+        model = trainer.run(display, TrainingControl())
+    except TrainingDivergedError as exc:
+        raise CliError(str(exc)) from None
     done = display.events["done"]
     meta = {
         "id": model_id,

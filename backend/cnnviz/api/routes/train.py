@@ -18,6 +18,7 @@ from fastapi import APIRouter, Header, HTTPException
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
 from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
 from cnnviz.api.sse import EventStreamResponse, event_stream
+from cnnviz.models.limits import check_spec, check_training
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
     Job,
@@ -48,11 +49,20 @@ def _out(job: Job) -> TrainJob:
     },
 )
 def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> JobCreated:
-    """Start training in a worker process; follow it at `events_url`."""
+    """Start training in a worker process; follow it at `events_url`. Refused with a 422 before
+    any process starts when the model is over the size limits, the dataset has fewer images than
+    asked for, or the job would cost more than one job may (the message gives the estimate, the
+    limit and what to lower)."""
     try:
+        if body.spec is not None:
+            check_spec(body.spec)  # its sizes, before TrainConfig builds it
         config = TrainConfig.from_dict(body.model_dump())
+        check_training(config, settings.datasets_dir)
     except ConfigError as exc:
         detail = {"message": f"the configuration cannot run: {exc}", "problems": exc.problems}
+        raise HTTPException(422, detail) from None
+    except ValueError as exc:
+        detail = {"message": f"the model cannot be trained: {exc}", "problems": [str(exc)]}
         raise HTTPException(422, detail) from None
     try:
         job = jobs.start(config, settings.datasets_dir)

@@ -1,26 +1,96 @@
 """Schemas of the training routes: what `POST /api/train` takes and what a job looks like.
 
-`TrainRequest` mirrors `cnnviz.train.TrainConfig` field for field; pydantic checks the types, then
-`TrainConfig` checks the values and names every problem at once (a 422 with `problems`).
+`TrainRequest` mirrors `cnnviz.train.TrainConfig` field for field. Every list and object has a
+maximum length and every number its range (`cnnviz.train.config.RANGES`, the table TrainConfig
+checks), all stated here so /docs shows them; pydantic checks them strictly (numbers are numbers,
+finite) before any code loops over a value. Then `TrainConfig` and `cnnviz.models.limits` check
+what a schema cannot say (labels of the dataset, the model's sizes, the job's cost) and name every
+problem at once (a 422 with `problems`).
 """
 
-from typing import Any
+from typing import Annotated, Any, Literal, Required
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from typing_extensions import TypedDict
 
+from cnnviz.models.limits import MAX_LAYER_KEYS, MAX_LAYERS
+from cnnviz.nn.serialize import DTYPES, SPEC_FORMAT
 from cnnviz.tasks.job import JobState
+from cnnviz.train.config import MAX_CLASSES, OPTIMIZER_RANGES, RANGES
+
+#: Nested objects are as strict as the request: no unknown keys, numbers only, finite.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+def _ranged(name: str) -> Any:
+    """A number in its optimizer range (OPTIMIZER_RANGES)."""
+    return Annotated[float, Field(**OPTIMIZER_RANGES[name])]
+
+
+class SpecRequest(TypedDict, total=False):
+    """A model architecture, as `POST /api/models` takes it: layers in order, each
+    {"type": ..., arguments}; the size limits are checked before any weight is drawn."""
+
+    __pydantic_config__ = STRICT  # type: ignore[misc]
+    format: Literal[SPEC_FORMAT]  # type: ignore[valid-type]
+    input_shape: Annotated[list[StrictInt], Field(min_length=3, max_length=3)]
+    dtype: Literal[tuple(DTYPES)]  # type: ignore[valid-type]
+    layers: Required[
+        Annotated[
+            list[Annotated[dict[str, Any], Field(max_length=MAX_LAYER_KEYS)]],
+            Field(min_length=1, max_length=MAX_LAYERS),
+        ]
+    ]
+
+
+class OptimizerArguments(TypedDict, total=False):
+    """Arguments of the optimizer beyond lr, each in its range; one that the chosen optimizer
+    does not take is refused with its name."""
+
+    __pydantic_config__ = STRICT  # type: ignore[misc]
+    momentum: _ranged("momentum")
+    dampening: _ranged("dampening")
+    nesterov: StrictBool
+    weight_decay: _ranged("weight_decay")
+    lr_decay: _ranged("lr_decay")
+    initial_accumulator_value: _ranged("initial_accumulator_value")
+    eps: _ranged("eps")
+    alpha: _ranged("alpha")
+    centered: StrictBool
+    betas: Annotated[list[_ranged("betas")], Field(min_length=2, max_length=2)]
+    amsgrad: StrictBool
+
+
+class AugmentationRequest(TypedDict, total=False):
+    """Random affine transforms of each training batch (`cnnviz.data.augment.Augmentation`,
+    which checks the ranges); a parameter left out takes its default."""
+
+    __pydantic_config__ = STRICT  # type: ignore[misc]
+    shift: float
+    rotation: float
+    scale: Annotated[list[float], Field(min_length=2, max_length=2)]
+    shear: float
+    elastic_alpha: float
+    elastic_sigma: float
+
+
+def _field(name: str, default: Any, description: str) -> Any:
+    """A field of TrainRequest with its range from RANGES."""
+    return Field(default, **RANGES[name], description=description)
 
 
 class TrainRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
         json_schema_extra={
             "examples": [
                 {
                     "model": "simple",
                     "dataset": "mnist",
                     "classes": [0, 1, 2],
-                    "train_size": 3000,
+                    "train_size": 2000,
                     "optimizer": "adam",
                     "lr": 0.001,
                     "batch_size": 64,
@@ -33,30 +103,45 @@ class TrainRequest(BaseModel):
         },
     )
 
-    model: str = Field("simple", description="a preset (see GET /api/models), used without spec")
-    spec: dict[str, Any] | None = Field(None, description="a layer spec instead of a preset")
-    dataset: str = Field("mnist", description="a name from GET /api/datasets")
-    classes: list[int] | None = Field(None, description="a subset of labels, e.g. [0, 1]")
-    train_size: int | None = Field(None, description="training images (default: all the rest)")
-    validation_size: int | None = Field(None, description="held out (default: a tenth; 0: none)")
-    optimizer: str = Field("adam", description="sgd, momentum, rmsprop, adam, ...")
-    lr: float = Field(1e-3, description="learning rate")
-    optimizer_kwargs: dict[str, float] = Field(
+    model: str = Field(
+        "simple", max_length=64, description="a preset (see GET /api/models), used without spec"
+    )
+    spec: SpecRequest | None = Field(None, description="a layer spec instead of a preset")
+    dataset: str = Field("mnist", max_length=64, description="a name from GET /api/datasets")
+    classes: (
+        Annotated[
+            list[Annotated[int, Field(ge=0, lt=MAX_CLASSES)]],
+            Field(min_length=2, max_length=MAX_CLASSES),
+        ]
+        | None
+    ) = Field(None, description="a subset of the dataset's labels, e.g. [0, 1]")
+    train_size: int | None = _field(
+        "train_size",
+        None,
+        "training images (default: all the rest); at most what the dataset "
+        "holds for the classes minus the validation images",
+    )
+    validation_size: int | None = _field(
+        "validation_size", None, "held out (default: a tenth; 0: none)"
+    )
+    optimizer: str = Field("adam", max_length=32, description="sgd, momentum, rmsprop, adam, ...")
+    lr: float = _field("lr", 1e-3, "learning rate")
+    optimizer_kwargs: OptimizerArguments = Field(
         default_factory=dict, description="e.g. {'momentum': 0.9, 'weight_decay': 1e-4}"
     )
-    batch_size: int = Field(64, description="1-512")
-    epochs: int = Field(5, description="1-1000")
-    seed: int = Field(0, description="same seed and data: same weights and events")
-    augmentation: dict[str, Any] | None = Field(
+    batch_size: int = _field("batch_size", 64, "images per update")
+    epochs: int = _field("epochs", 5, "passes over the training images")
+    seed: int = _field("seed", 0, "same seed and data: same weights and events")
+    augmentation: AugmentationRequest | None = Field(
         None, description="random affine transforms: rotation, scale, shear, shift"
     )
-    lr_schedule: str = Field("constant", description="constant, cosine or step")
-    warmup_steps: int = 0
-    step_size: int = Field(1, description="epochs between decays of the step schedule")
-    gamma: float = Field(0.1, description="decay factor of the step schedule")
-    label_smoothing: float = 0.0
+    lr_schedule: str = Field("constant", max_length=32, description="constant, cosine or step")
+    warmup_steps: int = _field("warmup_steps", 0, "updates of linear warmup (any schedule)")
+    step_size: int = _field("step_size", 1, "epochs between decays of the step schedule")
+    gamma: float = _field("gamma", 0.1, "decay factor of the step schedule")
+    label_smoothing: float = _field("label_smoothing", 0.0, "ε of the smoothed targets")
     emit_filters: bool = Field(True, description="stream the first conv layer's filters")
-    step_every: int = Field(1, description="a step event every this many updates")
+    step_every: int = _field("step_every", 1, "a step event every this many updates")
 
 
 class JobCreated(BaseModel):
