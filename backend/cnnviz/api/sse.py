@@ -15,7 +15,9 @@ disconnect, cancels the generator, and logs nothing.
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
+from typing import Annotated
 
+from fastapi import Header
 from starlette.responses import StreamingResponse
 
 from cnnviz.tasks.events import LoggedEvent
@@ -29,6 +31,12 @@ KEEPALIVE = ": keep-alive\n\n"
 Since = Callable[[int], tuple[list[LoggedEvent], bool]]
 
 _SEQUENCE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+#: The header a reconnecting EventSource sends: the id of the last event it received.
+LastEventId = Annotated[
+    str | None,
+    Header(description="resume after the event with this id (anything else: from the start)"),
+]
 
 
 class EventStreamResponse(StreamingResponse):

@@ -12,7 +12,7 @@ resumes. Files come only from the dataset's own mirrors, never from a URL given 
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from cnnviz.api.deps import (
     DatasetName,
@@ -23,7 +23,7 @@ from cnnviz.api.deps import (
 )
 from cnnviz.api.encoding import encode_array
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
-from cnnviz.api.sse import EventStreamResponse, event_stream
+from cnnviz.api.sse import EventStreamResponse, LastEventId, event_stream
 from cnnviz.data import DATASETS, DataError, dataset_status, load_split
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
@@ -87,7 +87,7 @@ def download(name: DatasetName, settings: SettingsDep, downloads: DownloadsDep) 
 async def download_events(
     name: StartedDownload,
     downloads: DownloadsDep,
-    last_event_id: Annotated[str | None, Header()] = None,
+    last_event_id: LastEventId = None,
 ) -> EventStreamResponse:
     """Server-Sent Events: progress, then done or error."""
     return event_stream(lambda seq: downloads.events_since(name, seq), last_event_id)

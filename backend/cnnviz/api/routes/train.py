@@ -11,13 +11,12 @@ over the run, the first and latest filters), then live events; the stream ends a
 done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after it.
 """
 
-from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, HTTPException
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
 from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
-from cnnviz.api.sse import EventStreamResponse, event_stream
+from cnnviz.api.sse import EventStreamResponse, LastEventId, event_stream
 from cnnviz.models.limits import check_spec, check_training
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
@@ -100,7 +99,7 @@ def get_job(job_id: JobId, jobs: JobsDep) -> TrainJob:
 async def job_events(
     job: ExistingJob,
     jobs: JobsDep,
-    last_event_id: Annotated[str | None, Header()] = None,
+    last_event_id: LastEventId = None,
 ) -> EventStreamResponse:
     """Server-Sent Events: the job's history, then its live events, until it ends."""
     return event_stream(lambda seq: jobs.events_since(job.id, seq), last_event_id)
