@@ -11,7 +11,6 @@ over the run, the first and latest filters), then live events; the stream ends a
 done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after it.
 """
 
-
 from fastapi import APIRouter, HTTPException
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
