@@ -3,8 +3,10 @@ setting's."""
 
 import json
 import os
+import resource
 import socket
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -66,6 +68,47 @@ def test_serve_with_a_bad_setting_is_one_line_error(name: str, value: str) -> No
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert name in lines[0]
+
+
+def _open_files_limit(pid: int) -> tuple[int, int]:
+    """The soft and hard RLIMIT_NOFILE of a running process, read from /proc."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max open files"):
+            soft, hard = line.split()[3:5]
+            return int(soft), int(hard)
+    raise LookupError("no 'Max open files' line")
+
+
+def test_serve_lifts_its_descriptor_limit_to_the_hard_one(tmp_path: Path) -> None:
+    """Connections past the limit are accepted (then refused): room for a burst of them."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    lowered = min(256, hard)
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (lowered, hard))
+
+    env = {**os.environ, "CNNVIZ_MODELS_DIR": str(tmp_path / "models")}
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--host", HOST, "--port", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lower,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        limits = _open_files_limit(proc.pid)
+        while limits[0] == lowered and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            limits = _open_files_limit(proc.pid)
+        assert limits == (hard, hard)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def test_serve_on_busy_port_is_one_line_error() -> None:

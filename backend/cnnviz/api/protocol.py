@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
@@ -28,6 +27,10 @@ from cnnviz.api.security import PAGE_POLICY, SECURITY_HEADERS
 from cnnviz.settings import get_settings
 
 LINGER_SECONDS = 2.0
+#: Where a connection is: between requests, in a request's head (request line and headers), in
+#: its body. A head is timed from its first byte, or from the connection's opening for the first
+#: request; a body from the end of the head. Between requests uvicorn's keep-alive timeout holds.
+IDLE, HEAD, BODY = "idle", "head", "body"
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -36,9 +39,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.limits = get_settings()
-        self.awaiting_headers = True  # the bytes received now belong to a request's head
-        self.header_bytes = 0
+        self.phase = HEAD  # the first request's head is awaited from the start
+        self.header_bytes = 0  # of the current request's head, so far
         self.deadline: asyncio.TimerHandle | None = None
+        self.deadline_phase: str | None = None  # the phase `deadline` times
         self.refused = False
 
     # -- connections --------------------------------------------------------------------------
@@ -53,19 +57,21 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 retry_after=1,
             )
             return
-        self.start_deadline(self.limits.header_timeout, self.headers_late)
+        self.time_phase()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.cancel_deadline()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        # While a request's head arrives, it is fed in pieces no larger than the room left under
-        # the limit, so one header never grows past it in the parser's buffer.
+        if self.phase == IDLE:  # bytes after a request: the next request's head
+            self.phase = HEAD
+        # A head is fed in pieces no larger than the room left under the limit, so one header
+        # never grows past it in the parser's buffer.
         while data and not self.refused and not self.transport.is_closing():
-            if not self.awaiting_headers:
+            if self.phase == BODY:
                 super().data_received(data)
-                return
+                break
             room = self.limits.max_header_bytes - self.header_bytes
             if room <= 0:
                 self.refuse(
@@ -77,24 +83,40 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             head, data = data[:room], data[room:]
             self.header_bytes += len(head)
             super().data_received(head)
+        if not self.refused:
+            self.time_phase()
 
     # -- parser callbacks ---------------------------------------------------------------------
 
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        if self.deadline is None:  # a later request on a kept-alive connection
-            self.start_deadline(self.limits.header_timeout, self.headers_late)
-
     def on_headers_complete(self) -> None:
-        self.awaiting_headers = False
-        self.start_deadline(self.limits.body_timeout, self.body_late)
+        self.phase = BODY
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self.cancel_deadline()
-        self.awaiting_headers = True
+        self.phase = IDLE
         self.header_bytes = 0
         super().on_message_complete()
+
+    # -- deadlines ----------------------------------------------------------------------------
+
+    def time_phase(self) -> None:
+        """Run the deadline of the phase the connection is in, once per phase: a request that
+        arrives whole in one read (the usual case) starts and stops no timer."""
+        phase = None if self.phase == IDLE else self.phase
+        if phase == self.deadline_phase:
+            return
+        self.cancel_deadline()
+        if phase == HEAD:
+            self.deadline = self.loop.call_later(self.limits.header_timeout, self.headers_late)
+        elif phase == BODY:
+            self.deadline = self.loop.call_later(self.limits.body_timeout, self.body_late)
+        self.deadline_phase = phase
+
+    def cancel_deadline(self) -> None:
+        if self.deadline is not None:
+            self.deadline.cancel()
+            self.deadline = None
+        self.deadline_phase = None
 
     # -- refusals -----------------------------------------------------------------------------
 
@@ -112,7 +134,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.cancel_deadline()
         self.refused = True
         cycle = self.cycle
-        answered = cycle is not None and cycle.response_started and not cycle.response_complete
+        # The app has begun answering the request at hand (or, for a pipelined one, the one
+        # before it): a second answer would corrupt the stream, so the connection just closes.
+        answered = (
+            cycle is not None
+            and cycle.response_started
+            and (self.phase == BODY or not cycle.response_complete)
+        )
         if cycle is not None and not cycle.response_complete:
             cycle.disconnected = True  # the app's receive() sees a disconnect, its send() no-ops
             cycle.message_event.set()
@@ -127,17 +155,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.deadline = self.loop.call_later(LINGER_SECONDS, self.transport.close)
-
-    # -- the one deadline at a time -------------------------------------------------------------
-
-    def start_deadline(self, seconds: float, on_expiry: Callable[[], None]) -> None:
-        self.cancel_deadline()
-        self.deadline = self.loop.call_later(seconds, on_expiry)
-
-    def cancel_deadline(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-            self.deadline = None
 
 
 def _response(status: int, message: str, headers: list[tuple[bytes, bytes]]) -> bytes:

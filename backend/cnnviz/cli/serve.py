@@ -1,6 +1,7 @@
 """`cnnviz serve`: the API and the frontend under uvicorn."""
 
 import argparse
+import contextlib
 import errno
 import os
 import socket
@@ -63,6 +64,21 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _raise_descriptor_limit() -> None:
+    """Let the process open as many files and sockets as the system allows it (the soft limit up
+    to the hard one, as Go programs do at start-up). The connection limit bounds the connections
+    the server keeps; this leaves room for the ones it refuses, which are open until it has
+    answered them, when a burst of clients arrives at once."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    # macOS refuses an unlimited hard limit: the soft one stays.
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -78,6 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise CliError(str(exc)) from None
 
+    _raise_descriptor_limit()
     sock = _listen(host, args.port)
     port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
