@@ -187,6 +187,26 @@ def test_half_sent_headers_get_408_after_the_timeout(server: ServeProcess) -> No
     probe.check()
 
 
+def test_a_silent_connection_gets_408_after_the_timeout(server: ServeProcess) -> None:
+    with server.connect() as sock:
+        start = time.monotonic()
+        answer = read_answer(sock, within=TIMEOUT_S + 1.0)
+        elapsed = time.monotonic() - start
+    assert answer.status == 408 and answer.closed
+    assert TIMEOUT_S - 0.1 <= elapsed <= TIMEOUT_S + 1.0
+
+
+def test_stray_bytes_after_a_request_are_timed_as_the_next_head(server: ServeProcess) -> None:
+    """Bytes that start no request (a CRLF) stop uvicorn's keep-alive timer; the next head's
+    deadline still closes the connection."""
+    with server.connect() as sock:
+        sock.sendall(HEALTH)
+        assert read_answer(sock, within=1.0).status == 200
+        sock.sendall(b"\r\n")
+        answer = read_answer(sock, within=TIMEOUT_S + 1.0)
+    assert answer.status == 408 and answer.closed
+
+
 def test_half_sent_body_gets_408_after_the_timeout(server: ServeProcess) -> None:
     head = (
         b"POST /api/conv/apply HTTP/1.1\r\nHost: 127.0.0.1\r\n"
