@@ -39,10 +39,38 @@ LastEventId = Annotated[
 ]
 
 
-class EventStreamResponse(StreamingResponse):
-    """A text/event-stream response; as a route's `response_class`, what /docs shows."""
+#: How /docs describes an event stream's answer: its events, each an event name, an id (the
+#: sequence number) and data (the event as JSON, with its "type" and "seq").
+STREAM_EVENTS = {
+    "text/event-stream": {
+        "itemSchema": {
+            "type": "object",
+            "required": ["event", "id", "data"],
+            "properties": {
+                "event": {"type": "string"},
+                "id": {"type": "string", "pattern": "^[0-9]+$"},
+                "data": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {
+                        "type": "object",
+                        "required": ["type", "seq"],
+                        "properties": {
+                            "type": {"type": "string"},
+                            "seq": {"type": "integer", "minimum": 1},
+                        },
+                    },
+                },
+            },
+        }
+    }
+}
 
-    media_type = "text/event-stream"
+
+class EventStreamResponse(StreamingResponse):
+    """A stream of events, as a route's `response_class`. Its media type, text/event-stream, is
+    set on each response, not on the class: with one on the class, /docs would describe the
+    stream as a single string beside its events (`STREAM_EVENTS`)."""
 
 
 def resume_after(last_event_id: str | None) -> int:
@@ -80,5 +108,6 @@ def event_stream(since: Since, last_event_id: str | None) -> EventStreamResponse
     """The response streaming `since`'s events, resumed after `last_event_id`."""
     return EventStreamResponse(
         frames(since, resume_after(last_event_id)),
+        media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -23,7 +23,7 @@ from cnnviz.api.deps import (
 )
 from cnnviz.api.encoding import encode_array
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
-from cnnviz.api.sse import EventStreamResponse, LastEventId, event_stream
+from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
 from cnnviz.data import DATASETS, DataError, dataset_status, load_split
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
@@ -82,7 +82,11 @@ def download(name: DatasetName, settings: SettingsDep, downloads: DownloadsDep) 
 @router.get(
     "/{name}/download/events",
     response_class=EventStreamResponse,
-    responses={**NOT_FOUND, 409: {"description": "no download of this dataset was started"}},
+    responses={
+        **NOT_FOUND,
+        200: {"description": "the download's events, history first", "content": STREAM_EVENTS},
+        409: {"description": "no download of this dataset was started"},
+    },
 )
 async def download_events(
     name: StartedDownload,

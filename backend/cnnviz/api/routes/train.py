@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
 from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
-from cnnviz.api.sse import EventStreamResponse, LastEventId, event_stream
+from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
 from cnnviz.models.limits import check_spec, check_training
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
@@ -93,7 +93,10 @@ def get_job(job_id: JobId, jobs: JobsDep) -> TrainJob:
 @router.get(
     "/{job_id}/events",
     response_class=EventStreamResponse,
-    responses={**NOT_FOUND, 200: {"description": "text/event-stream of the job's events"}},
+    responses={
+        **NOT_FOUND,
+        200: {"description": "the job's events, history first", "content": STREAM_EVENTS},
+    },
 )
 async def job_events(
     job: ExistingJob,
