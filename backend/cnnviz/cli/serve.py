@@ -12,6 +12,7 @@ from cnnviz import __version__
 from .errors import CliError
 
 APP_FACTORY = "cnnviz.api.main:create_app"
+SHUTDOWN_GRACE_SECONDS = 3
 #: uvicorn's httptools protocol with the settings' connection, header and time limits.
 HTTP_PROTOCOL = "cnnviz.api.protocol:LimitedHttpToolsProtocol"
 
@@ -105,8 +106,16 @@ def _serve(args: argparse.Namespace) -> int:
     )
     # The app and the protocol by their import paths: the command line does not import the web
     # layer itself. No WebSocket support: the app has no WebSocket route.
+    # Open event streams never end by themselves: on Ctrl+C they get a few seconds, then the
+    # server shuts down anyway (and stops the training workers with it).
     config = uvicorn.Config(
-        APP_FACTORY, factory=True, host=host, port=port, http=HTTP_PROTOCOL, ws="none"
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        http=HTTP_PROTOCOL,
+        ws="none",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
     server = uvicorn.Server(config)
     with sock:

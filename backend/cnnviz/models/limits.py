@@ -21,6 +21,7 @@ from cnnviz.nn import Sequential
 from cnnviz.nn.geometry import PADDING_MODES, ConvGeometry, PoolGeometry
 from cnnviz.nn.init import INITIALIZERS
 from cnnviz.nn.layers import LAYER_TYPES
+from cnnviz.nn.presets import MNIST_SHAPE
 from cnnviz.nn.serialize import DTYPES, SPEC_FORMAT
 from cnnviz.train import TrainConfig
 from cnnviz.train.cost import (
@@ -54,7 +55,7 @@ __all__ = [
 ]
 
 #: Every dataset and input route of the app speaks 1×28×28 grayscale digits.
-INPUT_SHAPE = (1, 28, 28)
+INPUT_SHAPE = MNIST_SHAPE
 MAX_LAYERS = 64
 #: Keys of one layer in a spec: more than any layer type takes (Conv2D: 10, with type and name).
 MAX_LAYER_KEYS = 16

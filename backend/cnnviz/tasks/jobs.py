@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import re
-import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from cnnviz.data import dataset_status, get_dataset
+from cnnviz.ids import is_id, new_id
 from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential
@@ -42,8 +41,6 @@ from cnnviz.tasks.job import ACTIVE, END_EVENTS, Job, JobState
 from cnnviz.tasks.records import read_records, write_record
 from cnnviz.tasks.worker import COMMANDS, run_worker
 from cnnviz.train import TrainConfig
-
-JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 class JobError(Exception):
@@ -95,7 +92,7 @@ class JobManager:
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, job_id: str) -> Job:
-        if not isinstance(job_id, str) or not JOB_ID.match(job_id):
+        if not is_id(job_id):
             raise JobNotFoundError(
                 f"{job_id!r} is not a job id (lowercase letters, digits and dashes)"
             )
@@ -174,11 +171,12 @@ class JobManager:
 
     def _new_id(self, config: TrainConfig) -> str:
         prefix = config.model if config.spec is None else "custom"
-        prefix = re.sub(r"[^a-z0-9-]+", "-", f"{prefix}-{config.dataset}".lower()).strip("-")
-        while True:
-            job_id = f"{prefix[:40] or 'job'}-{secrets.token_hex(4)}"
-            if job_id not in self._jobs:
-                return job_id
+        return new_id(
+            f"{prefix}-{config.dataset}",
+            taken=self._jobs.__contains__,
+            default="job",
+            random_bytes=4,
+        )
 
     # -- control -------------------------------------------------------------------------------
     def command(self, job_id: str, command: str) -> bool:
@@ -301,7 +299,7 @@ class JobManager:
 
     def _load_records(self) -> None:
         for job_id, record in read_records(self.jobs_dir):
-            if not JOB_ID.match(job_id):
+            if not is_id(job_id):
                 continue
             try:
                 job = Job(
