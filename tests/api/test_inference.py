@@ -230,7 +230,7 @@ def test_non_finite_pixels_are_422(client, route, value):
 @pytest.mark.parametrize(
     "target, message",
     [
-        (10, "out of range: this model has 10 classes"),
+        (10, "less than or equal to 9"),
         (-1, "greater than or equal to 0"),
         (2.5, "integer"),
         ("seven", "integer"),

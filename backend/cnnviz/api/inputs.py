@@ -10,11 +10,12 @@ from functools import cached_property
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cnnviz.data.drawing import preprocess_drawing
 from cnnviz.data.imagefile import decode_image_payload, image_size
 from cnnviz.nn.presets import MNIST_SHAPE
+from cnnviz.train.config import MAX_CLASSES
 
 _, HEIGHT, WIDTH = MNIST_SHAPE
 
@@ -23,7 +24,14 @@ PixelRow = Annotated[list[Pixel], Field(min_length=WIDTH, max_length=WIDTH)]
 Pixels = Annotated[list[PixelRow], Field(min_length=HEIGHT, max_length=HEIGHT)]
 
 
+#: A class index: a model has 2 to MAX_CLASSES classes.
+ClassIndex = Annotated[int, Field(ge=0, le=MAX_CLASSES - 1)]
+
+
 class DigitInput(BaseModel):
+    # Numbers are numbers: "3" or true where an int is declared is refused, not converted.
+    model_config = ConfigDict(strict=True)
+
     image: str | None = Field(
         None,
         description="a PNG, JPEG or WebP drawing: a data URL (canvas.toDataURL()) or base64",

@@ -23,3 +23,4 @@ from .store import data_dir as data_dir
 from .store import dataset_dir as dataset_dir
 from .store import dataset_status as dataset_status
 from .store import load_split as load_split
+from .store import without_folder as without_folder

@@ -38,6 +38,12 @@ __all__ = [
 ENV_DATA_DIR = "CNNVIZ_DATA_DIR"
 
 
+def without_folder(message: str, root: Path) -> str:
+    """`message` with the data folder's path in words: for messages that leave the server (the
+    web API), which never shows where it keeps its files. The command line shows paths."""
+    return message.replace(str(root), "the server's data folder")
+
+
 def data_dir() -> Path:
     """The folder that holds one subfolder per dataset.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cnnviz.data import DataError, get_dataset
+from cnnviz.data import DataError, get_dataset, without_folder
 from cnnviz.tasks.events import EventLog, LoggedEvent
 
 
@@ -81,6 +81,7 @@ class DownloadManager:
             result = fetch(download.name, root=data_dir, progress=progress)
         except Exception as exc:  # DataError says what was tried; anything else is reported too
             message = str(exc) if isinstance(exc, DataError) else f"download failed: {exc}"
+            message = without_folder(message, data_dir)
             self._emit(download, {"type": "error", "message": message})
             with self._lock:
                 download.state = "failed"

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cnnviz.data import dataset_status, get_dataset
+from cnnviz.data import dataset_status, get_dataset, without_folder
 from cnnviz.ids import is_id, new_id
 from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.models.store import ModelStore
@@ -126,9 +126,10 @@ class JobManager:
         if not train.present or train.error:
             info = get_dataset(config.dataset)
             raise DatasetMissingError(
-                train.error
-                or f"{info.title} is not downloaded (missing {', '.join(train.missing)} in "
-                f"{status.folder}); POST /api/datasets/{info.name}/download fetches it"
+                without_folder(train.error, data_dir)
+                if train.error
+                else f"{info.title} is not downloaded (missing {', '.join(train.missing)}); "
+                f"POST /api/datasets/{info.name}/download fetches it"
             )
         with_test = status.splits["test"].present and not status.splits["test"].error
         with self._lock:

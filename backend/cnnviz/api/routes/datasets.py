@@ -24,10 +24,11 @@ from cnnviz.api.deps import (
 from cnnviz.api.encoding import encode_array
 from cnnviz.api.schemas.datasets import DatasetInfoOut, DownloadStarted, Samples, SplitInfo
 from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
-from cnnviz.data import DATASETS, DataError, dataset_status, load_split
+from cnnviz.data import DATASETS, DataError, dataset_status, load_split, without_folder
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
 from cnnviz.tasks.downloads import DownloadManager
+from cnnviz.train.config import MAX_CLASSES
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -50,7 +51,7 @@ def _describe(info: DatasetInfo, settings: Settings, downloads: DownloadManager)
                 count=s.count,
                 expected=info.split(split).count,
                 missing=s.missing,
-                error=s.error,
+                error=s.error and without_folder(s.error, settings.datasets_dir),
             )
             for split, s in status.splits.items()
         },
@@ -110,7 +111,9 @@ def samples(
     name: DatasetName,
     settings: SettingsDep,
     split: Literal["train", "test"] = "test",
-    label: Annotated[int | None, Query(description="only digits of this label")] = None,
+    label: Annotated[
+        int | None, Query(ge=0, le=MAX_CLASSES - 1, description="only digits of this label")
+    ] = None,
     n: Annotated[int, Query(ge=1, le=100, description="how many (1-100)")] = 16,
     offset: Annotated[int, Query(ge=0, description="skip this many first")] = 0,
 ) -> Samples:
@@ -124,7 +127,10 @@ def samples(
     try:
         images, labels = load_split(info, split, root=settings.datasets_dir)
     except DataError as exc:
-        raise HTTPException(409, f"{exc} (or POST /api/datasets/{info.name}/download)") from None
+        message = without_folder(str(exc), settings.datasets_dir)
+        raise HTTPException(
+            409, f"{message} (or POST /api/datasets/{info.name}/download)"
+        ) from None
     positions = np.flatnonzero(labels == label) if label is not None else np.arange(len(labels))
     chosen = positions[offset : offset + n]
     return Samples(

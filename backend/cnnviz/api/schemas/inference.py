@@ -9,7 +9,7 @@ base64 of the little-endian bytes in C order}`. In the browser:
 from pydantic import BaseModel, ConfigDict, Field
 
 from cnnviz.api.encoding import EncodedArray
-from cnnviz.api.inputs import DigitInput
+from cnnviz.api.inputs import ClassIndex, DigitInput
 
 #: A 40×40 transparent PNG of a "7" drawn in black, as `canvas.toDataURL()` sends it.
 EXAMPLE_IMAGE = (
@@ -36,9 +36,8 @@ class PredictRequest(DigitInput):
 class TraceRequest(DigitInput):
     """The digit, and optionally the class whose logit the backward pass starts from."""
 
-    target: int | None = Field(
+    target: ClassIndex | None = Field(
         None,
-        ge=0,
         description="class index for the backward pass (0 .. classes - 1); "
         "default: the predicted one",
         examples=[7],

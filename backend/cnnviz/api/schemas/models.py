@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cnnviz.api.schemas.geometry import Geometry
+from cnnviz.api.schemas.spec import SpecRequest
 from cnnviz.models.names import MAX_NAME_CHARS, NAME_PATTERN, NAME_RULE, check_name
 from cnnviz.nn import PRESETS
 
@@ -109,6 +110,7 @@ class CreateModel(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"preset": "lenet5", "seed": 0, "name": "my LeNet-5"},
@@ -118,7 +120,7 @@ class CreateModel(BaseModel):
     )
 
     preset: PresetName | None = Field(None, description="a preset name")
-    spec: dict[str, Any] | None = Field(
+    spec: SpecRequest | None = Field(
         None,
         description=(
             "layers in order, each {'type': ..., arguments}; types: Conv2D, MaxPool2D, "

@@ -5,12 +5,11 @@ Arrays here are small (a LeNet-5 conv2 patch is 6×5×5 = 150 numbers), so they 
 JSON lists in the order [channel][row][col], which a teaching view can show number by number.
 """
 
-import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cnnviz.api.inputs import DigitInput
+from cnnviz.api.inputs import ClassIndex, DigitInput
 from cnnviz.api.schemas.geometry import Box, Geometry
 from cnnviz.api.schemas.inference import EXAMPLE_PIXELS
 from cnnviz.explain.kernels import KERNEL_NAMES
@@ -24,23 +23,35 @@ MAX_ABS_VALUE = 1e6
 DIGIT = EXAMPLE_PIXELS  # the examples' digit: a "1" that LeNet-5 reads as 1
 
 Finite = Field(allow_inf_nan=False)
-Matrix = list[list[float]]
+Value = Annotated[float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
+Matrix = Annotated[
+    list[Annotated[list[Value], Field(min_length=1, max_length=MAX_IMAGE_SIDE)]],
+    Field(min_length=1, max_length=MAX_IMAGE_SIDE),
+]
+KernelMatrix = Annotated[
+    list[Annotated[list[Value], Field(min_length=1, max_length=MAX_KERNEL_SIDE)]],
+    Field(min_length=1, max_length=MAX_KERNEL_SIDE),
+]
+
+
+def _size(low: int, high: int) -> object:
+    """One whole number from `low` to `high`, or a pair [rows, cols] of them."""
+    one = Annotated[int, Field(ge=low, le=high)]
+    return one | Annotated[list[one], Field(min_length=2, max_length=2)]
+
+
+Stride = _size(1, 64)
+Dilation = _size(1, 8)
+PaddingAmount = _size(0, 32)
 Tensor3 = list[list[list[float]]]
 
 
-def _check_matrix(rows: Matrix, what: str, max_side: int) -> Matrix:
-    if not rows or not rows[0]:
-        raise ValueError(f"{what} must have at least one row and one column")
+def _check_rectangular(rows: list[list[float]], what: str) -> list[list[float]]:
+    """The sizes and values are the schema's; what it cannot say is that rows match."""
     width = len(rows[0])
     if any(len(row) != width for row in rows):
         lengths = sorted({len(row) for row in rows})
         raise ValueError(f"{what} must be rectangular: every row the same length, got {lengths}")
-    if len(rows) > max_side or width > max_side:
-        raise ValueError(f"{what} is {len(rows)}×{width}; at most {max_side}×{max_side} is allowed")
-    for row in rows:
-        for v in row:
-            if not math.isfinite(v) or abs(v) > MAX_ABS_VALUE:
-                raise ValueError(f"{what} must hold finite numbers within ±{MAX_ABS_VALUE:g}")
     return rows
 
 
@@ -49,9 +60,9 @@ def _check_matrix(rows: Matrix, what: str, max_side: int) -> Matrix:
 
 class StepPosition(DigitInput):
     layer: str = Field(description="the layer's name, as GET /api/models/{id} lists it")
-    channel: int = Field(description="the output channel (a conv layer's filter number)")
-    row: int = Field(description="the output row, from 0")
-    col: int = Field(description="the output column, from 0")
+    channel: int = Field(ge=0, description="the output channel (a conv layer's filter number)")
+    row: int = Field(ge=0, description="the output row, from 0")
+    col: int = Field(ge=0, description="the output column, from 0")
 
 
 class ConvStepRequest(StepPosition):
@@ -67,7 +78,7 @@ class ConvStepRequest(StepPosition):
             "respect to this output, from the model's backward pass; a number: that value"
         ),
     )
-    target_class: int | None = Field(
+    target_class: ClassIndex | None = Field(
         None, description="backward with upstream 'logit': the class (default: the predicted one)"
     )
 
@@ -109,22 +120,23 @@ class ConvApplyRequest(BaseModel):
     image: str | None = Field(
         None, description="or a drawing (data URL or base64), preprocessed to 28×28 like /predict"
     )
-    kernel: KernelName | Matrix = Field(
+    kernel: KernelName | KernelMatrix = Field(
         description=(
             f"a named kernel ({', '.join(KERNEL_NAMES)}) or up to "
             f"{MAX_KERNEL_SIDE}×{MAX_KERNEL_SIDE} numbers (rows)"
         )
     )
-    stride: int | tuple[int, int] = Field(1, description="an int or [rows, cols], at least 1")
-    padding: int | tuple[int, int] | PaddingMode = Field(
+    stride: Stride = Field(1, description="an int or [rows, cols], 1 to 64")
+    padding: PaddingAmount | PaddingMode = Field(
         0, description="an int, [rows, cols] (0 to 32), or 'valid', 'same' (stride 1), 'full'"
     )
-    dilation: int | tuple[int, int] = Field(1, description="an int or [rows, cols], 1 to 8")
+    dilation: Dilation = Field(1, description="an int or [rows, cols], 1 to 8")
     flip: bool = Field(
         False, description="true convolution: flip the kernel in both axes before sliding it"
     )
 
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"pixels": DIGIT, "kernel": "sobel_x", "padding": "same"},
@@ -137,33 +149,18 @@ class ConvApplyRequest(BaseModel):
                     "flip": True,
                 },
             ]
-        }
+        },
     )
 
     @field_validator("pixels")
     @classmethod
     def _pixels(cls, rows):
-        return None if rows is None else _check_matrix(rows, "'pixels'", MAX_IMAGE_SIDE)
+        return None if rows is None else _check_rectangular(rows, "'pixels'")
 
     @field_validator("kernel")
     @classmethod
     def _kernel(cls, kernel):
-        return (
-            kernel
-            if isinstance(kernel, str)
-            else _check_matrix(kernel, "'kernel'", MAX_KERNEL_SIDE)
-        )
-
-    @field_validator("stride", "dilation", "padding")
-    @classmethod
-    def _ranges(cls, value, info):
-        if isinstance(value, str):
-            return value
-        low, high = {"stride": (1, 64), "dilation": (1, 8), "padding": (0, 32)}[info.field_name]
-        for v in (value,) if isinstance(value, int) else value:
-            if not low <= v <= high:
-                raise ValueError(f"{info.field_name} must be between {low} and {high}, got {v}")
-        return value
+        return kernel if isinstance(kernel, str) else _check_rectangular(kernel, "'kernel'")
 
     @model_validator(mode="after")
     def _one_input(self):

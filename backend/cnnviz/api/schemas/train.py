@@ -8,39 +8,19 @@ what a schema cannot say (labels of the dataset, the model's sizes, the job's co
 problem at once (a 422 with `problems`).
 """
 
-from typing import Annotated, Any, Literal, Required
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from typing_extensions import TypedDict
 
-from cnnviz.models.limits import MAX_LAYER_KEYS, MAX_LAYERS
-from cnnviz.nn.serialize import DTYPES, SPEC_FORMAT
+from cnnviz.api.schemas.spec import STRICT, SpecRequest
 from cnnviz.tasks.job import JobState
 from cnnviz.train.config import MAX_CLASSES, OPTIMIZER_RANGES, RANGES
-
-#: Nested objects are as strict as the request: no unknown keys, numbers only, finite.
-STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 def _ranged(name: str) -> Any:
     """A number in its optimizer range (OPTIMIZER_RANGES)."""
     return Annotated[float, Field(**OPTIMIZER_RANGES[name])]
-
-
-class SpecRequest(TypedDict, total=False):
-    """A model architecture, as `POST /api/models` takes it: layers in order, each
-    {"type": ..., arguments}; the size limits are checked before any weight is drawn."""
-
-    __pydantic_config__ = STRICT  # type: ignore[misc]
-    format: Literal[SPEC_FORMAT]  # type: ignore[valid-type]
-    input_shape: Annotated[list[StrictInt], Field(min_length=3, max_length=3)]
-    dtype: Literal[tuple(DTYPES)]  # type: ignore[valid-type]
-    layers: Required[
-        Annotated[
-            list[Annotated[dict[str, Any], Field(max_length=MAX_LAYER_KEYS)]],
-            Field(min_length=1, max_length=MAX_LAYERS),
-        ]
-    ]
 
 
 class OptimizerArguments(TypedDict, total=False):
