@@ -48,8 +48,9 @@ from cnnviz.data.imagefile import (
     decode_image_payload,
     open_image,
 )
+from cnnviz.nn.presets import MNIST_SHAPE
 
-SIZE = 28  # the MNIST frame
+SIZE = MNIST_SHAPE[-1]  # the MNIST frame, 28×28
 BOX = 20  # the box the digit is normalised to fit
 CENTER = 14.0  # where the centre of mass goes, in pixel indices (see the module docstring)
 INK_THRESHOLD = 0.2  # ink below this (after normalising the peak to 1) does not count for the box
