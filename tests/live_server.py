@@ -1,35 +1,86 @@
-"""A real cnnviz server for the tests that need one over loopback: uvicorn in a subprocess on a free
-127.0.0.1 port, with its own models folder, waited for with a deadline and stopped at the end;
-its memory (resident and peak, from /proc) readable while it runs."""
+"""A real server for the tests that need one over loopback: the `cnnviz serve` command itself in
+a subprocess (so they exercise the protocol, headers and limits production runs), on a port of
+127.0.0.1 it picks, with its own models folder and any extra environment, waited for with a
+deadline and stopped at the end (terminate, then kill); its log and memory readable while it runs.
+"""
+
+from __future__ import annotations
 
 import http.client
+import json
 import os
+import re
 import resource
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+HOST = "127.0.0.1"
+#: The `cnnviz` command, run by this interpreter.
+CLI = [sys.executable, "-m", "cnnviz"]
 START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+#: Variables that would send the server's own requests through a proxy.
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+#: What `cnnviz serve` prints once it listens (it is given port 0 and picks a free one itself,
+#: so two test runs on one machine never race for a port).
+LISTENING = re.compile(rb"serving on http://127\.0\.0\.1:(\d+)")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def without_proxies(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without the proxy variables, in either case."""
+    return {name: value for name, value in environ.items() if name.lower() not in PROXY_VARS}
 
 
 @dataclass
 class LiveServer:
-    """A running server: `port` on 127.0.0.1, its `process` and its `log` file."""
+    """A running server: `port` on 127.0.0.1, its `process`, `models_dir` and `log` file."""
 
     port: int
     process: subprocess.Popen
+    models_dir: Path
     log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def connect(self, timeout: float = 5.0) -> socket.socket:
+        """A new TCP connection to the server."""
+        return socket.create_connection((HOST, self.port), timeout=timeout)
+
+    def log_text(self) -> str:
+        """Everything the server has written to stdout and stderr so far."""
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def request(
+        self, method: str, path: str, body: object | None = None, timeout: float = 30.0
+    ) -> tuple[int, Any]:
+        """One request over a new connection, `body` sent as JSON: (status, the JSON answer)."""
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            if body is None:
+                connection.request(method, path)
+            else:
+                headers = {"Content-Type": "application/json"}
+                connection.request(method, path, json.dumps(body), headers)
+            response = connection.getresponse()
+            payload = response.read()
+            return response.status, json.loads(payload) if payload else None
+        finally:
+            connection.close()
+
+    def api(self, method: str, path: str, body: object | None = None) -> Any:
+        """The JSON answer of a request that must succeed (2xx)."""
+        status, answer = self.request(method, path, body)
+        assert 200 <= status < 300, f"{method} {path} answered {status}: {answer}"
+        return answer
 
     def _status(self, field: str) -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -53,53 +104,82 @@ class LiveServer:
 @contextmanager
 def live_server(
     folder: Path,
+    env: Mapping[str, str] | None = None,
     models_dir: Path | None = None,
     file_size_limit: int | None = None,
+    open_files_limit: int | None = None,
+    start_timeout: float = START_TIMEOUT_S,
 ) -> Iterator[LiveServer]:
-    """A server whose models live in `models_dir` (default `folder`/models); its log is
-    `folder`/server.log (shown when it fails to start). `file_size_limit` caps the bytes of any
-    file it writes (RLIMIT_FSIZE: a larger write fails with EFBIG, as a full disk's with ENOSPC)."""
-    port = free_port()
-    env = {**os.environ, "CNNVIZ_MODELS_DIR": str(models_dir or folder / "models")}
-    log = folder / "server.log"
-    command = [sys.executable, "-m", "uvicorn", "cnnviz.api.main:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    """`cnnviz serve --host 127.0.0.1` with `env` added to its environment (no proxies), its
+    models in `models_dir` (default `folder`/models) and its log in `folder`; yields once
+    `/api/health` answers, failing with the log if that takes over `start_timeout` seconds.
 
-    def limit_file_size() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+    `file_size_limit` caps the bytes of any file it writes (RLIMIT_FSIZE: a larger write fails
+    with EFBIG, as a full disk's with ENOSPC); `open_files_limit` starts it with that soft limit
+    of open descriptors (the hard one unchanged)."""
+    models_dir = models_dir or folder / "models"
+    environ = {**without_proxies(os.environ), "CNNVIZ_MODELS_DIR": str(models_dir), **(env or {})}
+    log = folder / f"serve-{time.monotonic_ns()}.log"
 
-    with log.open("w") as log_file:
+    def limit() -> None:
+        if file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+        if open_files_limit is not None:
+            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit, hard))
+
+    limited = file_size_limit is not None or open_files_limit is not None
+    with log.open("wb") as out:
         process = subprocess.Popen(
-            command,
-            stdout=log_file,
+            [*CLI, "serve", "--host", HOST, "--port", "0"],
+            env=environ,
+            stdout=out,
             stderr=subprocess.STDOUT,
-            env=env,
-            preexec_fn=limit_file_size if file_size_limit is not None else None,
+            preexec_fn=limit if limited else None,
         )
+    server = LiveServer(0, process, models_dir, log)
     try:
-        _wait_for_health(port, process, log)
-        yield LiveServer(port, process, log)
+        deadline = time.monotonic() + start_timeout
+        server.port = _wait_for_port(server, deadline)
+        _wait_for_health(server, deadline)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
-def _wait_for_health(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def stop(process: subprocess.Popen) -> None:
+    """Terminate `process`; kill it if it has not exited within STOP_TIMEOUT_S."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT_S)
+
+
+def _wait_for_port(server: LiveServer, deadline: float) -> int:
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        if found := LISTENING.search(server.log.read_bytes()):
+            return int(found.group(1))
+        _check_running(server)
+        time.sleep(0.05)
+    raise RuntimeError(f"cnnviz serve did not listen in time:\n{server.log_text()}")
+
+
+def _wait_for_health(server: LiveServer, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        _check_running(server)
         try:
-            connection.request("GET", "/api/health")
-            if connection.getresponse().status == 200:
+            if server.request("GET", "/api/health", timeout=2)[0] == 200:
                 return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    raise RuntimeError(f"no answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"cnnviz serve did not answer /api/health in time:\n{server.log_text()}")
+
+
+def _check_running(server: LiveServer) -> None:
+    if server.process.poll() is not None:
+        raise RuntimeError(
+            f"cnnviz serve exited with {server.process.returncode}:\n{server.log_text()}"
+        )

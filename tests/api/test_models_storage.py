@@ -5,7 +5,6 @@ server over loopback)."""
 
 import errno
 import http.client
-import json
 import os
 import threading
 import time
@@ -65,22 +64,12 @@ def test_a_file_size_limit_of_the_real_os_is_507(tmp_path: Path) -> None:
     one (ENOSPC); a real full filesystem needs root to mount, which tests do not have."""
     models = tmp_path / "models"
     with live_server(tmp_path, models_dir=models, file_size_limit=100_000) as server:
-        big = post_json(server, "/api/models", {"preset": "lenet5"})  # ~230 KB compressed
-        small = post_json(server, "/api/models", {"preset": "simple"})  # ~50 KB
+        big = server.request("POST", "/api/models", {"preset": "lenet5"})  # ~230 KB compressed
+        small = server.request("POST", "/api/models", {"preset": "simple"})  # ~50 KB
     assert big[0] == 507, big
     assert "File too large" in big[1]["detail"] and str(models) not in big[1]["detail"]
     assert small[0] == 201, small
     assert sorted(p.name for p in models.iterdir()) == [f"{small[1]['id']}.npz"]
-
-
-def post_json(server: LiveServer, path: str, body: dict) -> tuple[int, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        connection.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
 
 
 def test_partial_files_are_swept_when_the_server_starts(settings: Settings) -> None:
@@ -180,7 +169,7 @@ def test_eight_slow_exports_of_a_300_mb_model_hold_little_memory(
     big_model_server: LiveServer,
 ) -> None:
     server = big_model_server
-    file = server.log.parent / "models" / "big-1.npz"
+    file = server.models_dir / "big-1.npz"
     expected = (200, file.stat().st_size, file_crc(file))
     warm: list = []
     read_slowly(server, "/api/models/simple-mnist/export", warm, pause=0)
@@ -210,7 +199,7 @@ def test_eight_slow_exports_of_a_300_mb_model_hold_little_memory(
 
 def test_an_export_survives_a_delete_of_its_model(big_model_server: LiveServer) -> None:
     server = big_model_server
-    models = server.log.parent / "models"
+    models = server.models_dir
     doomed = models / "big-2.npz"
     os.link(models / "big-1.npz", doomed)  # the same bytes under a second id, at no cost
     expected = file_crc(doomed)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from tests.serve_subprocess import HOST, ServeProcess, serve
+from tests.live_server import HOST, LiveServer, live_server
 
 TIMEOUT_S = 2.0  # the server's header and body timeouts in this module
 MAX_CONNECTIONS = 60
@@ -24,13 +24,13 @@ HEALTH = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     env = {
         "CNNVIZ_HEADER_TIMEOUT": str(TIMEOUT_S),
         "CNNVIZ_BODY_TIMEOUT": str(TIMEOUT_S),
         "CNNVIZ_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    with serve(tmp_path_factory.mktemp("protocol"), env) as running:
+    with live_server(tmp_path_factory.mktemp("protocol"), env) as running:
         yield running
 
 
@@ -110,7 +110,7 @@ class Probe:
 
 
 @contextmanager
-def probing(server: ServeProcess, max_seconds: float = 30.0) -> Iterator[Probe]:
+def probing(server: LiveServer, max_seconds: float = 30.0) -> Iterator[Probe]:
     """GET /api/health every 20 ms over one kept-alive connection, opened before the test's own
     connections (it holds one of the server's slots), until the block ends."""
     probe = Probe()
@@ -147,7 +147,7 @@ def probing(server: ServeProcess, max_seconds: float = 30.0) -> Iterator[Probe]:
 # --- 431 -------------------------------------------------------------------------------------
 
 
-def test_megabyte_headers_get_431_json(server: ServeProcess) -> None:
+def test_megabyte_headers_get_431_json(server: LiveServer) -> None:
     request = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 1_000_000
     with probing(server) as probe:
         for _ in range(5):
@@ -164,7 +164,7 @@ def test_megabyte_headers_get_431_json(server: ServeProcess) -> None:
     probe.check()
 
 
-def test_headers_under_the_limit_are_answered(server: ServeProcess) -> None:
+def test_headers_under_the_limit_are_answered(server: LiveServer) -> None:
     cookie = b"Cookie: " + b"c" * 12_000 + b"\r\n"  # a large but ordinary header block
     with server.connect() as sock:
         sock.sendall(HEALTH[:-2] + cookie + b"\r\n")
@@ -175,7 +175,7 @@ def test_headers_under_the_limit_are_answered(server: ServeProcess) -> None:
 # --- 408 -------------------------------------------------------------------------------------
 
 
-def test_half_sent_headers_get_408_after_the_timeout(server: ServeProcess) -> None:
+def test_half_sent_headers_get_408_after_the_timeout(server: LiveServer) -> None:
     with probing(server) as probe, server.connect() as sock:
         sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         start = time.monotonic()
@@ -187,7 +187,7 @@ def test_half_sent_headers_get_408_after_the_timeout(server: ServeProcess) -> No
     probe.check()
 
 
-def test_a_silent_connection_gets_408_after_the_timeout(server: ServeProcess) -> None:
+def test_a_silent_connection_gets_408_after_the_timeout(server: LiveServer) -> None:
     with server.connect() as sock:
         start = time.monotonic()
         answer = read_answer(sock, within=TIMEOUT_S + 1.0)
@@ -196,7 +196,7 @@ def test_a_silent_connection_gets_408_after_the_timeout(server: ServeProcess) ->
     assert TIMEOUT_S - 0.1 <= elapsed <= TIMEOUT_S + 1.0
 
 
-def test_stray_bytes_after_a_request_are_timed_as_the_next_head(server: ServeProcess) -> None:
+def test_stray_bytes_after_a_request_are_timed_as_the_next_head(server: LiveServer) -> None:
     """Bytes that start no request (a CRLF) stop uvicorn's keep-alive timer; the next head's
     deadline still closes the connection."""
     with server.connect() as sock:
@@ -207,7 +207,7 @@ def test_stray_bytes_after_a_request_are_timed_as_the_next_head(server: ServePro
     assert answer.status == 408 and answer.closed
 
 
-def test_half_sent_body_gets_408_after_the_timeout(server: ServeProcess) -> None:
+def test_half_sent_body_gets_408_after_the_timeout(server: LiveServer) -> None:
     head = (
         b"POST /api/conv/apply HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
@@ -223,7 +223,7 @@ def test_half_sent_body_gets_408_after_the_timeout(server: ServeProcess) -> None
     probe.check()
 
 
-def test_a_slow_body_that_arrives_in_time_is_answered(server: ServeProcess) -> None:
+def test_a_slow_body_that_arrives_in_time_is_answered(server: LiveServer) -> None:
     body = json.dumps({"pixels": [[1, 2], [3, 4]], "kernel": [[2]]}).encode()
     head = (
         b"POST /api/conv/apply HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -239,7 +239,7 @@ def test_a_slow_body_that_arrives_in_time_is_answered(server: ServeProcess) -> N
     assert answer.json()["output"] == [[2, 4], [6, 8]]
 
 
-def test_the_timeout_is_per_request_not_per_connection(server: ServeProcess) -> None:
+def test_the_timeout_is_per_request_not_per_connection(server: LiveServer) -> None:
     """A kept-alive connection may wait between requests longer than the header timeout (up to
     uvicorn's keep-alive of 5 s)."""
     with server.connect() as sock:
@@ -253,7 +253,7 @@ def test_the_timeout_is_per_request_not_per_connection(server: ServeProcess) -> 
 # --- 503 -------------------------------------------------------------------------------------
 
 
-def test_a_connection_past_the_limit_gets_503(server: ServeProcess) -> None:
+def test_a_connection_past_the_limit_gets_503(server: LiveServer) -> None:
     with probing(server) as probe:  # the probe holds one of the slots
         held = [server.connect() for _ in range(MAX_CONNECTIONS - 1)]
         try:
@@ -277,7 +277,7 @@ def test_a_connection_past_the_limit_gets_503(server: ServeProcess) -> None:
     probe.check()
 
 
-def test_a_flood_of_half_sent_requests_is_bounded(server: ServeProcess) -> None:
+def test_a_flood_of_half_sent_requests_is_bounded(server: LiveServer) -> None:
     """Three times the limit of half-sent requests (the issue's 1,100 exhausted the server's
     descriptors): the ones past the limit are refused at once, the others get 408 at the
     timeout, the server closes every one of them, and /api/health answers throughout."""

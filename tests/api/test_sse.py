@@ -8,13 +8,12 @@ import json
 import socket
 import struct
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.live_server import live_server
 from tests.long_run import long_run
-from tests.serve_subprocess import serve
 from tests.sse_client import read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_until
@@ -82,22 +81,11 @@ def test_last_event_id_resumes_after_that_number(long_job, long_job_client):
 
 def test_a_client_that_leaves_mid_stream_leaves_no_traceback(tmp_path):
     data = make_tiny_mnist(tmp_path / "data")
-    with serve(tmp_path, {"CNNVIZ_DATA_DIR": str(data)}) as server:
-
-        def call(method: str, path: str, body: dict | None = None) -> dict:
-            request = urllib.request.Request(
-                server.url + path,
-                method=method,
-                data=None if body is None else json.dumps(body).encode(),
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return json.load(response)
-
+    with live_server(tmp_path, {"CNNVIZ_DATA_DIR": str(data)}) as server:
         long = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": True}
-        job_id = call("POST", "/api/train", long)["id"]
+        job_id = server.api("POST", "/api/train", long)["id"]
         wait_until(
-            lambda: call("GET", f"/api/train/{job_id}")["progress"]["global_step"] >= 300,
+            lambda: server.api("GET", f"/api/train/{job_id}")["progress"]["global_step"] >= 300,
             what="a history of 300 steps",
         )
         request = (
@@ -111,9 +99,11 @@ def test_a_client_that_leaves_mid_stream_leaves_no_traceback(tmp_path):
                 assert received.startswith(b"HTTP/1.1 200"), received[:200]
                 if leaving % 2:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        call("POST", f"/api/train/{job_id}/stop")
-        wait_until(lambda: call("GET", f"/api/train/{job_id}")["state"] == "done", what="stop")
-        assert call("GET", "/api/health")["status"] == "ok"
+        server.api("POST", f"/api/train/{job_id}/stop")
+        wait_until(
+            lambda: server.api("GET", f"/api/train/{job_id}")["state"] == "done", what="stop"
+        )
+        assert server.api("GET", "/api/health")["status"] == "ok"
     log = server.log_text()
     assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
     assert log.count(f"GET /api/train/{job_id}/events") == 20  # every stream was served

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.tiny_mnist import MNIST_FILES
 
 from cnnviz.data import DataError, download_dataset, load_split
-
-FILE_NAMES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -31,28 +25,28 @@ def test_downloads_every_file(server, tiny, tmp_path: Path) -> None:
 
     folder = root / "mnist"
     assert result.folder == folder
-    assert result.downloaded == [folder / name for name in FILE_NAMES]
+    assert result.downloaded == [folder / name for name in MNIST_FILES]
     assert result.skipped == []
     assert result.bytes_downloaded == sum(len(data) for data in tiny.files.values())
-    for name in FILE_NAMES:
+    for name in MNIST_FILES:
         assert (folder / name).read_bytes() == tiny.files[name]
     assert leftovers(folder) == []
-    assert server.requests == [f"/m/{name}" for name in FILE_NAMES]
+    assert server.requests == [f"/m/{name}" for name in MNIST_FILES]
     images, labels = load_split("mnist", "train", root=root)
-    np.testing.assert_array_equal(images, tiny.arrays[FILE_NAMES[0]])
-    np.testing.assert_array_equal(labels, tiny.arrays[FILE_NAMES[1]])
+    np.testing.assert_array_equal(images, tiny.arrays[MNIST_FILES[0]])
+    np.testing.assert_array_equal(labels, tiny.arrays[MNIST_FILES[1]])
 
 
 def test_uses_the_datasets_own_mirrors(server, tiny, tmp_path: Path):
     info = dataclasses.replace(tiny.info, mirrors=(server.serve("own", tiny.files),))
     download_dataset(info, tmp_path)
-    assert sorted(p.name for p in (tmp_path / "mnist").iterdir()) == sorted(FILE_NAMES)
+    assert sorted(p.name for p in (tmp_path / "mnist").iterdir()) == sorted(MNIST_FILES)
 
 
 def test_mirror_without_trailing_slash(server, tiny, tmp_path: Path):
     mirror = server.serve("m", tiny.files).rstrip("/")
     download_dataset(tiny.info, tmp_path, mirrors=[mirror])
-    assert server.requests[0] == f"/m/{FILE_NAMES[0]}"
+    assert server.requests[0] == f"/m/{MNIST_FILES[0]}"
 
 
 def test_first_mirror_404_then_second(server, tiny, tmp_path: Path):
@@ -64,14 +58,14 @@ def test_first_mirror_404_then_second(server, tiny, tmp_path: Path):
     )
 
     assert len(result.downloaded) == 4
-    assert server.requests[:2] == [f"/missing/{FILE_NAMES[0]}", f"/good/{FILE_NAMES[0]}"]
+    assert server.requests[:2] == [f"/missing/{MNIST_FILES[0]}", f"/good/{MNIST_FILES[0]}"]
     assert len(server.requests) == 8  # every file: the first mirror, then the second
     assert any("HTTP 404" in message for message in messages)
     assert leftovers(tmp_path / "mnist") == []
 
 
 def test_checksum_mismatch_on_every_mirror(server, tiny, tmp_path: Path) -> None:
-    wrong = {name: b"<html>a login page</html>" for name in FILE_NAMES}
+    wrong = {name: b"<html>a login page</html>" for name in MNIST_FILES}
     mirrors = [server.serve("a", wrong), server.serve("b", wrong)]
     got = hashlib.md5(b"<html>a login page</html>").hexdigest()
 
@@ -80,16 +74,16 @@ def test_checksum_mismatch_on_every_mirror(server, tiny, tmp_path: Path) -> None
 
     message = str(info.value)
     expected = tiny.info.train.images.md5
-    assert message.startswith(f"{FILE_NAMES[0]} has the wrong checksum on every mirror")
+    assert message.startswith(f"{MNIST_FILES[0]} has the wrong checksum on every mirror")
     assert f"expected md5 {expected}, got {got}" in message
-    assert mirrors[0] + FILE_NAMES[0] in message and mirrors[1] + FILE_NAMES[0] in message
+    assert mirrors[0] + MNIST_FILES[0] in message and mirrors[1] + MNIST_FILES[0] in message
     folder = tmp_path / "mnist"
-    assert not (folder / FILE_NAMES[0]).exists()
+    assert not (folder / MNIST_FILES[0]).exists()
     assert leftovers(folder) == []
 
 
 def test_checksum_checked_against_the_real_registry(server, tmp_path: Path) -> None:
-    mirror = server.serve("m", {FILE_NAMES[0]: b"not mnist"})
+    mirror = server.serve("m", {MNIST_FILES[0]: b"not mnist"})
     with pytest.raises(DataError, match="expected md5 f68b3c2dcbeaaa9fbdd348bbdeb94873"):
         download_dataset("mnist", tmp_path, mirrors=[mirror])
 
@@ -99,7 +93,7 @@ def test_bad_copy_on_one_mirror_good_on_the_next(server, tiny, tmp_path: Path) -
     mirrors = [server.serve("bad", corrupted), server.serve("good", tiny.files)]
     messages: list[str] = []
     download_dataset(tiny.info, tmp_path, mirrors=mirrors, log=messages.append)
-    for name in FILE_NAMES:
+    for name in MNIST_FILES:
         assert (tmp_path / "mnist" / name).read_bytes() == tiny.files[name]
     assert any("wrong md5" in message for message in messages)
 
@@ -109,17 +103,17 @@ def test_no_network(closed_port_url: str, tiny, tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         download_dataset(tiny.info, tmp_path, mirrors=[closed_port_url, other])
     message = str(info.value)
-    assert message.startswith(f"no mirror could be reached to download {FILE_NAMES[0]} of MNIST")
-    assert f"{closed_port_url}{FILE_NAMES[0]} (connection refused)" in message
-    assert f"{other}{FILE_NAMES[0]} (connection refused)" in message
+    assert message.startswith(f"no mirror could be reached to download {MNIST_FILES[0]} of MNIST")
+    assert f"{closed_port_url}{MNIST_FILES[0]} (connection refused)" in message
+    assert f"{other}{MNIST_FILES[0]} (connection refused)" in message
     assert "check your internet connection or proxy" in message
-    assert f"copy the four files ({', '.join(FILE_NAMES)}) into {tmp_path / 'mnist'}" in message
+    assert f"copy the four files ({', '.join(MNIST_FILES)}) into {tmp_path / 'mnist'}" in message
     assert "\n" not in message
     assert not (tmp_path / "mnist").exists()  # no empty folder left behind
 
 
 def test_timeout_counts_as_unreachable(server, tiny, tmp_path: Path) -> None:
-    mirror = server.serve("slow", dict.fromkeys(FILE_NAMES, server.Hang()))
+    mirror = server.serve("slow", dict.fromkeys(MNIST_FILES, server.Hang()))
     with pytest.raises(DataError, match=r"no mirror could be reached.*\(timed out\)"):
         download_dataset(tiny.info, tmp_path, mirrors=[mirror], timeout=0.3)
 
@@ -128,14 +122,14 @@ def test_mixed_failures_are_listed(server, closed_port_url: str, tiny, tmp_path:
     with pytest.raises(DataError) as info:
         download_dataset(tiny.info, tmp_path, mirrors=[server.url("none/"), closed_port_url])
     message = str(info.value)
-    assert message.startswith(f"could not download {FILE_NAMES[0]} of MNIST: tried ")
+    assert message.startswith(f"could not download {MNIST_FILES[0]} of MNIST: tried ")
     assert "(HTTP 404 Not Found)" in message and "(connection refused)" in message
     assert "copy the four files" in message
 
 
 def test_dropped_connection_leaves_nothing(server, big, tmp_path: Path) -> None:
-    data = big.files[FILE_NAMES[0]]
-    mirror = server.serve("m", {FILE_NAMES[0]: server.Drop(data, after=len(data) // 2)})
+    data = big.files[MNIST_FILES[0]]
+    mirror = server.serve("m", {MNIST_FILES[0]: server.Drop(data, after=len(data) // 2)})
     root = tmp_path / "data"
     (root / "mnist").mkdir(parents=True)
 
@@ -144,7 +138,7 @@ def test_dropped_connection_leaves_nothing(server, big, tmp_path: Path) -> None:
 
     assert f"the connection closed after {len(data) // 2} of {len(data)} bytes" in str(info.value)
     folder = root / "mnist"
-    assert not (folder / FILE_NAMES[0]).exists()
+    assert not (folder / MNIST_FILES[0]).exists()
     assert leftovers(folder) == []
     assert list(folder.iterdir()) == []
 
@@ -162,17 +156,17 @@ def test_without_content_length(server, tiny, tmp_path: Path) -> None:
     served = {name: server.NoLength(data) for name, data in tiny.files.items()}
     mirror = server.serve("m", served)
     download_dataset(tiny.info, tmp_path, mirrors=[mirror], progress=lambda *c: calls.append(c))
-    for name in FILE_NAMES:
+    for name in MNIST_FILES:
         assert (tmp_path / "mnist" / name).read_bytes() == tiny.files[name]
     # No Content-Length: the total comes from the registry's size.
-    assert calls[0] == (FILE_NAMES[0], 0, len(tiny.files[FILE_NAMES[0]]))
+    assert calls[0] == (MNIST_FILES[0], 0, len(tiny.files[MNIST_FILES[0]]))
 
 
 def test_cut_body_without_content_length_fails_the_md5(server, tiny, tmp_path: Path) -> None:
     cut = {name: server.NoLength(data[: len(data) // 2]) for name, data in tiny.files.items()}
     with pytest.raises(DataError, match="wrong checksum on every mirror"):
         download_dataset(tiny.info, tmp_path, mirrors=[server.serve("m", cut)])
-    assert not (tmp_path / "mnist" / FILE_NAMES[0]).exists()
+    assert not (tmp_path / "mnist" / MNIST_FILES[0]).exists()
     assert leftovers(tmp_path / "mnist") == []
 
 
@@ -186,30 +180,30 @@ def test_interrupted_download_leaves_nothing(server, big, tmp_path: Path) -> Non
     with pytest.raises(KeyboardInterrupt):
         download_dataset(big.info, tmp_path / "data", mirrors=[mirror], progress=interrupt)
     folder = tmp_path / "data" / "mnist"
-    assert not (folder / FILE_NAMES[0]).exists()
+    assert not (folder / MNIST_FILES[0]).exists()
     assert leftovers(folder) == []
 
 
 def test_stale_part_file_is_replaced(server, tiny, tmp_path: Path):
     folder = tmp_path / "mnist"
     folder.mkdir()
-    (folder / (FILE_NAMES[0] + ".part")).write_bytes(b"left over from a crash" * 1000)
+    (folder / (MNIST_FILES[0] + ".part")).write_bytes(b"left over from a crash" * 1000)
     download_dataset(tiny.info, tmp_path, mirrors=[server.serve("m", tiny.files)])
-    assert (folder / FILE_NAMES[0]).read_bytes() == tiny.files[FILE_NAMES[0]]
+    assert (folder / MNIST_FILES[0]).read_bytes() == tiny.files[MNIST_FILES[0]]
     assert leftovers(folder) == []
 
 
 def test_present_files_are_skipped(server, tiny, tmp_path: Path):
-    folder = tiny.write(tmp_path / "mnist", names=(FILE_NAMES[0],))
+    folder = tiny.write(tmp_path / "mnist", names=(MNIST_FILES[0],))
     # An uncompressed copy counts as present too.
-    (folder / FILE_NAMES[3].removesuffix(".gz")).write_bytes(b"raw labels, left alone")
+    (folder / MNIST_FILES[3].removesuffix(".gz")).write_bytes(b"raw labels, left alone")
     mirror = server.serve("m", tiny.files)
 
     result = download_dataset(tiny.info, tmp_path, mirrors=[mirror])
 
-    assert server.requests == [f"/m/{FILE_NAMES[1]}", f"/m/{FILE_NAMES[2]}"]
-    assert result.skipped == [folder / FILE_NAMES[0], folder / "t10k-labels-idx1-ubyte"]
-    assert result.downloaded == [folder / FILE_NAMES[1], folder / FILE_NAMES[2]]
+    assert server.requests == [f"/m/{MNIST_FILES[1]}", f"/m/{MNIST_FILES[2]}"]
+    assert result.skipped == [folder / MNIST_FILES[0], folder / "t10k-labels-idx1-ubyte"]
+    assert result.downloaded == [folder / MNIST_FILES[1], folder / MNIST_FILES[2]]
     again = download_dataset(tiny.info, tmp_path, mirrors=[mirror])
     assert again.downloaded == [] and len(again.skipped) == 4
     assert len(server.requests) == 2
@@ -224,8 +218,8 @@ def test_progress_calls(server, big, tmp_path: Path) -> None:
         progress=lambda *call: calls.append(call),
     )
     names = list(dict.fromkeys(name for name, _, _ in calls))
-    assert names == list(FILE_NAMES)
-    for name in FILE_NAMES:
+    assert names == list(MNIST_FILES)
+    for name in MNIST_FILES:
         size = len(big.files[name])
         mine = [(done, total) for n, done, total in calls if n == name]
         assert mine[0] == (0, size)
@@ -233,7 +227,7 @@ def test_progress_calls(server, big, tmp_path: Path) -> None:
         dones = [done for done, _ in mine]
         assert dones == sorted(dones)
         assert {total for _, total in mine} == {size}
-    assert len([c for c in calls if c[0] == FILE_NAMES[0]]) > 3  # several chunks, each reported
+    assert len([c for c in calls if c[0] == MNIST_FILES[0]]) > 3  # several chunks, each reported
 
 
 def test_bad_mirror_url(tiny, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.tiny_mnist import MNIST_FILES
 
 from cnnviz.data import (
     DATASETS,
@@ -19,13 +20,6 @@ from cnnviz.data import (
     get_dataset,
     load_split,
     write_idx,
-)
-
-FILE_NAMES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
 )
 
 # --- the data dir --------------------------------------------------------------------------------
@@ -114,7 +108,7 @@ def test_registry_fashion_classes() -> None:
 def test_registry_entries_are_complete(name: str) -> None:
     info = DATASETS[name]
     assert info.name == name
-    assert [f.name for f in info.files] == list(FILE_NAMES)
+    assert [f.name for f in info.files] == list(MNIST_FILES)
     assert all(re.fullmatch(r"[0-9a-f]{32}", f.md5) for f in info.files)
     assert len({f.md5 for f in info.files}) == 4
     assert len(info.mirrors) >= 2
@@ -234,7 +228,7 @@ def test_missing_dataset_under_an_explicit_root(
 
 
 def test_partly_missing_names_the_files(tiny, tmp_path: Path) -> None:
-    tiny.write(tmp_path / "mnist", names=FILE_NAMES[:3])
+    tiny.write(tmp_path / "mnist", names=MNIST_FILES[:3])
     # The train split is complete, so it loads; the test split names what it lacks.
     assert load_split("mnist", "train", root=tmp_path)[0].shape == (12, 28, 28)
     with pytest.raises(
@@ -277,7 +271,7 @@ def test_status_of_an_empty_dir(tmp_path: Path) -> None:
     status = dataset_status("mnist", tmp_path)
     assert status.folder == tmp_path / "mnist"
     assert not status.complete
-    assert status.missing == list(FILE_NAMES)
+    assert status.missing == list(MNIST_FILES)
     for split in status.splits.values():
         assert not split.present
         assert split.count is None
@@ -292,7 +286,7 @@ def test_status_of_a_complete_official_dataset(tiny, tmp_path: Path) -> None:
     assert status.splits["test"].count == 5
     assert status.splits["train"].official is True
     assert status.splits["test"].error is None
-    assert status.splits["train"].images.path == tmp_path / "mnist" / FILE_NAMES[0]
+    assert status.splits["train"].images.path == tmp_path / "mnist" / MNIST_FILES[0]
 
 
 def test_status_tells_a_non_official_file(tiny, tmp_path: Path) -> None:
@@ -317,10 +311,10 @@ def test_status_of_uncompressed_files(tiny, tmp_path: Path) -> None:
 
 
 def test_status_of_a_partial_dataset(tiny, tmp_path: Path) -> None:
-    tiny.write(tmp_path / "mnist", names=(FILE_NAMES[1], FILE_NAMES[2], FILE_NAMES[3]))
+    tiny.write(tmp_path / "mnist", names=(MNIST_FILES[1], MNIST_FILES[2], MNIST_FILES[3]))
     status = dataset_status(tiny.info, tmp_path)
-    assert status.missing == [FILE_NAMES[0]]
-    assert status.splits["train"].missing == [FILE_NAMES[0]]
+    assert status.missing == [MNIST_FILES[0]]
+    assert status.splits["train"].missing == [MNIST_FILES[0]]
     assert status.splits["train"].labels.present
     assert status.splits["test"].present and status.splits["test"].count == 5
 

@@ -3,30 +3,21 @@
 Small datasets are written by the tests; downloads come from a local HTTP server on 127.0.0.1.
 """
 
-from __future__ import annotations
-
 import io
 import os
 import subprocess
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
+from tests.downloads import TinyDataset
+from tests.live_server import CLI, without_proxies
 
 from cnnviz.cli import main
 from cnnviz.cli.data import ProgressBar
 
-from .conftest import PROXY_VARS
-
-if TYPE_CHECKING:
-    from .conftest import TinyDataset
-
-CLI = [sys.executable, "-m", "cnnviz"]
-
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in PROXY_VARS}
+    env = without_proxies(os.environ)
     env.pop("CNNVIZ_DATA_DIR", None)
     return {**env, **extra}
 
