@@ -26,7 +26,7 @@ from cnnviz.data import DATASETS, DatasetInfo, SplitFiles, clear_cache
 from cnnviz.data.registry import DataFile
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No data dir from the environment, no proxy between us and 127.0.0.1, a cold cache."""
     monkeypatch.delenv("CNNVIZ_DATA_DIR", raising=False)

@@ -5,13 +5,12 @@ RGBA canvas, as a PNG data URL.
 """
 
 import base64
-import io
 import json
 
 import numpy as np
 import pytest
 from PIL import Image
-from tests.data.strokes import drawing
+from tests.strokes import canvas, data_url, drawing, encode
 
 from cnnviz.api.encoding import decode_array
 from cnnviz.api.schemas.inference import EXAMPLE_IMAGE, EXAMPLE_PIXELS
@@ -21,21 +20,6 @@ MODEL = "lenet5-mnist"
 PREDICT = f"/api/models/{MODEL}/predict"
 TRACE = f"/api/models/{MODEL}/trace"
 MAX_TRACE_BYTES = 300 * 1024
-
-
-def data_url(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def canvas(digit: str) -> str:
-    """A 280×280 transparent canvas with `digit` drawn in black, as a PNG data URL."""
-    return data_url(drawing(digit, style="RGBA", ink=(0, 0, 0), brush=20, height=200))
-
-
-def png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -178,11 +162,11 @@ def test_a_malformed_model_id_is_422(client, route, model):
 
 
 def empty_canvas() -> str:
-    return data_url(png(Image.new("RGBA", (280, 280), (0, 0, 0, 0))))
+    return data_url(encode(Image.new("RGBA", (280, 280), (0, 0, 0, 0))))
 
 
 def huge_image() -> str:
-    return data_url(png(Image.new("1", (4097, 4097), 0)))
+    return data_url(encode(Image.new("1", (4097, 4097), 0)))
 
 
 BAD_BODIES = {

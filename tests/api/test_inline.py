@@ -8,8 +8,7 @@ import anyio
 import numpy as np
 import pytest
 from PIL import Image
-from tests.api.test_inference import canvas, data_url, png
-from tests.data.strokes import drawing
+from tests.strokes import canvas, data_url, drawing, encode
 
 from cnnviz.api import inline
 from cnnviz.api.inputs import DigitInput
@@ -55,7 +54,7 @@ def test_large_drawings_and_models_go_to_the_thread_pool(store):
     large = DigitInput(image=data_url(drawing("7", style="RGBA", size=(side, side))))
     assert not runs_on_the_loop(store, MODEL, large)
     noise = np.random.default_rng(0).integers(0, 256, (280, 280, 4), dtype=np.uint8)
-    long_text = DigitInput(image=data_url(png(Image.fromarray(noise, "RGBA"))))
+    long_text = DigitInput(image=data_url(encode(Image.fromarray(noise, "RGBA"))))
     assert len(long_text.image) > inline.INLINE_PAYLOAD
     assert not runs_on_the_loop(store, MODEL, long_text)
 
@@ -93,7 +92,7 @@ def test_inline_and_thread_pool_answers_are_identical(client, monkeypatch):
 def test_inline_errors_are_the_same_clear_4xx(client):
     path = f"/api/models/{MODEL}/predict"
     client.post(path, json={"image": canvas("4")})  # loaded, so the next requests run inline
-    empty = data_url(png(Image.new("RGBA", (280, 280))))
+    empty = data_url(encode(Image.new("RGBA", (280, 280))))
     response = client.post(path, json={"image": empty})
     assert response.status_code == 422
     assert "the drawing is empty" in response.text

@@ -1,13 +1,12 @@
 """The step routes through TestClient: conv-step, pool-step, conv/apply, conv/kernels, and every
 refusal (404 for an unknown model, 422 with a message that says what to fix)."""
 
-import base64
-import io
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from tests.strokes import data_url, encode
 
 from cnnviz.api.schemas.steps import KernelName
 from cnnviz.explain.kernels import KERNEL_NAMES
@@ -176,9 +175,7 @@ def png_data_url() -> str:
     """A 280×280 white canvas with a thick black vertical stroke, as a PNG data URL."""
     image = Image.new("RGB", (280, 280), "white")
     ImageDraw.Draw(image).line([(140, 40), (140, 240)], fill="black", width=24)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return data_url(encode(image))
 
 
 def test_apply_a_drawing(client: TestClient) -> None:

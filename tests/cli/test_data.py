@@ -15,6 +15,8 @@ from tests.live_server import CLI, without_proxies
 from cnnviz.cli import main
 from cnnviz.cli.data import ProgressBar
 
+pytestmark = pytest.mark.usefixtures("isolated")  # no data dir or proxy from the environment
+
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = without_proxies(os.environ)

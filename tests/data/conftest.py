@@ -1,6 +1,7 @@
 """The data tests' fixtures: small datasets made on the spot and a local server to download them
-from (tests/downloads.py), every test without a data dir or proxy from the environment."""
+from (tests/downloads.py); every test runs without a data dir or proxy from the environment."""
 
+import pytest
 from tests.downloads import (  # noqa: F401 (fixtures)
     big,
     closed_port_url_fixture,
@@ -10,3 +11,9 @@ from tests.downloads import (  # noqa: F401 (fixtures)
     tiny_mirror,
     tiny_mnist,
 )
+
+
+@pytest.fixture(autouse=True)
+def _every_test_isolated(request: pytest.FixtureRequest) -> None:
+    """`isolated` for each test of the folder."""
+    request.getfixturevalue("isolated")

@@ -1,6 +1,6 @@
 """Acceptance: canvas drawings are read right.
 
-Stroke digits (`tests/data/strokes.py`) drawn on a 280×280 canvas the way a user's drawing
+Stroke digits (`tests/strokes.py`) drawn on a 280×280 canvas the way a user's drawing
 arrives: black strokes on a transparent canvas (what the browser sends), black on white, and
 white on black; several digit heights, positions and brush widths. Each is encoded as PNG and
 read by `cnnviz predict --json`, once per bundled model over all the files, as a user would.
@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from tests.data.strokes import DIGITS, drawing
+from tests.strokes import DIGITS, drawing
 
 from cnnviz.cli import main
 

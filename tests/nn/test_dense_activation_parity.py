@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812 (the torch idiom)
-from parity_helpers import assert_close, assert_equal
+from tests.nn.parity_helpers import assert_close, assert_equal
 
 from cnnviz.nn import Dense, Flatten, LeakyReLU, ReLU, Sigmoid, Tanh
 

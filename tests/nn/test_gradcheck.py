@@ -8,7 +8,7 @@ at 0, and max-pool ties (a random permutation of values 0.01 apart, perturbed by
 
 import numpy as np
 import pytest
-from gradcheck import (
+from tests.nn.gradcheck import (
     EPS,
     Check,
     assert_gradients_match,

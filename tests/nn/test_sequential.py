@@ -8,8 +8,8 @@ Shapes and summaries are in test_shapes.py, specs and files in test_serialize.py
 import numpy as np
 import pytest
 import torch
-from parity_helpers import assert_close
-from torch_models import F32, F64, custom_model, digits, to_torch, torch_module
+from tests.nn.parity_helpers import assert_close
+from tests.nn.torch_models import F32, F64, custom_model, digits, to_torch, torch_module
 
 from cnnviz.nn import (
     PRESETS,

@@ -6,7 +6,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from torch_models import F32, F64, custom_model
+from tests.nn.torch_models import F32, F64, custom_model
 
 from cnnviz.nn import PRESETS, Sequential, build_model
 

@@ -4,7 +4,7 @@ that does not fit gives."""
 import numpy as np
 import pytest
 import torch
-from torch_models import F32, custom_model, to_torch
+from tests.nn.torch_models import F32, custom_model, to_torch
 
 from cnnviz.nn import (
     PRESETS,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812 (the torch idiom)
-from synthetic_digits import bars
+from tests.synthetic_digits import bars
 
 from cnnviz.data.augment import Augmentation
 from cnnviz.nn import build_model

@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from synthetic_digits import bars
+from tests.synthetic_digits import bars
 
 from cnnviz.train import TrainConfig, Trainer, TrainingControl
 

@@ -3,7 +3,7 @@ from the layer shapes; and the trainer (what the CLI runs) refusing a job over t
 its first step."""
 
 import pytest
-from synthetic_digits import bars
+from tests.synthetic_digits import bars
 
 from cnnviz.nn import build_model
 from cnnviz.nn.sequential import Sequential

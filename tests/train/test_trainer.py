@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from synthetic_digits import bars
+from tests.synthetic_digits import bars
 
 from cnnviz.data.augment import Augmentation
 from cnnviz.train import (

@@ -5,8 +5,10 @@ in [0, 1]. `coverage` draws it with a round brush at a given canvas size, positi
 anti-aliased by supersampling, and returns how much of each pixel the ink covers (uint8 0..255).
 `compose` turns that coverage into an image of any style (transparent canvas, black on white,
 palette, 16-bit, ...) with exactly the same geometry, and `encode` saves it as PNG, JPEG or WebP.
+`canvas` is what the Draw view sends: a digit on its transparent canvas, as a PNG data URL.
 """
 
+import base64
 import io
 
 import numpy as np
@@ -164,3 +166,14 @@ def drawing(
     background = kwargs.pop("background", (255, 255, 255))
     image = compose(coverage(digit, **kwargs), style, ink=ink, background=background)
     return encode(image, fmt, **(save or {}))
+
+
+def data_url(png: bytes) -> str:
+    """`png` as a data URL, the form a browser canvas's `toDataURL()` gives."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def canvas(digit: str) -> str:
+    """A 280×280 transparent canvas with `digit` drawn in black (brush 20, 200 px tall), as a
+    PNG data URL."""
+    return data_url(drawing(digit, style="RGBA", ink=(0, 0, 0), brush=20, height=200))
