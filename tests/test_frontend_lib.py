@@ -17,7 +17,9 @@ def test_node_tests_of_js_lib() -> None:
             "to run `node --test frontend/tests`",
             pytrace=False,
         )
-    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, timeout=30
+    ).stdout.strip()
     major = int(version.lstrip("v").split(".")[0] or 0)
     assert major >= 20, f"node {version} is too old: install Node.js ≥ 20"
     result = subprocess.run(

@@ -18,6 +18,7 @@ def test_ruff(command: list[str]) -> None:
         cwd=REPO,
         capture_output=True,
         text=True,
+        timeout=120,
     )
     # Plain names keep pytest from repeating the whole CompletedProcess in its report.
     code, output = result.returncode, result.stdout + result.stderr
@@ -32,6 +33,7 @@ def test_import_layers() -> None:
         cwd=REPO,
         capture_output=True,
         text=True,
+        timeout=120,
     )
     code, output = result.returncode, result.stdout + result.stderr
     assert code == 0, f"lint-imports failed:\n{output}"

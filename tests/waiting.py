@@ -1,9 +1,10 @@
-"""Waiting in tests, always with a deadline: a condition polled until it holds, or a reading
-until it stops changing, failing once time runs out."""
+"""Waiting in tests, always with a deadline: a condition polled until it holds, a reading until it
+stops changing, or a training job's record (GET /api/train/{id}) until it says what a test waits
+for, failing once time runs out."""
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -32,3 +33,21 @@ def wait_until_steady(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} kept changing for {timeout} s (now {now!r})")
         value = now
+
+
+def job_ended(job: dict) -> bool:
+    """Whether a job's record says it has ended (done, failed or interrupted)."""
+    return job["state"] not in ("running", "paused")
+
+
+def wait_for_job(
+    client: Any, job_id: str, condition: Callable[[dict], bool] = job_ended, timeout: float = 20.0
+) -> dict:
+    """Read the job's record through `client` (a TestClient) every 50 ms until `condition` holds
+    for it, and return it; fail with the last record once `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while not condition(job := client.get(f"/api/train/{job_id}").json()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s; the job is {job}")
+        time.sleep(0.05)
+    return job

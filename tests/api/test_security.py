@@ -128,7 +128,9 @@ def test_allowed_hosts_add_names(tmp_path) -> None:
 
 def _hostname_command(*args: str) -> list[str]:
     """What the system's `hostname` tool says (an independent reading of names and addresses)."""
-    return subprocess.run(["hostname", *args], capture_output=True, text=True).stdout.split()
+    return subprocess.run(
+        ["hostname", *args], capture_output=True, text=True, timeout=10
+    ).stdout.split()
 
 
 def test_bound_to_all_interfaces_the_machine_names_and_addresses_are_answered(tmp_path) -> None:

@@ -1,7 +1,6 @@
 """The step routes through TestClient: conv-step, pool-step, conv/apply, conv/kernels, and every
 refusal (404 for an unknown model, 422 with a message that says what to fix)."""
 
-
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient

@@ -6,14 +6,13 @@ The stream's bounds, resuming and disconnects: test_sse."""
 import dataclasses
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.sse_client import read_sse
 from tests.tiny_mnist import make_tiny_mnist
-from tests.waiting import wait_until_steady
+from tests.waiting import wait_for_job, wait_until_steady
 
 from cnnviz.api.main import create_app
 from cnnviz.data.store import ENV_DATA_DIR
@@ -29,20 +28,6 @@ def tiny_data(tmp_path: Path, monkeypatch) -> Path:
     root = make_tiny_mnist(tmp_path / "data")
     monkeypatch.setenv(ENV_DATA_DIR, str(root))
     return root
-
-
-def wait_for(client: TestClient, job_id: str, condition, timeout: float = 20.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/train/{job_id}").json()
-        if condition(job):
-            return job
-        assert time.monotonic() < deadline, f"timed out; job is {job}"
-        time.sleep(0.05)
-
-
-def finished(job: dict) -> bool:
-    return job["state"] not in ("running", "paused")
 
 
 def start(client: TestClient, body: dict) -> str:
@@ -70,7 +55,7 @@ def test_a_job_streams_its_events_and_its_model_predicts(client):
     resumed = read_sse(client, f"/api/train/{job_id}/events", {"Last-Event-ID": "3"})
     assert [event.id for event in resumed] == [str(n) for n in range(4, 12)]
 
-    job = wait_for(client, job_id, finished)
+    job = wait_for_job(client, job_id)
     assert job["state"] == "done" and job["stopped"] is False and job["error"] is None
     assert job["progress"]["fraction"] == 1.0 and job["metrics"]["test_accuracy"] is not None
     assert job["config"]["epochs"] == 1
@@ -85,7 +70,7 @@ def test_a_job_streams_its_events_and_its_model_predicts(client):
 
 def test_pause_step_resume_stop_through_the_routes(client):
     job_id = start(client, LONG)
-    wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 2)
+    wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] >= 2)
     paused = client.post(f"/api/train/{job_id}/pause").json()
     assert paused == {"id": job_id, "state": "paused", "changed": True}
     assert client.post(f"/api/train/{job_id}/pause").json()["changed"] is False
@@ -98,16 +83,16 @@ def test_pause_step_resume_stop_through_the_routes(client):
 
     at = settled()
     assert client.post(f"/api/train/{job_id}/step").json()["changed"] is True
-    wait_for(client, job_id, lambda j: j["progress"]["global_step"] == at + 1)
+    wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] == at + 1)
     assert settled() == at + 1
     assert client.post(f"/api/train/{job_id}/resume").json()["state"] == "running"
-    wait_for(client, job_id, lambda j: j["progress"]["global_step"] > at + 3)
+    wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] > at + 3)
     assert client.post(f"/api/train/{job_id}/stop").json()["changed"] is True
     events = [event.data for event in read_sse(client, f"/api/train/{job_id}/events")]
     single = [e for e in events if e["type"] == "step" and e["single_step"]]
     assert [e["global_step"] for e in single] == [at + 1]
     assert events[-1]["type"] == "done" and events[-1]["stopped"] is True
-    job = wait_for(client, job_id, finished)
+    job = wait_for_job(client, job_id)
     assert job["state"] == "done" and job["stopped"] is True and job["model_id"]
     refused = client.post(f"/api/train/{job_id}/resume")
     assert refused.status_code == 409 and "no more commands" in refused.json()["detail"]
@@ -120,14 +105,14 @@ def test_one_job_over_max_jobs_gets_429(settings):
         assert refused.status_code == 429
         assert "max_jobs=1" in refused.json()["detail"]
         client.post(f"/api/train/{job_id}/stop")
-        wait_for(client, job_id, finished)
+        wait_for_job(client, job_id)
         assert client.post("/api/train", json=QUICK).status_code == 202
 
 
 def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(client):
     # Plain SGD at lr 10 diverges at step 12 (a train_size the data lacks is refused at once).
     job_id = start(client, {**QUICK, "optimizer": "sgd", "lr": 10.0, "epochs": 5})
-    job = wait_for(client, job_id, finished)
+    job = wait_for_job(client, job_id)
     assert job["state"] == "failed" and "training diverged" in job["error"]
     last = read_sse(client, f"/api/train/{job_id}/events")[-1]
     seq = last.data["seq"]
@@ -138,9 +123,9 @@ def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(clie
     )
 
     killed = start(client, LONG)
-    wait_for(client, killed, lambda j: j["progress"]["global_step"] >= 1)
+    wait_for_job(client, killed, lambda j: j["progress"]["global_step"] >= 1)
     os.kill(client.app.state.jobs._running[killed].process.pid, signal.SIGKILL)
-    job = wait_for(client, killed, finished)
+    job = wait_for_job(client, killed)
     assert job["state"] == "failed" and "exit code -9" in job["error"]
     assert client.get("/api/health").status_code == 200
     assert start(client, QUICK)
@@ -150,7 +135,7 @@ def test_after_a_restart_a_running_job_is_interrupted_with_its_history(settings)
     with TestClient(create_app(settings)) as client:
         job_id = start(client, LONG)
         # 180 images in batches of 16: 12 steps an epoch, so step 25 comes after epoch 2.
-        before = wait_for(client, job_id, lambda j: j["progress"]["global_step"] >= 25)
+        before = wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] >= 25)
     with TestClient(create_app(settings)) as client:
         job = client.get(f"/api/train/{job_id}").json()
         assert job["state"] == "interrupted" and job["error"]

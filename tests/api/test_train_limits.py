@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.live_server import LiveServer, live_server
+from tests.waiting import wait_for_job
 
 from cnnviz.settings import Settings
 
@@ -43,16 +44,6 @@ def refused(client: TestClient, body: dict | str) -> dict | list:
 
 def problems(detail: dict | list) -> str:
     return " ".join(detail["problems"])
-
-
-def wait_for_end(client: TestClient, job_id: str, timeout: float = 120.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = client.get(f"/api/train/{job_id}").json()
-        if job["state"] not in ("running", "paused"):
-            return job
-        assert time.monotonic() < deadline, f"still {job['state']} after {timeout} s: {job}"
-        time.sleep(0.1)
 
 
 # -- A.1: long lists -----------------------------------------------------------------------------
@@ -236,7 +227,7 @@ def test_the_docs_example_trains_on_the_shared_digits(client: TestClient) -> Non
     (example,) = schema["examples"]
     response = client.post("/api/train", json=example)
     assert response.status_code == 202, response.text
-    job = wait_for_end(client, response.json()["id"])
+    job = wait_for_job(client, response.json()["id"], timeout=120)
     assert job["state"] == "done", job["error"]
     batches = -(-example["train_size"] // example["batch_size"])
     assert job["progress"]["global_step"] == batches * example["epochs"]
@@ -299,7 +290,7 @@ def test_a_diverging_job_fails_naming_what_to_lower(client: TestClient) -> None:
     body |= {"epochs": 3, "batch_size": 20, "emit_filters": False}
     response = client.post("/api/train", json=body)
     assert response.status_code == 202, response.text
-    job = wait_for_end(client, response.json()["id"])
+    job = wait_for_job(client, response.json()["id"], timeout=120)
     assert job["state"] == "failed"
     assert "training diverged: the loss became" in job["error"]
     assert "lower the learning rate (lr)" in job["error"]
