@@ -86,22 +86,27 @@ def test_unknown_model_is_404(client: TestClient) -> None:
     assert "GET /api/models" in response.json()["detail"]
 
 
-@pytest.mark.parametrize(
-    ("path", "status"),
-    [
-        # an encoded slash splits the id: no model route matches
-        ("/api/models/..%2F..%2Fetc", 404),
-        ("/api/models/..%2F..%2Fetc%2Fpasswd", 404),
-        ("/api/models/..%2F..%2Fetc/export", 404),
-        ("/api/models/..", 404),
-        # one path segment, but not an id
-        ("/api/models/%2E%2E", 422),
-        ("/api/models/Bad_Id", 422),
-        ("/api/models/-leading-dash", 422),
-        ("/api/models/" + "a" * 65, 422),
-        ("/api/models/abc%0A", 422),
-    ],
+ID_PATHS = [
+    # an encoded slash splits the id: no model route matches
+    ("/api/models/..%2F..%2Fetc", 404),
+    ("/api/models/..%2F..%2Fetc%2Fpasswd", 404),
+    ("/api/models/..%2F..%2Fetc/export", 404),
+    ("/api/models/..", 404),  # the client resolves it to /api
+    # one path segment, but not an id
+    ("/api/models/%2E%2E", 422),
+    ("/api/models/Bad_Id", 422),
+    ("/api/models/-leading-dash", 422),
+    ("/api/models/" + "a" * 65, 422),
+    ("/api/models/abc%0A", 422),
+]
+#: A DELETE of a path no route has answers 405 ("it takes GET, HEAD": the frontend's catch-all)
+#: where its GET answers 404: a server bug, reported; 404 is the right answer.
+NO_ROUTE_DELETE_IS_405 = pytest.mark.xfail(
+    strict=True, reason="DELETE on a path no route has answers 405, its GET 404"
 )
+
+
+@pytest.mark.parametrize(("path", "status"), ID_PATHS)
 def test_ids_are_validated_never_used_as_paths(
     client: TestClient, settings: Settings, path: str, status: int
 ) -> None:
@@ -109,11 +114,21 @@ def test_ids_are_validated_never_used_as_paths(
     outside.mkdir()
     (outside / "passwd").write_text("not to be touched")
     assert client.get(path).status_code == status
-    if status == 422:
-        assert client.delete(path).status_code == 422
-    else:
-        client.delete(path)  # no model route takes it: whatever answers, nothing is deleted
+    client.delete(path)  # its answer: the next test
     assert (outside / "passwd").read_text() == "not to be touched"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        pytest.param(path, status, marks=NO_ROUTE_DELETE_IS_405 if "%2F" in path else ())
+        for path, status in ID_PATHS
+    ],
+)
+def test_a_delete_of_such_a_path_answers_as_its_get(
+    client: TestClient, path: str, status: int
+) -> None:
+    assert client.delete(path).status_code == status
 
 
 # -- creating ----------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from cnnviz.cli import build_parser, main
 from cnnviz.cli.train import _config
 from cnnviz.data import read_idx
 from cnnviz.models.bundled import (
-    DEFAULT_MODEL,
     PRETRAINED_DIR,
     load_model,
     model_card,
@@ -30,7 +29,6 @@ REQUIRED_ACCURACY = {"lenet5-mnist": 0.985, "simple-mnist": 0.96}
 
 def test_the_bundled_ids() -> None:
     assert set(BUNDLED) <= set(pretrained_ids())
-    assert DEFAULT_MODEL == "lenet5-mnist"
 
 
 @pytest.mark.parametrize("model_id", BUNDLED)
