@@ -4,9 +4,9 @@ predictions.
     python benchmarks/bench_api.py                        # 8 clients, 5 s per phase
     python benchmarks/bench_api.py --clients 32 --seconds 30   # the issue's acceptance run
 
-Starts `uvicorn --factory cnnviz.api.main:create_app` on 127.0.0.1 (a free port) in a
-subprocess, with a temporary
-models dir and a made-up MNIST-format training set (so no download is needed), then
+Starts `cnnviz serve` on 127.0.0.1 (a port it picks) in a subprocess, so the latency is that of
+the protocol, headers and limits production runs, with a temporary models dir and a made-up
+MNIST-format training set (so no download is needed), then
 1. drives `POST /api/models/lenet5-mnist/predict` from N concurrent clients for S seconds with no
    training job (each client posts the Draw view's canvas PNG every 250 ms, as a drawing
    student's browser does; see `load` and the flags);
@@ -22,7 +22,7 @@ import http.client
 import io
 import json
 import os
-import socket
+import re
 import statistics
 import subprocess
 import sys
@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from subprocess import Popen
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -37,16 +38,13 @@ from PIL import Image, ImageDraw
 from cnnviz.data import write_idx
 
 HOST = "127.0.0.1"
+#: The server as a user starts it, on a port it picks (and prints).
+SERVE = [sys.executable, "-m", "cnnviz", "serve", "--host", HOST, "--port", "0"]
+LISTENING = re.compile(rb"serving on http://127\.0\.0\.1:(\d+)")
 PREDICT = "/api/models/lenet5-mnist/predict"
 #: The frontend sends a live prediction at most this often while a stroke is drawn
 #: (PREDICT_INTERVAL_MS in frontend/js/views/draw.js), so one drawing student is one such client.
 INTERVAL_MS = 250.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def make_dataset(root: Path, n: int = 2000) -> None:
@@ -84,18 +82,35 @@ def call(port: int, method: str, path: str, body=None):
         conn.close()
 
 
-def wait_ready(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+def start_server(env: dict[str, str], log: Path, timeout: float = 60.0) -> tuple[Popen, int]:
+    """`cnnviz serve` on a port it picks, its output in `log`: the process and its port, once
+    /api/health answers."""
+    with log.open("wb") as out:
+        server = Popen(SERVE, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline, port = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"the server exited with code {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            if request(conn, "GET", "/api/health")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start in time")
+            raise SystemExit(f"the server exited with code {server.returncode}:\n{log.read_text()}")
+        if port is None and (found := LISTENING.search(log.read_bytes())):
+            port = int(found.group(1))
+        if port is not None:
+            try:
+                if call(port, "GET", "/api/health")[0] == 200:
+                    return server, port
+            except (OSError, http.client.HTTPException):
+                pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"the server did not start in time:\n{log.read_text()}")
+
+
+def stop_server(server: Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(15)
 
 
 def canvas_payload() -> bytes:
@@ -212,19 +227,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cnnviz-bench-") as tmp:
         tmp = Path(tmp)
         make_dataset(tmp / "data")
-        port = free_port()
         env = {
             **os.environ,
             "CNNVIZ_DATA_DIR": str(tmp / "data"),
             "CNNVIZ_MODELS_DIR": str(tmp / "models"),
             "CNNVIZ_MAX_JOBS": str(max(args.jobs, 1)),
         }
-        command = [sys.executable, "-m", "uvicorn", "cnnviz.api.main:create_app", "--factory"]
-        command += ["--host", HOST]
-        command += ["--port", str(port), "--log-level", "warning"]
-        server = subprocess.Popen(command, env=env)
+        server, port = start_server(env, tmp / "server.log")
         try:
-            wait_ready(port, server)
             status, _ = call(port, "POST", PREDICT, {"pixels": [[0.0] * 28] * 28})
             if status != 200:
                 raise SystemExit(f"{PREDICT} answered {status}")
@@ -273,12 +283,7 @@ def main() -> None:
             for job_id in ids:
                 call(port, "POST", f"/api/train/{job_id}/stop")
         finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)
 
 
 if __name__ == "__main__":
