@@ -2,6 +2,7 @@
 and data (parsed JSON), as the browser's EventSource would hand them over."""
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +16,18 @@ class ServerEvent:
     data: Any
 
 
-def read_sse(client: TestClient, url: str, headers: dict | None = None) -> list[ServerEvent]:
-    """Every event of the stream at `url` (status 200 and text/event-stream asserted)."""
+def read_sse(
+    client: TestClient, url: str, headers: dict | None = None, timeout: float = 60.0
+) -> list[ServerEvent]:
+    """Every event of the stream at `url` (status 200 and text/event-stream asserted); fails if
+    the stream is still going after `timeout` seconds (checked at each line it sends)."""
     events, fields = [], {}
+    deadline = time.monotonic() + timeout
     with client.stream("GET", url, headers=headers or {}) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():
+            assert time.monotonic() < deadline, f"{url} still streaming after {timeout} s"
             if not line:
                 if "data" in fields:
                     data = json.loads(fields["data"])
