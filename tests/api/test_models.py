@@ -99,11 +99,9 @@ ID_PATHS = [
     ("/api/models/" + "a" * 65, 422),
     ("/api/models/abc%0A", 422),
 ]
-#: A DELETE of a path no route has answers 405 ("it takes GET, HEAD": the frontend's catch-all)
+#: A DELETE of a path no route has answers 405 ("it takes GET, HEAD", the frontend's catch-all)
 #: where its GET answers 404: a server bug, reported; 404 is the right answer.
-NO_ROUTE_DELETE_IS_405 = pytest.mark.xfail(
-    strict=True, reason="DELETE on a path no route has answers 405, its GET 404"
-)
+NO_ROUTE_DELETE_IS_405 = pytest.mark.xfail(strict=True, reason="405 where its GET answers 404")
 
 
 @pytest.mark.parametrize(("path", "status"), ID_PATHS)
