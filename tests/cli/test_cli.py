@@ -1,5 +1,5 @@
 """The `cnnviz` command itself: its version and a usage error (each subcommand: test_serve,
-test_data, test_train, test_evaluate, test_predict)."""
+test_data, test_train, test_evaluate, test_predict; their user errors: test_command_errors)."""
 
 import subprocess
 
