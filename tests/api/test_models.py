@@ -99,9 +99,6 @@ ID_PATHS = [
     ("/api/models/" + "a" * 65, 422),
     ("/api/models/abc%0A", 422),
 ]
-#: A DELETE of a path no route has answers 405 ("it takes GET, HEAD", the frontend's catch-all)
-#: where its GET answers 404: a server bug, reported; 404 is the right answer.
-NO_ROUTE_DELETE_IS_405 = pytest.mark.xfail(strict=True, reason="405 where its GET answers 404")
 
 
 @pytest.mark.parametrize(("path", "status"), ID_PATHS)
@@ -116,13 +113,7 @@ def test_ids_are_validated_never_used_as_paths(
     assert (outside / "passwd").read_text() == "not to be touched"
 
 
-@pytest.mark.parametrize(
-    ("path", "status"),
-    [
-        pytest.param(path, status, marks=NO_ROUTE_DELETE_IS_405 if "%2F" in path else ())
-        for path, status in ID_PATHS
-    ],
-)
+@pytest.mark.parametrize(("path", "status"), ID_PATHS)
 def test_a_delete_of_such_a_path_answers_as_its_get(
     client: TestClient, path: str, status: int
 ) -> None:

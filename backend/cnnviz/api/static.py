@@ -24,7 +24,10 @@ class FrontendFiles(StaticFiles):
     """`StaticFiles(html=True)` that never serves anything under `api/`."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        if path == "api" or path.startswith("api/"):
+        # The request's own path, not `path`: that one is normalised, and `/api/models/../../x`
+        # would reach the files as `x` (a 405 for DELETE instead of the API's 404).
+        requested = scope["path"]
+        if requested == "/api" or requested.startswith("/api/"):
             raise HTTPException(status_code=404)
         return await super().get_response(path, scope)
 
