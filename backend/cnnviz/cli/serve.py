@@ -33,6 +33,11 @@ def add_parser(commands) -> None:
     )
     parser.add_argument("--host", help="address to bind (default: $CNNVIZ_HOST, else 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (off by default: a class drawing sends hundreds a second)",
+    )
     parser.set_defaults(func=_serve)
 
 
@@ -115,6 +120,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=port,
         http=HTTP_PROTOCOL,
         ws="none",
+        access_log=args.access_log,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
     server = uvicorn.Server(config)
