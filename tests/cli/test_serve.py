@@ -16,6 +16,7 @@ from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_until
 
 from cnnviz import __version__
+from cnnviz.cli.serve import SHUTDOWN_GRACE_SECONDS
 
 pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline
 
@@ -121,7 +122,8 @@ def _read_until(sock: socket.socket, marker: bytes, timeout: float) -> bytes:
 
 def test_ctrl_c_with_an_event_stream_open_stops_the_server_within_seconds(tmp_path: Path) -> None:
     """An open event stream never ends by itself (it follows a job that trains for hours): on
-    SIGINT the server still exits, and its training worker with it."""
+    SIGINT the server closes it at once (not after waiting out its grace and cancelling it, with
+    a traceback in the log) and exits, and its training worker with it."""
     data = make_tiny_mnist(tmp_path / "data")
     with live_server(tmp_path, {"CNNVIZ_DATA_DIR": str(data)}) as server:
         job_id = server.api("POST", "/api/train", LONG)["id"]
@@ -151,6 +153,11 @@ def test_ctrl_c_with_an_event_stream_open_stops_the_server_within_seconds(tmp_pa
         print(f"\nexit {elapsed:.1f} s after SIGINT with an event stream open")
         assert code == 130, server.log_text()[-3000:]  # what the command answers to Ctrl+C
         assert closed, "the stream's connection was left open"
+        assert elapsed < SHUTDOWN_GRACE_SECONDS, (
+            f"the stream was waited for: {elapsed:.1f} s after SIGINT"
+        )
+        log = server.log_text()
+        assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
         wait_until(lambda: all(_gone(pid) for pid in workers), timeout=5, what="the worker")
 
 

@@ -63,6 +63,16 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.cancel_deadline()
         super().connection_lost(exc)
 
+    def shutdown(self) -> None:
+        """The server is stopping. An event stream (every stream route's path ends in /events)
+        never ends by itself: its connection is closed now, which the stream sees as its client
+        leaving, instead of the server waiting out its grace and cancelling it."""
+        super().shutdown()
+        cycle = self.cycle
+        streaming = cycle is not None and not cycle.response_complete
+        if streaming and cycle.scope["method"] == "GET" and cycle.scope["path"].endswith("/events"):
+            self.transport.close()
+
     def data_received(self, data: bytes) -> None:
         if self.phase == IDLE:  # bytes after a request: the next request's head
             self.phase = HEAD
