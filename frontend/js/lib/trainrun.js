@@ -1,0 +1,72 @@
+// What the Train view says about a run, with no DOM: the request that starts it, its progress
+// line and figures, durations, and the colours of the confusion matrix's cells.
+import { fixed, grouped, percent } from "./format.js";
+import { toSpec } from "./shapes.js";
+
+/** The augmentation a run asks for when the form's box is ticked. */
+export const AUGMENTATION = { rotation: 10, shift: 2 };
+
+/** The body of POST /api/train for the form's values (a preset's name, or the built layers). */
+export function runBody(form) {
+  const body = {
+    dataset: form.dataset, classes: form.classes, train_size: form.train_size, optimizer: form.optimizer,
+    lr: form.lr, batch_size: form.batch_size, epochs: form.epochs, seed: form.seed,
+    augmentation: form.augmentation ? { ...AUGMENTATION } : null, emit_filters: true,
+  };
+  if (form.model === "custom") body.spec = toSpec(form.layers);
+  else body.model = form.model;
+  return body;
+}
+
+/** A duration: "4.2 s" under a minute, else "2 min 5 s". */
+export const seconds = (s) => (s < 60 ? `${fixed(s, 1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
+
+/** The step a run is at: the done event's, else the last step's, else 0. */
+export function stepNow(run) {
+  return run.done ? run.done.global_step : run.last ? run.last.global_step : 0;
+}
+
+/** "Epoch 1 of 3 · step 40 of 96 · 4.2 s elapsed" for a started `run` (its start, last step and
+ * done events); the time is the done event's, else since the job's `created` until `now` (s). */
+export function progressLine(run, job, now) {
+  const s = run.start;
+  const epochNow = run.last ? run.last.epoch : 0;
+  let elapsed = null;
+  if (run.done) elapsed = run.done.seconds;
+  else if (job) elapsed = now - job.created;
+  return [
+    `Epoch ${epochNow} of ${s.epochs}`,
+    `step ${grouped(stepNow(run))} of ${grouped(s.total_steps)}`,
+    elapsed === null ? null : `${seconds(Math.max(0, elapsed))} elapsed`,
+  ].filter(Boolean).join(" · ");
+}
+
+/** The run's figures so far, as [name, value] pairs. */
+export function runMetrics(run) {
+  const s = run.start;
+  const last = run.last;
+  const done = run.done;
+  const items = [
+    ["training digits", grouped(s.train_size)], ["validation", grouped(s.validation_size)],
+    ["classes", s.class_names.join(", ")],
+  ];
+  if (last && last.loss !== null) items.push(["batch loss", fixed(last.loss, 3)]);
+  const lastEpoch = run.epochs[run.epochs.length - 1];
+  if (lastEpoch && lastEpoch.val_accuracy !== null) items.push(["validation accuracy", percent(lastEpoch.val_accuracy)]);
+  if (done && done.accuracy !== null) items.push([`${done.evaluated_on} accuracy`, percent(done.accuracy)]);
+  return items;
+}
+
+// Cell colours: blue for correct answers (by their share of the row), orange for mistakes
+// (by their size against the largest mistake), each mixed into white.
+const CORRECT = [34, 81, 199];
+const WRONG = [230, 120, 0];
+const mix = (rgb, t) => rgb.map((c) => Math.round(255 + (c - 255) * Math.min(1, Math.max(0, t))));
+
+/** The largest count off the diagonal of the confusion matrix `m` (at least 1). */
+export const largestMistake = (m) => Math.max(1, ...m.flatMap((r, i) => r.filter((_, j) => j !== i)));
+
+/** The [r, g, b] of cell (t, p) holding `count` of the row's `total`; `maxOff` from largestMistake. */
+export function cellColour(count, t, p, total, maxOff) {
+  return t === p ? mix(CORRECT, 0.15 + 0.75 * (count / total)) : mix(WRONG, count ? 0.12 + 0.6 * (count / maxOff) : 0);
+}

@@ -1,0 +1,57 @@
+// The Train view's run panel: Start, Pause/Resume, Step, Stop, the job's state, its progress and
+// figures so far, and what went wrong.
+import { progressLine, runMetrics, stepNow } from "../../lib/trainrun.js";
+import { el as h, showErrorIn } from "../../components/dom.js";
+
+/** The run panel: { section, buttons, jobLabel, setState(state) (true while the job is live),
+ * progress(run, job, jobId), showError(message), reset() }. */
+export function runPanel() {
+  const startBtn = h("button", { type: "submit", form: "", class: "primary big", "data-train-start": true, text: "Start training" });
+  const pauseBtn = h("button", { type: "button", class: "big", "data-train-pause": true, disabled: true, text: "Pause" });
+  const stepBtn = h("button", { type: "button", class: "big", "data-train-step": true, disabled: true, text: "Step one batch" });
+  const stopBtn = h("button", { type: "button", class: "big", "data-train-stop": true, disabled: true, text: "Stop" });
+  const stateEl = h("span", { class: "job-state", "data-job-state": true, "data-state": "idle", text: "idle" });
+  const jobLabel = h("span", { class: "muted job-id num" });
+  const progressBar = h("progress", { max: "1", value: "0", "aria-label": "training progress" });
+  const progressText = h("p", { class: "progress-text num", "data-train-progress": true, text: "Not started. Set up a run and press Start." });
+  const runError = h("p", { class: "error", role: "alert", hidden: true });
+  const metricsEl = h("dl", { class: "train-metrics", "data-train-metrics": true });
+  const section = h("section", { class: "panel train-run", "aria-labelledby": "train-run-title" },
+    h("div", { class: "run-head" }, h("h2", { id: "train-run-title", text: "Run" }), h("span", { class: "state-wrap" }, "State: ", stateEl), jobLabel),
+    h("div", { class: "row controls" }, startBtn, pauseBtn, stepBtn, stopBtn),
+    progressBar, progressText, metricsEl, runError);
+
+  return {
+    section, startBtn, pauseBtn, stepBtn, stopBtn, jobLabel,
+    get state() { return stateEl.textContent; },
+    setState(state) {
+      stateEl.textContent = state;
+      stateEl.dataset.state = state;
+      const live = state === "running" || state === "paused";
+      startBtn.disabled = live;
+      pauseBtn.disabled = !live;
+      pauseBtn.textContent = state === "paused" ? "Resume" : "Pause";
+      pauseBtn.setAttribute("aria-pressed", String(state === "paused"));
+      stepBtn.disabled = state !== "paused";
+      stopBtn.disabled = !live;
+      return live;
+    },
+    /** The progress of `run` (what the events said so far) of the job `job` (its record). */
+    progress(run, job, jobId) {
+      if (!run || !run.start) {
+        if (jobId && run) progressText.textContent = "Waiting for the run to start…";
+        return;
+      }
+      progressBar.max = run.start.total_steps;
+      progressBar.value = stepNow(run);
+      progressText.textContent = progressLine(run, job, Date.now() / 1000);
+      metricsEl.replaceChildren(...runMetrics(run).map(([k, v]) => h("div", {}, h("dt", { text: k }), h("dd", { class: "num", text: v }))));
+    },
+    showError: (message) => showErrorIn(runError, message ? { message } : null),
+    reset() {
+      metricsEl.replaceChildren();
+      runError.hidden = true;
+      progressBar.value = 0;
+    },
+  };
+}

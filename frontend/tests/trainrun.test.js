@@ -1,0 +1,58 @@
+// `node --test frontend/tests`: what the Train view says about a run (lib/trainrun.js).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { AUGMENTATION, cellColour, largestMistake, progressLine, runBody, runMetrics, seconds, stepNow } from "../js/lib/trainrun.js";
+import { starterLayers } from "../js/lib/shapes.js";
+
+const FORM = {
+  model: "simple", dataset: "mnist", classes: [0, 1], train_size: 500, optimizer: "adam",
+  lr: 0.001, batch_size: 32, epochs: 1, seed: 0, augmentation: false, layers: starterLayers(2),
+};
+const START = { epochs: 2, total_steps: 32, train_size: 500, validation_size: 56, class_names: ["0", "1"] };
+
+test("runBody names a preset, or sends the built layers as a spec", () => {
+  const preset = runBody(FORM);
+  assert.equal(preset.model, "simple");
+  assert.equal(preset.spec, undefined);
+  assert.equal(preset.augmentation, null);
+  assert.equal(preset.emit_filters, true);
+  const custom = runBody({ ...FORM, model: "custom", augmentation: true });
+  assert.equal(custom.model, undefined);
+  assert.ok(Array.isArray(custom.spec.layers));
+  assert.deepEqual(custom.augmentation, AUGMENTATION);
+});
+
+test("seconds reads as seconds under a minute, then minutes", () => {
+  assert.equal(seconds(4.25), "4.3 s");
+  assert.equal(seconds(125), "2 min 5 s");
+});
+
+test("progressLine: epoch, step and time, from the done event once there is one", () => {
+  const run = { start: START, last: { epoch: 1, global_step: 20, loss: 0.5 }, epochs: [], done: null };
+  assert.equal(stepNow(run), 20);
+  assert.equal(progressLine(run, { created: 100 }, 103), "Epoch 1 of 2 · step 20 of 32 · 3.0 s elapsed");
+  assert.equal(progressLine(run, null, 103), "Epoch 1 of 2 · step 20 of 32");
+  const done = { ...run, done: { global_step: 32, seconds: 61, accuracy: 0.9, evaluated_on: "test" } };
+  assert.equal(stepNow(done), 32);
+  assert.equal(progressLine(done, { created: 0 }, 999), "Epoch 1 of 2 · step 32 of 32 · 1 min 1 s elapsed");
+  assert.equal(stepNow({ ...run, last: null }), 0);
+});
+
+test("runMetrics lists what is known so far", () => {
+  const run = { start: START, last: { loss: 0.12345 }, epochs: [{ val_accuracy: 0.5 }], done: { accuracy: 0.75, evaluated_on: "test" } };
+  assert.deepEqual(runMetrics(run), [
+    ["training digits", "500"], ["validation", "56"], ["classes", "0, 1"],
+    ["batch loss", "0.123"], ["validation accuracy", "50.00%"], ["test accuracy", "75.00%"],
+  ]);
+  assert.equal(runMetrics({ start: START, last: null, epochs: [], done: null }).length, 3);
+});
+
+test("confusion cells: blue by the row's share on the diagonal, orange by the largest mistake off it", () => {
+  const m = [[8, 2], [1, 9]];
+  assert.equal(largestMistake(m), 2);
+  assert.equal(largestMistake([[3, 0], [0, 4]]), 1);
+  assert.deepEqual(cellColour(10, 0, 0, 10, 2), [34, 81, 199].map((c) => Math.round(255 + (c - 255) * 0.9)));
+  assert.deepEqual(cellColour(0, 0, 1, 10, 2), [255, 255, 255]);
+  assert.deepEqual(cellColour(2, 0, 1, 10, 2), [230, 120, 0].map((c) => Math.round(255 + (c - 255) * 0.72)));
+});
