@@ -54,6 +54,8 @@ async function request(method, path, { body, signal } = {}) {
 const model = (id) => `/api/models/${encodeURIComponent(id)}`;
 
 export const getHealth = () => request("GET", "/api/health");
+/** What models can be built from: presets, layer types, optimizers, schedules, limits. */
+export const catalogue = () => request("GET", "/api/catalogue");
 
 // Models ---------------------------------------------------------------------------------------
 export const listModels = () => request("GET", "/api/models");

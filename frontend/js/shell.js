@@ -26,6 +26,18 @@ export function describeModel(id) {
   return descriptions.get(id);
 }
 
+let catalogueRequest = null; // promise of GET /api/catalogue
+
+/** What models can be built from (GET /api/catalogue), fetched once: it changes only when the
+ * server does. A failed request is forgotten, so the next caller asks again. */
+export function catalogue() {
+  if (!catalogueRequest) {
+    catalogueRequest = api.catalogue();
+    catalogueRequest.catch(() => { catalogueRequest = null; });
+  }
+  return catalogueRequest;
+}
+
 /** The class the backward pass starts from: the URL's `target` when it is one of the model's
  * classes (`info` from describeModel), else null, the predicted class. The Network and Pooling
  * views share it, so a link opens either on the same saliency. */

@@ -1,6 +1,7 @@
 // What the Train view says about a run, with no DOM: the request that starts it, its progress
 // line and figures, durations, and the colours of the confusion matrix's cells.
 import { fixed, grouped, percent } from "./format.js";
+import { CUSTOM } from "./catalogue.js";
 import { toSpec } from "./shapes.js";
 
 /** The augmentation a run asks for when the form's box is ticked. */
@@ -13,7 +14,7 @@ export function runBody(form) {
     lr: form.lr, batch_size: form.batch_size, epochs: form.epochs, seed: form.seed,
     augmentation: form.augmentation ? { ...AUGMENTATION } : null, emit_filters: true,
   };
-  if (form.model === "custom") body.spec = toSpec(form.layers);
+  if (form.model === CUSTOM) body.spec = toSpec(form.layers);
   else body.model = form.model;
   return body;
 }

@@ -1,6 +1,7 @@
 // The Train view's layer builder (the "custom" network): one row per layer with its parameters
 // and output shape, checked as you build; move, remove, add, start over.
 import { LAYER_KINDS, defaultLayer, firstError, layerShapes, moved, starterLayers } from "../../lib/shapes.js";
+import { CUSTOM } from "../../lib/catalogue.js";
 import { el as h } from "../../components/dom.js";
 
 const PARAMS = {
@@ -15,7 +16,7 @@ const PARAMS = {
  * number of outputs the last layer must have. */
 export function renderBuilder(builder, form, { save, classes }) {
   const again = () => { save(); renderBuilder(builder, form, { save, classes }); };
-  builder.hidden = form.model !== "custom";
+  builder.hidden = form.model !== CUSTOM;
   if (builder.hidden) { builder.replaceChildren(); return; }
   const shapes = layerShapes(form.layers, [1, 28, 28], classes());
   const bad = firstError(shapes);

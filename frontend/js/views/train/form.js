@@ -1,20 +1,15 @@
-// The Train view's form: the network (a preset, or the layer builder), the dataset (with a
-// download when its training split is missing), the classes, the training settings.
+// The Train view's form: the network (one of the server's presets, or the layer builder), the
+// dataset (with a download when its training split is missing), the classes, the training
+// settings. The presets and optimizers are the catalogue's (GET /api/catalogue).
 import * as api from "../../api.js";
+import { catalogue } from "../../shell.js";
+import { CUSTOM, known, networkChoices, optimizerChoices } from "../../lib/catalogue.js";
 import { grouped, percent } from "../../lib/format.js";
 import { firstError, layerShapes, starterLayers } from "../../lib/shapes.js";
 import { formProblems } from "../../lib/trainform.js";
 import { AUGMENTATION } from "../../lib/trainrun.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
 import { renderBuilder } from "./builder.js";
-
-const PRESETS = [
-  ["simple", "simple: 8 filters 3×3, pool, dense (fastest)"],
-  ["lenet5", "LeNet-5: two conv blocks, three dense layers"],
-  ["tinyvgg", "Tiny VGG: four 3×3 convs of 10 filters"],
-  ["custom", "custom: build it layer by layer"],
-];
-const OPTIMIZERS = ["adam", "sgd", "rmsprop", "adagrad"];
 
 /** The form's values before the user changes any. */
 export const DEFAULTS = {
@@ -28,11 +23,13 @@ function field(label, input, note) {
 
 /**
  * The form for the values in `form` (changed in place; `save()` keeps them in the store).
- * Returns { element, load() (lists the datasets), check() (a message when the run cannot start),
+ * Returns { element, load() (lists the networks, optimizers and datasets), check() (a message
+ * when the run cannot start),
  * showError(message) }.
  */
 export function setupForm(form, { save }) {
   let datasets = [];
+  let networks = []; // networkChoices() of the catalogue, once it has arrived
   const element = h("form", { class: "panel train-form", "data-train-form": true, "aria-labelledby": "train-form-title", novalidate: true });
 
   function numberInput(name, { min, max, step = 1 } = {}) {
@@ -45,21 +42,22 @@ export function setupForm(form, { save }) {
     return input;
   }
 
-  const modelSelect = h("select", { name: "model" }, ...PRESETS.map(([v, t]) => h("option", { value: v, text: t })));
-  modelSelect.value = form.model;
+  // Until the catalogue arrives each list holds the form's value only, and is disabled.
+  const waiting = (name, value) => h("select", { name, disabled: true }, h("option", { value, text: `${value} (loading the list…)` }));
+  const modelSelect = waiting("model", form.model);
+  const networkNote = h("p", { class: "muted network-note", "data-network-note": true });
   const builder = h("div", { class: "builder", "data-layer-builder": true });
   const datasetSelect = h("select", { name: "dataset" });
   const datasetNote = h("p", { class: "dataset-note", "data-dataset-note": true, hidden: true });
   const classBox = h("fieldset", { class: "classes", "data-classes": true });
-  const optimizerSelect = h("select", { name: "optimizer" }, ...OPTIMIZERS.map((o) => h("option", { value: o, text: o })));
-  optimizerSelect.value = form.optimizer;
+  const optimizerSelect = waiting("optimizer", form.optimizer);
   const augment = h("input", { type: "checkbox", name: "augmentation" });
   augment.checked = Boolean(form.augmentation);
   const formError = h("div", { class: "error form-error", role: "alert", "data-train-error": true, hidden: true });
 
   element.append(
     h("h2", { id: "train-form-title", text: "Set up a run" }),
-    field("Network", modelSelect), builder,
+    field("Network", modelSelect), networkNote, builder,
     field("Dataset", datasetSelect), datasetNote,
     classBox,
     h("div", { class: "grid2" },
@@ -77,10 +75,20 @@ export function setupForm(form, { save }) {
   const classCount = () => (form.classes ? form.classes.length : (currentDataset()?.classes.length || 10));
   const drawBuilder = () => renderBuilder(builder, form, { save, classes: classCount });
 
-  modelSelect.addEventListener("change", () => { form.model = modelSelect.value; save(); drawBuilder(); });
+  const describeNetwork = () => { networkNote.textContent = networks.find((n) => n.value === form.model)?.note || ""; };
+  modelSelect.addEventListener("change", () => { form.model = modelSelect.value; save(); describeNetwork(); drawBuilder(); });
   optimizerSelect.addEventListener("change", () => { form.optimizer = optimizerSelect.value; save(); });
   augment.addEventListener("change", () => { form.augmentation = augment.checked; save(); });
   datasetSelect.addEventListener("change", () => { form.dataset = datasetSelect.value; save(); renderDataset(); });
+
+  /** Offer `choices` ({value, text, note}) in `select`, keeping `form[name]` when listed. */
+  function offer(select, name, choices) {
+    select.replaceChildren(...choices.map((c) => h("option", { value: c.value, text: c.text, title: c.note })));
+    select.disabled = false;
+    const value = known(form[name], choices);
+    if (value !== form[name]) { form[name] = value; save(); }
+    select.value = value;
+  }
 
   function renderDataset() {
     const info = currentDataset();
@@ -154,8 +162,15 @@ export function setupForm(form, { save }) {
 
   return {
     element, showError,
-    /** List the datasets (GET /api/datasets) and offer them. */
+    /** Offer the catalogue's networks and optimizers, and the datasets (GET /api/datasets). */
     load() {
+      catalogue().then((listed) => {
+        networks = networkChoices(listed);
+        offer(modelSelect, "model", networks);
+        offer(optimizerSelect, "optimizer", optimizerChoices(listed));
+        describeNetwork();
+        drawBuilder();
+      }).catch((error) => showError(`The networks and optimizers cannot be listed: ${error.message}`));
       api.listDatasets().then((list) => {
         datasets = list;
         if (!datasets.some((d) => d.name === form.dataset) && datasets.length) form.dataset = datasets[0].name;
@@ -168,7 +183,7 @@ export function setupForm(form, { save }) {
     check() {
       const problems = formProblems(form);
       if (problems.length) return problems.join(" ");
-      if (form.model === "custom") {
+      if (form.model === CUSTOM) {
         const bad = firstError(layerShapes(form.layers, [1, 28, 28], classCount()));
         if (bad >= 0) return `Layer ${bad + 1} does not fit; fix it before starting.`;
       }
