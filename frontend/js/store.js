@@ -2,10 +2,13 @@
 // listen for "change" events, whose `detail.changed` is the set of keys that changed. The keys
 // in URL_KEYS mirror the URL hash both ways, so a shared link opens the same view and the
 // browser's back button walks through views.
-import { formatHash, parseHash } from "./lib/url.js";
+import { formatHash, parseHash, readOldKeys } from "./lib/url.js";
 
+// Shared: tab, model, target (the class the backward pass starts from, in Network and Pooling),
+// job. Each view's own: the stepper's conv, filter, at ("row,col"); the playground's kernel; the
+// Pooling view's pool, map (its channel), window.
 export const URL_KEYS = [
-  "tab", "model", "layer", "channel", "row", "col", "pool", "window", "kernel", "target", "job",
+  "tab", "model", "conv", "filter", "at", "kernel", "pool", "map", "window", "target", "job",
 ];
 
 export class Store extends EventTarget {
@@ -39,7 +42,9 @@ export class Store extends EventTarget {
 
 /** Keep `store`'s URL keys and `location.hash` in step. */
 export function syncWithUrl(store, win = window) {
-  store.set(parseHash(win.location.hash));
+  // An old link's shared keys (layer, channel, row, col) are read as the keys of the tab it names.
+  const read = () => readOldKeys(parseHash(win.location.hash), store.state.tab);
+  store.set(read());
   store.watch(URL_KEYS, (state, changed) => {
     const hash = formatHash(state, URL_KEYS);
     if (hash === win.location.hash) return;
@@ -48,5 +53,5 @@ export function syncWithUrl(store, win = window) {
     const method = changed.has("tab") ? "pushState" : "replaceState";
     win.history[method](null, "", hash || win.location.pathname);
   });
-  win.addEventListener("hashchange", () => store.set(parseHash(win.location.hash)));
+  win.addEventListener("hashchange", () => store.set(read()));
 }

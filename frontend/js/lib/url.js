@@ -1,6 +1,8 @@
 // The view state that belongs in a link: read from and written to the URL hash, so a teacher can
 // share exactly the view on the screen (model, tab, layer, channel, stepper position, ...).
-// Pure functions of strings, tested with `node --test`.
+// Each view's keys are its own (the stepper's `conv`, `filter`, `at`; the Pooling view's `pool`,
+// `map`, `window`), so choosing in one view never moves another; `tab`, `model`, `target` and
+// `job` are shared. Pure functions of strings, tested with `node --test`.
 
 /** Parse "#tab=network&layer=conv1&row=3" into {tab: "network", layer: "conv1", row: 3}.
  * Values that are whole numbers become numbers; empty values are dropped. */
@@ -34,3 +36,32 @@ export function parseCell(text) {
 
 /** {row, col} as "row,col", for a link. */
 export const formatCell = ({ row, col }) => `${row},${col}`;
+
+/** The keys a link wrote before each view had its own, by the tab they belonged to: old name ->
+ * today's name (`row` and `col` together become the stepper's `at`). */
+const OLD_KEYS = {
+  stepper: { layer: "conv", channel: "filter" },
+  pooling: { channel: "map" },
+};
+const RETIRED = ["layer", "channel", "row", "col"];
+
+/**
+ * `state` (from parseHash) with an old link's shared keys read as the keys of the tab it names
+ * (`tab`, else `currentTab`): "#tab=stepper&layer=conv2&channel=3&row=4&col=7" opens the stepper
+ * at conv2, filter 3, cell (4, 7). A key written today wins over its old name; old keys no view
+ * owns under that tab are dropped.
+ */
+export function readOldKeys(state, currentTab) {
+  const tab = state.tab ?? currentTab;
+  const renamed = OLD_KEYS[tab] || {};
+  const out = { ...state };
+  for (const key of RETIRED) delete out[key];
+  for (const [old, key] of Object.entries(renamed)) {
+    if (state[old] !== undefined && state[key] === undefined) out[key] = state[old];
+  }
+  if (tab === "stepper" && state.at === undefined && (state.row !== undefined || state.col !== undefined)) {
+    const whole = (v) => (Number.isInteger(v) && v >= 0 ? v : 0);
+    out.at = formatCell({ row: whole(state.row), col: whole(state.col) });
+  }
+  return out;
+}

@@ -83,7 +83,7 @@ export function mount(root, store) {
     const { k, s } = kernelOf(spec);
     const out = local.layers[name];
     const channels = out.output.shape[1];
-    const channel = Math.min(Math.max(0, Number(store.state.channel) || 0), channels - 1);
+    const channel = Math.min(Math.max(0, Number(store.state.map) || 0), channels - 1);
     const prevName = index > 0 ? specLayers[index - 1].name : null;
     const input = prevName ? local.layers[prevName].output : local.inputArray;
     const inputGrad = prevName ? local.layers[prevName].gradient : local.saliency;
@@ -203,9 +203,9 @@ export function mount(root, store) {
   // ---- wiring ----
   layerSelect.addEventListener("change", () => {
     local.bconv.layer = null;
-    store.set({ pool: layerSelect.value, channel: 0 });
+    store.set({ pool: layerSelect.value, map: 0 });
   });
-  channelSelect.addEventListener("change", () => store.set({ channel: Number(channelSelect.value) }));
+  channelSelect.addEventListener("change", () => store.set({ map: Number(channelSelect.value) }));
   targetSelect.addEventListener("change", () => {
     store.set({ target: targetSelect.value === "" ? null : Number(targetSelect.value) });
   });
@@ -239,7 +239,7 @@ export function mount(root, store) {
     local.sel = cell; // a link or the Back button: renderAll clamps it to the map
     if (local.info && local.layers) whenShown(1);
   });
-  store.watch(["pool", "channel"], (state, changed) => {
+  store.watch(["pool", "map"], (state, changed) => {
     if (!local.info || !local.layers) return;
     if (changed.has("pool")) {
       const pools = local.info.spec.layers.filter((l) => isPool(l.type));

@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import { announce, currentDigit, describeModel, traceOf } from "../shell.js";
 import { decodeArray, plane, toRows } from "../lib/arrays.js";
 import { fixed } from "../lib/format.js";
+import { formatCell, parseCell } from "../lib/url.js";
 import { cellAt } from "../lib/geometry.js";
 import { clampPosition, moveStep, stepKey } from "../lib/stepper.js";
 import { convLayers, stepperPosition } from "../lib/convlayers.js";
@@ -56,21 +57,22 @@ export function mount(root, store) {
   }
 
   // -- the current position ---------------------------------------------------------------------
-  const current = () => (info ? stepperPosition(info.convs, store.state) : null);
+  // The stepper's own keys in the store and the link: conv, filter, at ("row,col").
+  const asked = ({ conv, filter, at }) => ({ layer: conv, channel: filter, ...parseCell(at) });
+  const current = () => (info ? stepperPosition(info.convs, asked(store.state)) : null);
 
   /** Write the normalised position back to the store (only while this tab is shown, so a URL
    * meant for another view is not rewritten). */
   function normalise() {
     const pos = current();
     if (!pos || store.state.tab !== "stepper") return;
-    store.set({ layer: pos.conv.name, channel: pos.channel, row: pos.row, col: pos.col });
+    store.set({ conv: pos.conv.name, filter: pos.channel, at: formatCell(pos) });
   }
 
   function goTo(step) {
     const pos = current();
     if (!pos) return;
-    const { row, col } = cellAt(moveStep(step, 0, pos.total), pos.outW);
-    store.set({ row, col });
+    store.set({ at: formatCell(cellAt(moveStep(step, 0, pos.total), pos.outW)) });
   }
 
   // -- the render loop --------------------------------------------------------------------------
@@ -166,8 +168,8 @@ export function mount(root, store) {
     if (player.playing) { stop(); start(); }
   });
   ui.scrub.addEventListener("input", () => { stop(); goTo(Number(ui.scrub.value)); });
-  ui.layer.addEventListener("change", () => { stop(); store.set({ layer: ui.layer.value, row: 0, col: 0 }); });
-  ui.channel.addEventListener("change", () => { stop(); store.set({ channel: Number(ui.channel.value) }); });
+  ui.layer.addEventListener("change", () => { stop(); store.set({ conv: ui.layer.value, at: "0,0" }); });
+  ui.channel.addEventListener("change", () => { stop(); store.set({ filter: Number(ui.channel.value) }); });
   ui.direction.addEventListener("click", () => {
     direction = direction === "forward" ? "backward" : "forward";
     store.set({ stepperDirection: direction });
@@ -198,7 +200,7 @@ export function mount(root, store) {
     const col = Math.floor(((event.clientX - rect.left) / rect.width) * pos.outW);
     const row = Math.floor(((event.clientY - rect.top) / rect.height) * pos.outH);
     stop();
-    store.set(clampPosition(row, col, pos.outH, pos.outW));
+    store.set({ at: formatCell(clampPosition(row, col, pos.outH, pos.outW)) });
   });
 
   store.watch(["tab", "model", "digit"], (state, changed) => {
@@ -206,13 +208,13 @@ export function mount(root, store) {
     if (changed.has("model") || changed.has("digit")) stop();
     refresh();
   });
-  store.watch(["layer", "channel", "row", "col", "stepperDirection"], (state, changed) => {
+  store.watch(["conv", "filter", "at", "stepperDirection"], (state, changed) => {
     if (state.tab !== "stepper" || !info) return;
     if (changed.has("stepperDirection")) {
       direction = state.stepperDirection === "backward" ? "backward" : "forward";
       renderDirection(ui, direction);
     }
-    if (changed.has("layer") || changed.has("channel")) showControls();
+    if (changed.has("conv") || changed.has("filter")) showControls();
     normalise();
     renderPosition();
   });

@@ -24,7 +24,7 @@ function bconvDefaults(convs, { local, store }) {
     let pick = convs[0].name;
     for (let i = pi - 1; i >= 0; i -= 1) if (specLayers[i].type === "Conv2D") { pick = specLayers[i].name; break; }
     local.bconv.layer = pick;
-    local.bconv.channel = Number(store.state.channel) || 0;
+    local.bconv.channel = Number(store.state.map) || 0;
     local.bconv.position = null;
   }
 }
