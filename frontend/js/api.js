@@ -62,6 +62,9 @@ export const listModels = () => request("GET", "/api/models");
 export const getModel = (id) => request("GET", model(id));
 /** `spec` is `{preset}` or `{layers, input_shape}`; see the schema at /docs. */
 export const createModel = (spec) => request("POST", "/api/models", { body: spec });
+/** The verdict on `{spec, classes}` (nothing is saved): `{fits: true, spec, layers, parameters}`
+ * with each layer's shapes, or `{fits: false, fault: {message, layer, shapes}}`. */
+export const checkSpec = (body, signal) => request("POST", "/api/models/check", { body, signal });
 export const deleteModel = (id) => request("DELETE", model(id));
 export const exportUrl = (id) => `${model(id)}/export`;
 

@@ -1,8 +1,8 @@
-// `node --test frontend/tests`: the train view's pure helpers (ticks, smoothing, shapes).
+// `node --test frontend/tests`: the train view's pure helpers (ticks, smoothing, the layer builder).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { firstError, layerShapes, moved, starterLayers, toSpec } from "../js/lib/shapes.js";
+import { layerStates, moved, starterLayers, toSpec } from "../js/lib/layers.js";
 import { ema, smoother, weightFor } from "../js/lib/smooth.js";
 import { integerTicks, niceStep, niceTicks, stepDecimals } from "../js/lib/ticks.js";
 
@@ -50,56 +50,46 @@ test("ema de-biases the start and skips nulls", () => {
   assert.ok(weightFor(16) >= 0.5 && weightFor(10000) <= 0.95);
 });
 
-test("layerShapes follows the simple preset: 8×26×26, 8×13×13, 1352, 10", () => {
-  const layers = [
-    { type: "Conv2D", out_channels: 8, kernel_size: 3, stride: 1, padding: 0 },
-    { type: "MaxPool2D", kernel_size: 2, stride: 2 },
-    { type: "Flatten" },
-    { type: "Dense", out_features: 10 },
-  ];
-  const shapes = layerShapes(layers, [1, 28, 28], 10);
-  assert.deepEqual(shapes.map((s) => s.output), [[8, 26, 26], [8, 13, 13], [1352], [10]]);
-  assert.equal(firstError(shapes), -1);
-});
-
-test("layerShapes handles same padding and LeNet's 5×5 kernels", () => {
-  const layers = [
-    { type: "Conv2D", out_channels: 6, kernel_size: 5, stride: 1, padding: 2 }, { type: "ReLU" },
-    { type: "MaxPool2D", kernel_size: 2, stride: 2 },
-    { type: "Conv2D", out_channels: 16, kernel_size: 5, stride: 1, padding: "same" },
-  ];
-  assert.deepEqual(layerShapes(layers).map((s) => s.output), [[6, 28, 28], [6, 28, 28], [6, 14, 14], [16, 14, 14]]);
-});
-
-test("layerShapes names the first layer that does not fit, and stops there", () => {
-  const layers = [
-    { type: "MaxPool2D", kernel_size: 2, stride: 2 }, { type: "MaxPool2D", kernel_size: 2, stride: 2 },
-    { type: "MaxPool2D", kernel_size: 2, stride: 2 }, { type: "Conv2D", out_channels: 4, kernel_size: 5, stride: 1, padding: 0 },
-    { type: "Flatten" },
-  ];
-  const shapes = layerShapes(layers);
-  assert.equal(firstError(shapes), 3);
-  assert.match(shapes[3].error, /5×5 window does not fit the 3×3 input/);
-  assert.equal(shapes[4].output, null);
-  assert.equal(shapes[4].error, null);
-});
-
-test("layerShapes asks for Flatten before Dense and a matching last layer", () => {
-  assert.match(layerShapes([{ type: "Dense", out_features: 10 }])[0].error, /add a Flatten/);
-  assert.match(layerShapes([{ type: "Flatten" }, { type: "Conv2D", out_channels: 2, kernel_size: 3, stride: 1, padding: 0 }])[1].error, /before Flatten/);
-  const shapes = layerShapes([{ type: "Flatten" }, { type: "Dense", out_features: 10 }], [1, 28, 28], 2);
-  assert.match(shapes[1].error, /2 classes need 2 outputs/);
-  assert.match(layerShapes([{ type: "MaxPool2D", kernel_size: 2, stride: 2, padding: 2 }])[0].error, /at most half/);
-});
-
-test("toSpec fills in in_channels and in_features", () => {
+test("toSpec sends each layer's own settings; the server fills in in_channels and in_features", () => {
   const spec = toSpec(starterLayers(2));
   assert.equal(spec.format, "cnnviz.sequential/1");
   assert.deepEqual(spec.input_shape, [1, 28, 28]);
-  assert.equal(spec.layers[0].in_channels, 1);
   assert.deepEqual(spec.layers.map((l) => l.type), ["Conv2D", "ReLU", "MaxPool2D", "Flatten", "Dense"]);
-  assert.equal(spec.layers[4].in_features, 8 * 13 * 13);
-  assert.equal(spec.layers[4].out_features, 2);
+  assert.deepEqual(spec.layers[0], { type: "Conv2D", out_channels: 8, kernel_size: 3, stride: 1, padding: 0 });
+  assert.deepEqual(spec.layers[4], { type: "Dense", out_features: 2 });
+  assert.equal(toSpec([{ type: "MaxPool2D", kernel_size: 3 }]).layers[0].stride, null);
+});
+
+const CHECKED = {
+  spec: {}, parameters: 2722,
+  layers: [{ output_shape: [8, 26, 26] }, { output_shape: [8, 13, 13] }, { output_shape: [1352] }, { output_shape: [2] }],
+};
+
+test("layerStates shows the server's shapes and what the network adds up to", () => {
+  const states = layerStates(4, { checked: CHECKED });
+  assert.deepEqual(states.rows.map((r) => r.shape), ["→ 8×26×26", "→ 8×13×13", "→ 1352", "→ 2"]);
+  assert.ok(states.rows.every((r) => r.error === null));
+  assert.equal(states.fits, true);
+  assert.equal(states.note, "Fits: 4 layers, 2,722 parameters, ending with 2 outputs.");
+});
+
+test("layerStates says it is checking until the server answers", () => {
+  const states = layerStates(2, null);
+  assert.deepEqual(states.rows.map((r) => r.shape), ["…", "…"]);
+  assert.equal(states.fits, false);
+  assert.match(states.note, /Checking/);
+});
+
+test("layerStates puts the server's message beside the layer at fault, shapes before it", () => {
+  const fault = { message: "MaxPool2D input 1×1 is smaller than its 4×4 window", layer: 3, shapes: [[1, 7, 7], [1, 1, 1]] };
+  const states = layerStates(5, { fault });
+  assert.deepEqual(states.rows.map((r) => r.shape), ["→ 1×7×7", "→ 1×1×1", "→ ?", "→ ?", "→ ?"]);
+  assert.equal(states.rows[2].error, "Layer 3 does not fit: MaxPool2D input 1×1 is smaller than its 4×4 window");
+  assert.deepEqual(states.rows.filter((r) => r.error).length, 1);
+  assert.equal(states.note, null);
+  const whole = layerStates(2, { fault: { message: "the server cannot be reached", layer: null } });
+  assert.ok(whole.rows.every((r) => r.error === null && r.shape === "→ ?"));
+  assert.equal(whole.note, "The network does not fit: the server cannot be reached");
 });
 
 test("moved reorders a copy and ignores moves past the ends", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { AUGMENTATION, cellColour, largestMistake, progressLine, runBody, runMetrics, seconds, stepNow } from "../js/lib/trainrun.js";
-import { starterLayers } from "../js/lib/shapes.js";
+import { starterLayers } from "../js/lib/layers.js";
 
 const FORM = {
   model: "simple", dataset: "mnist", classes: [0, 1], train_size: 500, optimizer: "adam",
@@ -11,15 +11,16 @@ const FORM = {
 };
 const START = { epochs: 2, total_steps: 32, train_size: 500, validation_size: 56, class_names: ["0", "1"] };
 
-test("runBody names a preset, or sends the built layers as a spec", () => {
+test("runBody names a preset, or sends the spec the server checked", () => {
   const preset = runBody(FORM);
   assert.equal(preset.model, "simple");
   assert.equal(preset.spec, undefined);
   assert.equal(preset.augmentation, null);
   assert.equal(preset.emit_filters, true);
-  const custom = runBody({ ...FORM, model: "custom", augmentation: true });
+  const checked = { layers: [{ type: "Flatten" }, { type: "Dense", in_features: 784, out_features: 2 }] };
+  const custom = runBody({ ...FORM, model: "custom", augmentation: true }, checked);
   assert.equal(custom.model, undefined);
-  assert.ok(Array.isArray(custom.spec.layers));
+  assert.equal(custom.spec, checked);
   assert.deepEqual(custom.augmentation, AUGMENTATION);
 });
 

@@ -63,6 +63,11 @@ def test_the_form_offers_the_catalogues_presets_and_optimizers(page, open_view, 
 
     network.select_option("custom")
     form.locator("[data-layer-builder] [data-layer-row]").first.wait_for(state="visible")
+    page.wait_for_selector(
+        "section[data-view='train'] [data-layer-builder][data-check='fits']",
+        state="attached",
+        timeout=20_000,
+    )
     screenshot("train-catalogue")
 
     # Asked once, however often the view and the shell want it.

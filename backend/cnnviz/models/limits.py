@@ -47,10 +47,12 @@ __all__ = [
     "MAX_UNCOMPRESSED",
     "MAX_WIDTH",
     "MAX_WINDOW_READS",
+    "SpecError",
     "build_from_spec",
     "check_model",
     "check_spec",
     "check_training",
+    "complete_spec",
     "multiply_adds",
 ]
 
@@ -88,6 +90,65 @@ def build_from_spec(spec: Any, seed: int = 0) -> Sequential:
     return model
 
 
+class SpecError(ValueError):
+    """A spec that does not fit; `position` is the layer at fault (1-based), None for the spec
+    as a whole; `shapes` the output shapes of the layers before it."""
+
+    def __init__(
+        self, message: str, position: int | None = None, shapes: list | None = None
+    ) -> None:
+        super().__init__(message)
+        self.position = position
+        self.shapes = shapes or []
+
+
+def complete_spec(spec: Any) -> dict:
+    """`spec` with each Conv2D's `in_channels` and each Dense's `in_features` that is left out
+    filled in from the shape that reaches it, as the engine's layers compute it
+    (`Layer.output_shape`), one layer at a time; the parameter limit is checked before each
+    layer is built. Raises SpecError naming the first layer that does not fit."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("layers"), list):
+        check_spec(spec)  # raises its message about the spec's form
+    if len(spec["layers"]) > MAX_LAYERS:
+        raise SpecError(f"the spec needs a 'layers' list of 1 to {MAX_LAYERS} layers")
+    shape: tuple[int, ...] = tuple(INPUT_SHAPE)
+    layers, shapes, total = [], [], 0
+    for position, entry in enumerate(spec["layers"], start=1):
+        if isinstance(entry, dict):
+            entry = {**entry}
+            kind = entry.get("type")
+            if kind in ("Conv2D", "MaxPool2D", "AvgPool2D") and len(shape) != 3:
+                raise SpecError(
+                    f"{_where(position, entry)} needs a channels×height×width input but gets "
+                    f"{shape[0]:,} numbers in a row: move it before Flatten",
+                    position,
+                    shapes,
+                )
+            if kind == "Dense" and len(shape) != 1:
+                raise SpecError(
+                    f"{_where(position, entry)} needs a flat input but gets "
+                    f"{'×'.join(map(str, shape))}: add a Flatten before it",
+                    position,
+                    shapes,
+                )
+            if kind == "Conv2D":
+                entry.setdefault("in_channels", shape[0])
+            if kind == "Dense":
+                entry.setdefault("in_features", shape[0])
+        try:
+            total += _check_layer(position, entry)
+            if total > MAX_PARAMETERS:
+                raise _too_many_parameters(position, entry, total)
+            (layer,) = Sequential.from_spec({"layers": [entry]}).layers
+            layer.name = entry.get("name")  # not the name it would get alone ("pool1")
+            shape = tuple(layer.output_shape(shape))
+        except ValueError as exc:
+            raise SpecError(str(exc), position, shapes) from None
+        layers.append(entry)
+        shapes.append(shape)
+    return {**spec, "layers": layers}
+
+
 def check_spec(spec: Any) -> dict:
     """The spec with its defaults filled in (input_shape [1, 28, 28]), or a ValueError.
 
@@ -122,16 +183,20 @@ def check_spec(spec: Any) -> dict:
     for position, entry in enumerate(layers, start=1):
         total += _check_layer(position, entry)
         if total > MAX_PARAMETERS:
-            raise ValueError(
-                f"{_where(position, entry)} brings the model to {total:,} parameters; "
-                f"the limit is {MAX_PARAMETERS:,}: use fewer channels, features or a smaller kernel"
-            )
+            raise _too_many_parameters(position, entry, total)
     return {**spec, "input_shape": input_shape, "layers": layers}
 
 
 def _where(position: int, entry: dict) -> str:
     name = entry.get("name")
     return f"layer {position} ({entry['type']}{f' {name!r}' if name else ''})"
+
+
+def _too_many_parameters(position: int, entry: dict, total: int) -> ValueError:
+    return ValueError(
+        f"{_where(position, entry)} brings the model to {total:,} parameters; "
+        f"the limit is {MAX_PARAMETERS:,}: use fewer channels, features or a smaller kernel"
+    )
 
 
 def _check_layer(position: int, entry: Any) -> int:

@@ -2,19 +2,19 @@
 // line and figures, durations, and the colours of the confusion matrix's cells.
 import { fixed, grouped, percent } from "./format.js";
 import { CUSTOM } from "./catalogue.js";
-import { toSpec } from "./shapes.js";
 
 /** The augmentation a run asks for when the form's box is ticked. */
 export const AUGMENTATION = { rotation: 10, shift: 2 };
 
-/** The body of POST /api/train for the form's values (a preset's name, or the built layers). */
-export function runBody(form) {
+/** The body of POST /api/train for the form's values: a preset's name, or `spec`, the built
+ * layers as the server checked them (POST /api/models/check's `spec`). */
+export function runBody(form, spec = null) {
   const body = {
     dataset: form.dataset, classes: form.classes, train_size: form.train_size, optimizer: form.optimizer,
     lr: form.lr, batch_size: form.batch_size, epochs: form.epochs, seed: form.seed,
     augmentation: form.augmentation ? { ...AUGMENTATION } : null, emit_filters: true,
   };
-  if (form.model === CUSTOM) body.spec = toSpec(form.layers);
+  if (form.model === CUSTOM) body.spec = spec;
   else body.model = form.model;
   return body;
 }

@@ -41,7 +41,7 @@ export function mount(root, store) {
     setup.showError(null);
     const problem = setup.check();
     if (problem) { setup.showError(problem); return; }
-    const body = runBody(form);
+    const body = runBody(form, setup.spec());
     panel.startBtn.disabled = true;
     try {
       const created = await api.startTraining(body);

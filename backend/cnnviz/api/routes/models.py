@@ -16,15 +16,17 @@ from starlette.concurrency import run_in_threadpool
 
 from cnnviz.api.deps import ModelId, RawBody, StoreDep
 from cnnviz.api.schemas.models import (
+    CheckSpec,
     CreateModel,
     ErrorMessage,
     ModelDetail,
     ModelSummary,
+    SpecCheck,
 )
 from cnnviz.models.bundled import model_card, pretrained_ids
 from cnnviz.models.card import render_model_card
 from cnnviz.models.errors import ModelNotFoundError
-from cnnviz.models.limits import INPUT_SHAPE, build_from_spec
+from cnnviz.models.limits import INPUT_SHAPE, SpecError, build_from_spec, complete_spec
 from cnnviz.models.names import NAME_RULE
 from cnnviz.models.store import ModelEntry
 from cnnviz.nn import build_model
@@ -108,6 +110,45 @@ def create_model(body: CreateModel, store: StoreDep, response: Response) -> dict
     entry = store.add(model, meta, prefix=body.name or body.preset or "custom")
     response.headers["Location"] = f"/api/models/{entry.id}"
     return entry.summary()
+
+
+@router.post(
+    "/check",
+    response_model=SpecCheck,
+    responses={422: _refusal("a body that is not a spec (the schema names the field)")},
+    summary="Check a layer spec (nothing is saved)",
+)
+def check_model_spec(body: CheckSpec) -> dict:
+    """Each layer's shapes and parameters, as `GET /api/models/{id}` gives them, for a spec
+    being built; nothing is saved. A spec that does not fit is a verdict, not a refusal: 200 with
+    `fits: false` and `fault`, the engine's or the limits' message and the layer at fault."""
+    try:
+        spec = complete_spec(body.spec)
+        model = build_from_spec(spec)
+    except SpecError as exc:
+        return _unfit(str(exc), exc.position, exc.shapes)
+    except ValueError as exc:  # the limits on the whole model (`check_model`)
+        return _unfit(str(exc), None, [])
+    rows = model.layer_geometry(INPUT_SHAPE)
+    ends = rows[-1].output_shape
+    if body.classes is not None and ends != (body.classes,):
+        message = (
+            f"the network ends with {'×'.join(map(str, ends))} outputs, but {body.classes} "
+            f"classes need {body.classes}: end with Flatten then Dense with {body.classes} outputs"
+        )
+        return _unfit(message, len(rows), [row.output_shape for row in rows])
+    return {
+        "fits": True,
+        "spec": spec,
+        "layers": [asdict(row) for row in rows],
+        "parameters": model.parameter_count,
+        "fault": None,
+    }
+
+
+def _unfit(message: str, layer: int | None, shapes: list) -> dict:
+    fault = {"message": message, "layer": layer, "shapes": [list(s) for s in shapes]}
+    return {"fits": False, "spec": None, "layers": [], "parameters": None, "fault": fault}
 
 
 @router.delete(

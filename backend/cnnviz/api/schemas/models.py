@@ -148,3 +148,64 @@ class CreateModel(BaseModel):
         if (self.preset is None) == (self.spec is None):
             raise ValueError("send exactly one of 'preset' (a preset name) or 'spec' (layers)")
         return self
+
+
+SMALL_SPEC_EXAMPLE: dict[str, Any] = {
+    "layers": [
+        {"type": "Conv2D", "out_channels": 8, "kernel_size": 3},
+        {"type": "ReLU"},
+        {"type": "MaxPool2D", "kernel_size": 2},
+        {"type": "Flatten"},
+        {"type": "Dense", "out_features": 2},
+    ]
+}
+
+
+class CheckSpec(BaseModel):
+    """A layer spec to check, as the layer builder sends it: each Conv2D's `in_channels` and
+    each Dense's `in_features` may be left out (they are filled in from the shape before)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"spec": SMALL_SPEC_EXAMPLE, "classes": 2}]},
+    )
+
+    spec: SpecRequest = Field(description="layers in order, as in POST /api/models")
+    classes: int | None = Field(
+        None, ge=2, le=10, description="when given, the number of outputs the last layer must have"
+    )
+
+
+class SpecFault(BaseModel):
+    """Why a spec does not fit, and where."""
+
+    message: str = Field(
+        description="the engine's or the limits' message: what does not fit and what to change",
+        examples=["MaxPool2D input 1×1 is smaller than its 4×4 window"],
+    )
+    layer: int | None = Field(
+        description="the layer at fault, counted from 1; null for the network as a whole",
+        examples=[3],
+    )
+    shapes: list[list[int]] = Field(
+        description="the output shapes of the layers before it",
+        examples=[[[1, 7, 7], [1, 1, 1]]],
+    )
+
+
+class SpecCheck(BaseModel):
+    """The verdict on a spec. When it fits: every layer's shapes (as `GET /api/models/{id}`
+    gives them), its parameter count, and the spec with `in_channels` and `in_features` filled
+    in (what POST /api/models and /api/train take). When it does not: `fault`."""
+
+    fits: bool = Field(description="true when the layers fit together and within the limits")
+    spec: dict[str, Any] | None = Field(
+        description="the spec checked, in_channels and in_features filled in; null unless fits",
+        examples=[LENET5_SPEC_EXAMPLE],
+    )
+    layers: list[LayerRow] = Field(description="one row per layer; empty unless fits")
+    parameters: int | None = Field(
+        description="total learned numbers; null unless fits", examples=[13610]
+    )
+    fault: SpecFault | None = Field(description="why it does not fit; null when it fits")

@@ -5,11 +5,11 @@ import * as api from "../../api.js";
 import { catalogue } from "../../shell.js";
 import { CUSTOM, known, networkChoices, optimizerChoices } from "../../lib/catalogue.js";
 import { grouped, percent } from "../../lib/format.js";
-import { firstError, layerShapes, starterLayers } from "../../lib/shapes.js";
+import { starterLayers } from "../../lib/layers.js";
 import { formProblems } from "../../lib/trainform.js";
 import { AUGMENTATION } from "../../lib/trainrun.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
-import { renderBuilder } from "./builder.js";
+import { layerBuilder } from "./builder.js";
 
 /** The form's values before the user changes any. */
 export const DEFAULTS = {
@@ -24,8 +24,8 @@ function field(label, input, note) {
 /**
  * The form for the values in `form` (changed in place; `save()` keeps them in the store).
  * Returns { element, load() (lists the networks, optimizers and datasets), check() (a message
- * when the run cannot start),
- * showError(message) }.
+ * when the run cannot start), spec() (the built layers as the server checked them, for a custom
+ * network), showError(message) }.
  */
 export function setupForm(form, { save }) {
   let datasets = [];
@@ -46,7 +46,9 @@ export function setupForm(form, { save }) {
   const waiting = (name, value) => h("select", { name, disabled: true }, h("option", { value, text: `${value} (loading the list…)` }));
   const modelSelect = waiting("model", form.model);
   const networkNote = h("p", { class: "muted network-note", "data-network-note": true });
-  const builder = h("div", { class: "builder", "data-layer-builder": true });
+  // Once the layers fit, the form's message that they did not goes (any other message stays).
+  let builderProblemShown = false;
+  const builder = layerBuilder(form, { save, classes: () => classCount(), fits: () => { if (builderProblemShown) showError(null); } });
   const datasetSelect = h("select", { name: "dataset" });
   const datasetNote = h("p", { class: "dataset-note", "data-dataset-note": true, hidden: true });
   const classBox = h("fieldset", { class: "classes", "data-classes": true });
@@ -57,7 +59,7 @@ export function setupForm(form, { save }) {
 
   element.append(
     h("h2", { id: "train-form-title", text: "Set up a run" }),
-    field("Network", modelSelect), networkNote, builder,
+    field("Network", modelSelect), networkNote, builder.element,
     field("Dataset", datasetSelect), datasetNote,
     classBox,
     h("div", { class: "grid2" },
@@ -70,10 +72,13 @@ export function setupForm(form, { save }) {
     h("label", { class: "check" }, augment, h("span", { text: `Augmentation: random rotation ±${AUGMENTATION.rotation}° and shift ±${AUGMENTATION.shift} px` })),
     formError);
 
-  const showError = (message) => showErrorIn(formError, message ? { message } : null);
+  const showError = (message) => {
+    builderProblemShown = Boolean(message) && form.model === CUSTOM && message === builder.problem();
+    showErrorIn(formError, message ? { message } : null);
+  };
   const currentDataset = () => datasets.find((d) => d.name === form.dataset);
   const classCount = () => (form.classes ? form.classes.length : (currentDataset()?.classes.length || 10));
-  const drawBuilder = () => renderBuilder(builder, form, { save, classes: classCount });
+  const drawBuilder = () => builder.draw();
 
   const describeNetwork = () => { networkNote.textContent = networks.find((n) => n.value === form.model)?.note || ""; };
   modelSelect.addEventListener("change", () => { form.model = modelSelect.value; save(); describeNetwork(); drawBuilder(); });
@@ -162,6 +167,7 @@ export function setupForm(form, { save }) {
 
   return {
     element, showError,
+    spec: () => builder.spec(),
     /** Offer the catalogue's networks and optimizers, and the datasets (GET /api/datasets). */
     load() {
       catalogue().then((listed) => {
@@ -183,11 +189,7 @@ export function setupForm(form, { save }) {
     check() {
       const problems = formProblems(form);
       if (problems.length) return problems.join(" ");
-      if (form.model === CUSTOM) {
-        const bad = firstError(layerShapes(form.layers, [1, 28, 28], classCount()));
-        if (bad >= 0) return `Layer ${bad + 1} does not fit; fix it before starting.`;
-      }
-      return null;
+      return form.model === CUSTOM ? builder.problem() : null;
     },
   };
 }
