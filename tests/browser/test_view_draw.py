@@ -14,7 +14,7 @@ from tests.browser.pages import (
 VIEW = "section[data-view='draw']"
 #: The draw → probabilities round trip, p95, measured in the page (acceptance: ≤ 50 ms).
 LATENCY_P95_MS = 50.0
-STROKES = 20
+STROKES = 30
 
 
 def probabilities(page) -> list[float]:

@@ -9,14 +9,18 @@ import { compact } from "../lib/format.js";
  * fitted to the map's own values). Returns the scale used, for a legend.
  */
 export function drawHeatmap(canvas, map, scale = scaleFor(extent(map.data))) {
-  canvas.width = map.width;
-  canvas.height = map.height;
+  if (canvas.width !== map.width) canvas.width = map.width;
+  if (canvas.height !== map.height) canvas.height = map.height;
   canvas.classList.add("map");
   const context = canvas.getContext("2d");
   const image = context.createImageData(map.width, map.height);
-  for (let i = 0; i < map.data.length; i += 1) {
+  const pixels = image.data;
+  for (let i = 0, j = 0; i < map.data.length; i += 1, j += 4) {
     const [r, g, b] = scale.colour(map.data[i]);
-    image.data.set([r, g, b, 255], i * 4);
+    pixels[j] = r;
+    pixels[j + 1] = g;
+    pixels[j + 2] = b;
+    pixels[j + 3] = 255;
   }
   context.putImageData(image, 0, 0);
   return scale;
@@ -28,11 +32,16 @@ export function heatmapCanvas(map, { size = 112, label = "", scale } = {}) {
   const used = drawHeatmap(canvas, map, scale);
   canvas.style.width = `${size}px`;
   canvas.style.height = `${(size * map.height) / map.width}px`;
-  canvas.setAttribute("role", "img");
-  const [lo, hi] = extent(map.data);
-  canvas.setAttribute("aria-label", `${label} ${map.height}×${map.width} map, values ${compact(lo)} to ${compact(hi)}`.trim());
+  nameMap(canvas, map, label);
   canvas.scale = used;
   return canvas;
+}
+
+/** Give a canvas showing `map` its accessible name: `label`, the map's size and value range. */
+export function nameMap(canvas, map, label = "") {
+  const [lo, hi] = extent(map.data);
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${label} ${map.height}×${map.width} map, values ${compact(lo)} to ${compact(hi)}`.trim());
 }
 
 /** The colour scale as a bar with its ends (and zero, for a diverging scale) labelled. */

@@ -89,11 +89,13 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
     pad.classList.toggle("is-empty", empty);
     undo.disabled = !strokes.length;
     clear.disabled = empty;
-    note.textContent = placeholder
+    const text = placeholder
       ? `An example digit (${EXAMPLE_SHOWN}) is shown until you draw your own: start drawing to replace it.`
       : base && base.pixels && !strokes.length
         ? "An MNIST test digit, scaled up: draw over it to change it."
         : "";
+    // redraw runs on every pointer move: an unchanged note must not lay the page out again
+    if (note.textContent !== text) note.textContent = text;
   }
 
   // ---- pointer input ----

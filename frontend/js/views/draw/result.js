@@ -46,7 +46,7 @@ export function resultPanel() {
         bar.item.dataset.value = String(p);
         bar.item.classList.toggle("is-top", k === index);
         bar.item.classList.toggle("is-wide", p >= 0.2);
-        bar.fill.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
+        bar.fill.style.transform = `scaleX(${Math.max(0, Math.min(1, p))})`;
         bar.value.textContent = percent(p, 1);
       });
       predicted.textContent = label;
@@ -61,7 +61,7 @@ export function resultPanel() {
       for (const bar of bars) {
         bar.item.dataset.value = "";
         bar.item.classList.remove("is-top", "is-wide");
-        bar.fill.style.width = "0%";
+        bar.fill.style.transform = "scaleX(0)";
         bar.value.textContent = "";
       }
       predicted.textContent = "–";
