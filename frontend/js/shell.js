@@ -1,6 +1,7 @@
 // What every view shares: the one store, the live region, the error banner and the model list.
 import * as api from "./api.js";
 import { exampleDigit } from "./components/strokes.js";
+import { sharedRequests } from "./lib/shared.js";
 import { Store } from "./store.js";
 
 export const store = new Store({ tab: "draw", model: null, models: [], digit: null });
@@ -14,29 +15,15 @@ export function currentDigit(state = store.state) {
   return state.digit || example;
 }
 
-const descriptions = new Map(); // model id -> promise of GET /api/models/{id}
+const descriptions = sharedRequests(); // model id -> GET /api/models/{id}
+const catalogues = sharedRequests(); // one key: GET /api/catalogue
 
 /** A model's description, fetched once per id (a model never changes under its id). */
-export function describeModel(id) {
-  if (!descriptions.has(id)) {
-    const request = api.getModel(id);
-    request.catch(() => descriptions.delete(id));
-    descriptions.set(id, request);
-  }
-  return descriptions.get(id);
-}
-
-let catalogueRequest = null; // promise of GET /api/catalogue
+export const describeModel = (id) => descriptions.get(id, () => api.getModel(id));
 
 /** What models can be built from (GET /api/catalogue), fetched once: it changes only when the
- * server does. A failed request is forgotten, so the next caller asks again. */
-export function catalogue() {
-  if (!catalogueRequest) {
-    catalogueRequest = api.catalogue();
-    catalogueRequest.catch(() => { catalogueRequest = null; });
-  }
-  return catalogueRequest;
-}
+ * server does. */
+export const catalogue = () => catalogues.get("catalogue", api.catalogue);
 
 /** The class the backward pass starts from: the URL's `target` when it is one of the model's
  * classes (`info` from describeModel), else null, the predicted class. The Network and Pooling
@@ -48,19 +35,18 @@ export function targetClass(state, info) {
   return Number.isInteger(target) && target >= 0 && target < count ? target : null;
 }
 
-// digit -> Map(`${model}|${target}` -> trace). Weak: a digit nobody shows any more is dropped
-// with its traces (each is ~230 KB of JSON).
+// digit -> its traces, keyed `${model}|${target}`. Weak: a digit nobody shows any more is
+// dropped with its traces (each is ~230 KB of JSON).
 const traces = new WeakMap();
 
 /** The trace of `digit` through model `id` from class `target` (null or undefined: the
- * predicted one), fetched once and shared by the views that show it. */
-export async function traceOf(id, digit, target, signal) {
-  if (!traces.has(digit)) traces.set(digit, new Map());
-  const known = traces.get(digit);
-  const key = `${id}|${target ?? ""}`;
-  if (!known.has(key)) known.set(key, await api.trace(id, digit, target, signal));
-  return known.get(key);
+ * predicted one), requested once and shared by the views that show it, also while the first
+ * request is on its way; `signal` ends this caller's wait only. */
+export function traceOf(id, digit, target, signal) {
+  if (!traces.has(digit)) traces.set(digit, sharedRequests());
+  return traces.get(digit).get(`${id}|${target ?? ""}`, () => api.trace(id, digit, target), signal);
 }
+
 /** Say `text` to screen readers (the page's polite live region). */
 export function announce(text) {
   const region = document.querySelector("[data-announcer]");
