@@ -1,10 +1,11 @@
 """Real-browser fixtures: `cnnviz serve` on 127.0.0.1 with data made here, and Debian Chromium.
 
 The server (tests/live_server.py) has its own models folder and a generated MNIST-format
-dataset, started once per session. Every test gets
-a fresh page (1400×900) that fails the test at teardown when the page logged a console error or
-threw an uncaught error, and a `screenshot(name)` helper that writes
-`artifacts/screenshots/<name>.png` at the repository root.
+dataset, started once per session. Every test gets a fresh page (1400×900) that fails the test
+at teardown when the page logged a console error or threw an uncaught error, and a
+`screenshot(name)` helper that writes `artifacts/screenshots/<name>.png` at the repository root.
+`sized_page(size)` opens more pages, each in a fresh browser context and watched the same way, at
+one of the SIZES the page is built for: a laptop, a projector and a phone (touch).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.browser.pages import ARTIFACTS, REPORTS, SCREENSHOTS
+from tests.browser.pages import ARTIFACTS, REPORTS, SCREENSHOTS, goto_view
 from tests.live_server import LiveServer, live_server
 from tests.tiny_mnist import make_tiny_mnist
 
@@ -28,6 +29,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
+#: The screens the page is built for, as browser-context options: a student's laptop, a
+#: classroom projector, and a phone held upright (touch, a mobile viewport, 3 device pixels per
+#: CSS pixel).
+SIZES: dict[str, dict] = {
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "projector": {"viewport": {"width": 1920, "height": 1080}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "has_touch": True,
+        "is_mobile": True,
+        "device_scale_factor": 3,
+    },
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -84,40 +98,49 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server: LiveServer) -> Iterator[object]:
-    """A fresh page at 1400×900; the test fails at teardown if the page logged any error."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+def sized_page(browser, server: LiveServer) -> Iterator[Callable[..., object]]:
+    """`sized_page("phone")` (a key of SIZES, or None for 1400×900): a fresh page in a fresh
+    browser context (no cookies or storage shared with another page). The test fails at
+    teardown if any page it opened logged an error."""
+    contexts: list[object] = []
     errors: list[str] = []
 
-    def on_console(message) -> None:
-        if message.type == "error":
-            location = message.location or {}
-            where = location.get("url", "")
-            errors.append(f"console.error: {message.text} ({where})")
+    def open_page(size: str | None = None) -> object:
+        options = SIZES[size] if size else {"viewport": VIEWPORT}
+        context = browser.new_context(**options)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        where = f" [{size}]" if size else ""
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    yield page
-    context.close()
+        def on_console(message) -> None:
+            if message.type == "error":
+                location = message.location or {}
+                url = location.get("url", "")
+                errors.append(f"console.error{where}: {message.text} ({url})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: errors.append(f"page error{where}: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     if errors:
         pytest.fail("the page logged errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def page(sized_page) -> object:
+    """A fresh page at 1400×900; the test fails at teardown if the page logged any error."""
+    return sized_page()
 
 
 @pytest.fixture
 def open_view(page, server: LiveServer) -> Callable[[str], object]:
     """`open_view("draw")` or `open_view("stepper&layer=conv1")`: load the page at that hash
     and wait until the app has booted and the view is visible."""
-
-    def open_view(hash_rest: str) -> object:
-        name = hash_rest.split("&", 1)[0]
-        page.goto(f"{server.url}/#tab={hash_rest}")
-        page.wait_for_selector("html[data-ready='true']", state="attached")
-        page.wait_for_selector(f"section[data-view='{name}']", state="visible")
-        return page.locator(f"section[data-view='{name}']")
-
-    return open_view
+    return lambda hash_rest: goto_view(page, server.url, hash_rest)
 
 
 @pytest.fixture(scope="session")
@@ -127,12 +150,14 @@ def artifacts() -> Path:
 
 
 @pytest.fixture
-def screenshot(page, artifacts: Path) -> Callable[[str], Path]:
-    """`screenshot("draw")` saves the whole page to artifacts/screenshots/draw.png."""
+def screenshot(request: pytest.FixtureRequest, artifacts: Path) -> Callable[..., Path]:
+    """`screenshot("draw")` saves the whole `page` to artifacts/screenshots/draw.png;
+    `screenshot("draw-phone", other_page)` saves another page (one from `sized_page`; the
+    `page` fixture is then never opened)."""
 
-    def take(name: str) -> Path:
+    def take(name: str, of: object | None = None) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
         return path
 
     return take

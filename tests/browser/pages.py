@@ -11,6 +11,16 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 REPORTS: list[str] = []
 
 
+def goto_view(page, base_url: str, hash_rest: str) -> object:
+    """Load the page at `#tab=<hash_rest>` (e.g. "stepper&conv=conv1") and wait until the app has
+    booted and the view is visible; returns the view's section."""
+    name = hash_rest.split("&", 1)[0]
+    page.goto(f"{base_url}/#tab={hash_rest}")
+    page.wait_for_selector("html[data-ready='true']", state="attached")
+    page.wait_for_selector(f"section[data-view='{name}']", state="visible")
+    return page.locator(f"section[data-view='{name}']")
+
+
 def stroke(page, canvas, points: list[tuple[float, float]], steps: int = 4) -> None:
     """One mouse stroke through `points` (CSS px inside `canvas`)."""
     box = canvas.bounding_box()
