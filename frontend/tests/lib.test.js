@@ -49,8 +49,28 @@ test("colour scales: viridis ends, a white centre, symmetric signed scales", () 
   const positive = scaleFor([0.2, 4]);
   assert.equal(positive.kind, "sequential");
   assert.deepEqual([positive.min, positive.max], [0, 4]);
-  assert.equal(inkOn([253, 231, 37]), "#111");
+  assert.equal(inkOn([253, 231, 37]), "#000");
   assert.equal(inkOn([68, 1, 84]), "#fff");
+});
+
+test("inkOn: the ink always reaches WCAG's 4.5:1 on any colour of either scale", () => {
+  // Hand-worked: grey 128 has luminance 0.2159, so black gives 0.2659 / 0.05 = 5.32:1 and
+  // white 1.05 / 0.2659 = 3.95:1: black. (A 0.35 luminance threshold chose white.)
+  assert.equal(inkOn([128, 128, 128]), "#000");
+  assert.equal(inkOn([100, 100, 100]), "#fff"); // 0.1274: black 3.55:1, white 5.92:1
+  // The WCAG 2 contrast of an ink on a background, written from the definition.
+  const channel = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const contrast = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const ink = (text) => (text === "#000" ? [0, 0, 0] : [255, 255, 255]);
+  for (let i = 0; i <= 200; i += 1) {
+    for (const rgb of [sequential(i / 200), diverging(i / 100 - 1), [i, i, i]]) {
+      assert.ok(contrast(ink(inkOn(rgb)), rgb) >= 4.5, `${rgb} with ${inkOn(rgb)}`);
+    }
+  }
 });
 
 test("numbers are formatted alike everywhere", () => {
