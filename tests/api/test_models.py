@@ -18,7 +18,20 @@ from cnnviz.nn import Sequential, build_model
 from cnnviz.settings import Settings
 
 OCTET = {"content-type": "application/octet-stream"}
-SUMMARY_KEYS = {"id", "name", "preset", "dataset", "accuracy", "default", "builtin", "trained"}
+SUMMARY_KEYS = {
+    "id",
+    "name",
+    "label",
+    "preset",
+    "dataset",
+    "classes",
+    "accuracy",
+    "accuracy_text",
+    "classes_warning",
+    "default",
+    "builtin",
+    "trained",
+}
 
 
 def spec(**changes) -> dict:

@@ -194,13 +194,15 @@ def test_hostile_metadata_is_cleaned_on_import(client: TestClient) -> None:
     response = upload(client, npz_bytes(**lenet_arrays(metadata=np.array(json.dumps(meta)))))
     assert response.status_code == 201, response.text
     model_id = response.json()["id"]
-    assert response.json()["name"] == model_id
+    assert response.json()["name"] == response.json()["label"]  # no name: its label shows
     assert response.json()["trained"] is False
     detail = client.get(f"/api/models/{model_id}")
     assert detail.status_code == 200
     metadata = detail.json()["metadata"]
     assert metadata["description"] == "fine"
-    assert "payload" not in metadata and "class_names" not in metadata
+    assert "payload" not in metadata
+    # one class name for ten outputs is dropped: the store records the outputs as 0-9
+    assert metadata["class_names"] == [str(k) for k in range(10)]
     assert metadata["config"] == {"lr": None}
     assert metadata["original_id"] is None  # not an id: not kept
     assert client.get("/api/models").status_code == 200

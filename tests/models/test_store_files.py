@@ -137,6 +137,9 @@ def test_a_saved_model_reads_back_whatever_the_store_made_it(tmp_path: Path) -> 
     store = ModelStore(tmp_path)
     entry = store.add(build_model("tinyvgg", seed=2), {"name": "n", "score": float("nan")})
     again = ModelStore(tmp_path).get(entry.id)
-    assert again.meta.keys() == entry.meta.keys() == {"name", "score", "id"}
+    # the store records the classes of every model it adds
+    assert (
+        again.meta.keys() == entry.meta.keys() == {"name", "score", "id", "classes", "class_names"}
+    )
     x = np.random.default_rng(0).random((2, 1, 28, 28), dtype=np.float32)
     np.testing.assert_array_equal(again.model.forward(x), entry.model.forward(x))

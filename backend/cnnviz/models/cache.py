@@ -16,29 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cnnviz.models.bundled import DEFAULT_MODEL
 from cnnviz.models.limits import INPUT_SHAPE, multiply_adds
+from cnnviz.models.summary import summary_of
 from cnnviz.nn import Sequential
 
 #: What the store's loaded models may hold by default: a few models at the parameter limit
 #: (`resident_bytes` of 5 million float64 weights is over 80 MB), hundreds of the bundled size.
 CACHE_BYTES = 256 * 1024 * 1024
-
-
-def summary_of(model_id: str, meta: dict, builtin: bool) -> dict:
-    """What a model list shows: id, name, preset, dataset, accuracy, default, builtin, trained;
-    all from a model file's metadata, so listing never reads weights."""
-    evaluation = meta.get("evaluation") or {}
-    return {
-        "id": model_id,
-        "name": meta.get("name") or model_id,
-        "preset": meta.get("preset"),
-        "dataset": meta.get("dataset"),
-        "accuracy": evaluation.get("accuracy"),
-        "default": model_id == DEFAULT_MODEL,
-        "builtin": builtin,
-        "trained": bool(evaluation),
-    }
 
 
 def resident_bytes(model: Sequential) -> int:

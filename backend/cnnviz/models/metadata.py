@@ -21,6 +21,23 @@ def class_names(meta: dict, count: int) -> list[str]:
     return [str(k) for k in range(count)]
 
 
+def with_classes(meta: dict, count: int) -> dict:
+    """`meta` with the classes of a model of `count` outputs: the dataset labels its outputs
+    stand for (`classes`) and their names (`class_names`), each kept when it fits and otherwise
+    0..count-1, the convention a model without a record of its classes is read by."""
+    labels = meta.get("classes")
+    if not (
+        isinstance(labels, list)
+        and len(labels) == count
+        and all(isinstance(k, int) and not isinstance(k, bool) for k in labels)
+    ):
+        labels = list(range(count))
+    names = meta.get("class_names")
+    if not (isinstance(names, list) and len(names) == count):
+        names = [str(k) for k in labels]
+    return {**meta, "classes": labels, "class_names": [str(name) for name in names]}
+
+
 def _split_status(dataset: str, split: str, data_dir):
     status = dataset_status(dataset, root=data_dir).splits[split]
     return status, bool(status.images.official and status.labels.official)
@@ -95,6 +112,8 @@ def trained_model_metadata(
         "evaluation": evaluation,
         "stopped_early": bool(done.get("stopped")),
         "trained_at": datetime.date.today().isoformat(),
+        # to the minute, for the model's label ("1 Dec 14:05"); `trained_at` is the card's day
+        "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(seconds, 1),
         "cnnviz_version": cnnviz.__version__,
         "numpy_version": np.__version__,

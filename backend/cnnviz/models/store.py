@@ -22,9 +22,11 @@ from typing import BinaryIO, TypeVar
 
 from cnnviz.ids import is_id, new_id
 from cnnviz.models.bundled import PRETRAINED_DIR, pretrained_ids
-from cnnviz.models.cache import CACHE_BYTES, LoadedModels, ModelEntry, summary_of
+from cnnviz.models.cache import CACHE_BYTES, LoadedModels, ModelEntry
 from cnnviz.models.errors import ModelNotFoundError, ModelStorageError, ModelStoreError
 from cnnviz.models.limits import check_model, check_spec
+from cnnviz.models.metadata import with_classes
+from cnnviz.models.summary import summary_of
 from cnnviz.models.upload import model_from_upload
 from cnnviz.nn import Sequential
 from cnnviz.nn.serialize import PARTIAL_SUFFIX, load_model, read_metadata
@@ -43,6 +45,8 @@ class ModelStore:
         #: path -> ((mtime_ns, size), summary) of files listed before
         self._summaries: dict[Path, tuple[tuple[int, int], dict]] = {}
         self._summaries_lock = threading.Lock()
+        #: Adds, renames and deletes one at a time: a rename never brings back a deleted file.
+        self._write_lock = threading.Lock()
         self._sweep_partial_files()
 
     # -- reading -------------------------------------------------------------------------------
@@ -100,21 +104,32 @@ class ModelStore:
 
     # -- writing -------------------------------------------------------------------------------
     def add(self, model: Sequential, meta: dict, prefix: str = "model") -> ModelEntry:
-        """Save `model` as a new user model under a fresh id `<prefix>-<random>`."""
-        model_id = new_id(prefix, taken=lambda candidate: candidate in self.ids())
-        path = self.models_dir / f"{model_id}.npz"
-        meta = json.loads(json.dumps({**meta, "id": model_id}))  # as a load will read it
-        try:
-            self.models_dir.mkdir(parents=True, exist_ok=True)
-            model.save(path, metadata=meta)
-        except OSError as exc:
-            raise ModelStorageError(
-                f"the model could not be saved: {exc.strerror or type(exc).__name__}; the "
-                "server's models folder needs free space (or write access)"
-            ) from None
-        entry = ModelEntry(model_id, model, meta, False, path)
+        """Save `model` as a new user model under a fresh id `<prefix>-<random>`. Its classes
+        are recorded (`with_classes`), so every model the store adds can say what it knows."""
+        with self._write_lock:
+            model_id = new_id(prefix, taken=lambda candidate: candidate in self.ids())
+            path = self.models_dir / f"{model_id}.npz"
+            meta = with_classes({**meta, "id": model_id}, model.output_shapes()[-1][0])
+            entry = ModelEntry(model_id, model, self._write(model, path, meta), False, path)
         self._loaded.put(entry)
         return entry
+
+    def rename(self, model_id: str, name: str) -> ModelEntry:
+        """Give user model `model_id` the display name `name` (checked by the caller), kept in
+        its file, so a restart, a listing by another store and an export all carry it. The file
+        is rewritten whole and atomically (spec, weights and the new metadata)."""
+        with self._write_lock:
+            path, builtin = self._locate(model_id)
+            if builtin:
+                raise ModelStoreError(
+                    f"{model_id} is a bundled model; only user models can be renamed"
+                )
+            entry = self.get(model_id)
+            with entry.lock:  # no request computes with the model while its file is written
+                entry.meta = self._write(entry.model, path, {**entry.meta, "name": name})
+            with self._summaries_lock:
+                self._summaries.pop(path, None)
+            return entry
 
     def import_file(self, data: bytes) -> ModelEntry:
         """Validate an uploaded .npz (see `cnnviz.models.upload`: never unpickled, sizes checked
@@ -124,15 +139,31 @@ class ModelStore:
         return self.add(model, meta, prefix=prefix)
 
     def delete(self, model_id: str) -> None:
-        path, builtin = self._locate(model_id)
-        if builtin:
-            raise ModelStoreError(f"{model_id} is a bundled model; only user models can be deleted")
-        path.unlink(missing_ok=True)
-        self._loaded.pop(model_id)
-        with self._summaries_lock:
-            self._summaries.pop(path, None)
+        with self._write_lock:
+            path, builtin = self._locate(model_id)
+            if builtin:
+                raise ModelStoreError(
+                    f"{model_id} is a bundled model; only user models can be deleted"
+                )
+            path.unlink(missing_ok=True)
+            self._loaded.pop(model_id)
+            with self._summaries_lock:
+                self._summaries.pop(path, None)
 
     # -- helpers -------------------------------------------------------------------------------
+    def _write(self, model: Sequential, path: Path, meta: dict) -> dict:
+        """Save `model` with `meta` to `path` atomically; the metadata as a load will read it."""
+        meta = json.loads(json.dumps(meta))
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+            model.save(path, metadata=meta)
+        except OSError as exc:
+            raise ModelStorageError(
+                f"the model could not be saved: {exc.strerror or type(exc).__name__}; the "
+                "server's models folder needs free space (or write access)"
+            ) from None
+        return meta
+
     def _user_files(self) -> list[Path]:
         if not self.models_dir.is_dir():
             return []

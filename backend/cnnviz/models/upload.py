@@ -24,7 +24,7 @@ from cnnviz.models.limits import (
     check_model,
     check_spec,
 )
-from cnnviz.models.names import check_name
+from cnnviz.models.names import MAX_NAME_CHARS, check_name
 from cnnviz.nn import Sequential
 from cnnviz.nn.serialize import READ_ERRORS, load_model
 
@@ -175,6 +175,7 @@ _TEXT_KEYS = (
     "evaluated_on",
     "trained_at",
     "created_at",
+    "finished_at",
     "cnnviz_version",
     "numpy_version",
     "dtype",
@@ -201,6 +202,7 @@ def _clean_metadata(meta: dict, n_outputs: int) -> dict:
             isinstance(value, list)
             and len(value) == n_outputs
             and all(isinstance(v, kind) and not isinstance(v, bool) for v in value)
+            and all(len(v) <= MAX_NAME_CHARS for v in value if isinstance(v, str))
         ):
             clean[key] = value
     if isinstance(meta.get("seed"), int) and not isinstance(meta.get("seed"), bool):

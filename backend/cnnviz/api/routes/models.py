@@ -1,4 +1,4 @@
-"""`/api/models`: list, inspect, create, delete, export and import models.
+"""`/api/models`: list, inspect, create, rename, delete, export and import models.
 
 Routes translate HTTP into `ModelStore` calls; what clients send is checked by
 `cnnviz.models.limits` before the engine allocates anything.
@@ -8,9 +8,9 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import Annotated, BinaryIO
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -21,8 +21,10 @@ from cnnviz.api.schemas.models import (
     ErrorMessage,
     ModelDetail,
     ModelSummary,
+    RenameModel,
     SpecCheck,
 )
+from cnnviz.ids import ID_PATTERN
 from cnnviz.models.bundled import model_card, pretrained_ids
 from cnnviz.models.card import render_model_card
 from cnnviz.models.errors import ModelNotFoundError
@@ -43,6 +45,16 @@ NOT_FOUND = {
     422: _refusal("not a model id (lowercase letters, digits and dashes)"),
 }
 NO_SPACE = {507: _refusal("the server could not save the model file (its disk is full)")}
+#: A user model's id in a path: as ModelId, with an example that is no bundled model (those
+#: refuse a rename).
+UserModelId = Annotated[
+    str,
+    Path(
+        pattern=ID_PATTERN.pattern,
+        description="a user model's id from GET /api/models (lowercase letters, digits and dashes)",
+        openapi_examples={"a model you created": {"value": "my-lenet-5-1a2b3c"}},
+    ),
+]
 #: What an export reads from the file at a time, and sends before reading more.
 EXPORT_CHUNK = 256 * 1024
 
@@ -102,7 +114,7 @@ def create_model(body: CreateModel, store: StoreDep, response: Response) -> dict
     else:
         model = build_from_spec(body.spec, seed=body.seed)
     meta = {
-        "name": body.name or body.preset or "custom model",
+        **({"name": body.name} if body.name else {}),  # else its label names it
         "preset": body.preset,
         "seed": body.seed,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -169,6 +181,31 @@ def delete_model(model_id: ModelId, store: StoreDep) -> Response:
         )
     store.delete(model_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch(
+    "/{model_id}",
+    response_model=ModelSummary,
+    responses={
+        **NOT_FOUND,
+        403: _refusal("a bundled model, which cannot be renamed"),
+        422: _refusal(f"a name that is not {NAME_RULE}"),
+        **NO_SPACE,
+    },
+    summary="Rename a user model",
+)
+def rename_model(model_id: UserModelId, body: RenameModel, store: StoreDep) -> dict:
+    """Give a user model the name the page and every listing show instead of its label (spaces
+    around it are dropped). The name is kept in the model's file, so it survives a restart and
+    travels with an export. Bundled models answer 403: their files are part of the installation
+    and are never rewritten; export one and import the copy to name it."""
+    if model_id in pretrained_ids():
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"{model_id} is a bundled model and cannot be renamed; export it and import the "
+            "copy to give it a name of your own",
+        )
+    return store.rename(model_id, body.name).summary()
 
 
 @router.get(

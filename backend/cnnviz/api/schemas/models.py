@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cnnviz.api.schemas.geometry import Geometry
+from cnnviz.api.schemas.geometry import Geometry, ReceptiveField
 from cnnviz.api.schemas.spec import SpecRequest
 from cnnviz.models.names import MAX_NAME_CHARS, NAME_PATTERN, NAME_RULE, check_name
 from cnnviz.nn import PRESETS
@@ -45,10 +45,14 @@ class ModelSummary(BaseModel):
             "examples": [
                 {
                     "id": "lenet5-mnist",
-                    "name": "lenet5-mnist",
+                    "name": "LeNet-5 · digits 0-9 · MNIST · 23 Nov 2026",
+                    "label": "LeNet-5 · digits 0-9 · MNIST · 23 Nov 2026",
                     "preset": "lenet5",
                     "dataset": "mnist",
+                    "classes": [str(digit) for digit in range(10)],
                     "accuracy": 0.9884,
+                    "accuracy_text": "98.84% on 0-9",
+                    "classes_warning": None,
                     "default": True,
                     "builtin": True,
                     "trained": True,
@@ -58,12 +62,31 @@ class ModelSummary(BaseModel):
     )
 
     id: str = Field(description="the model's id, used in every /api/models/{id} route")
-    name: str = Field(description="a display name (the id when none was given)")
+    name: str = Field(
+        description="the name to show: one a user gave it (creating, importing or renaming), "
+        "else its label"
+    )
+    label: str = Field(
+        description="what it is, composed from its metadata: network · classes · dataset (or "
+        "'untrained') · when it was trained or made, in the server's time zone"
+    )
     preset: str | None = Field(description="the preset it was built from; null for a spec")
     dataset: str | None = Field(description="what it was trained on; null if untrained")
+    classes: list[str] | None = Field(
+        description="the class name of each output, in order (what /predict's `label` can "
+        "be); null for a model file saved without them"
+    )
     accuracy: float | None = Field(description="test accuracy in [0, 1]; null if not evaluated")
+    accuracy_text: str = Field(
+        description="the accuracy with the classes it was measured on ('99.05% on 0-1'), or "
+        "'untrained' / 'not evaluated'"
+    )
+    classes_warning: str | None = Field(
+        description="for a model that knows only some digits (or some of its dataset's "
+        "classes): what anything else will be read as; null when it knows them all"
+    )
     default: bool = Field(description="true for the model the app opens with")
-    builtin: bool = Field(description="bundled with cnnviz (cannot be deleted)")
+    builtin: bool = Field(description="bundled with cnnviz (cannot be deleted or renamed)")
     trained: bool = Field(description="has been trained and evaluated")
 
 
@@ -82,6 +105,10 @@ class LayerRow(BaseModel):
     geometry: Geometry | None = Field(
         description="Conv2D, MaxPool2D and AvgPool2D: the window the layer slides; null for "
         "layers that keep positions (activations) or see everything (Flatten, Dense)"
+    )
+    receptive_fields: list[ReceptiveField] = Field(
+        description="which cells of the input image, then of each earlier map, each cell of "
+        "this layer reads; empty from Flatten on (a cell there reads everything)"
     )
 
 
@@ -148,6 +175,26 @@ class CreateModel(BaseModel):
         if (self.preset is None) == (self.spec is None):
             raise ValueError("send exactly one of 'preset' (a preset name) or 'spec' (layers)")
         return self
+
+
+class RenameModel(BaseModel):
+    """A user model's new display name."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"examples": [{"name": "LeNet-5, 0 vs 1"}]}
+    )
+
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME_CHARS,
+        description=f"the name to show, {NAME_RULE}; spaces around it are dropped",
+        json_schema_extra={"pattern": NAME_PATTERN},
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        return check_name(name, "'name'")
 
 
 SMALL_SPEC_EXAMPLE: dict[str, Any] = {
