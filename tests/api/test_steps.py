@@ -1,14 +1,12 @@
-"""The step routes through TestClient: conv-step, pool-step, conv/apply, conv/kernels, and every
-refusal (404 for an unknown model, 422 with a message that says what to fix)."""
+"""The step routes through TestClient: conv-step and pool-step, at a position or at the most
+active one, and every refusal (404 for an unknown model, 422 with a message that says what to
+fix). The playground's conv/apply is in test_conv_apply.py."""
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image, ImageDraw
-from tests.strokes import data_url, encode
 
-from cnnviz.api.schemas.steps import KernelName
-from cnnviz.explain.kernels import KERNEL_NAMES
+from cnnviz.api.encoding import decode_array
 
 MODEL = "/api/models/lenet5-mnist"
 DIGIT = np.zeros((28, 28))
@@ -125,62 +123,64 @@ def test_pool_step_default_upstream_is_one(client: TestClient) -> None:
     assert body["upstream"] == 1 and np.array(body["routed"]).sum() == 1
 
 
-# -- conv/apply and the named kernels ----------------------------------------------------------
+# -- the most active position -----------------------------------------------------------------
 
 
-def test_named_kernels_are_listed(client: TestClient) -> None:
-    listed = client.get("/api/conv/kernels").json()
-    assert [k["name"] for k in listed] == list(KERNEL_NAMES)
-    assert set(KernelName.__args__) == set(KERNEL_NAMES)
-    assert all(np.array(k["values"]).shape == (3, 3) and k["description"] for k in listed)
+def traced(client: TestClient, target: int | None = None) -> dict:
+    """Each layer's output and gradient (of `target`'s logit) from the trace route."""
+    body = {"pixels": PIXELS} if target is None else {"pixels": PIXELS, "target": target}
+    layers = client.post(f"{MODEL}/trace", json=body).json()["layers"]
+    return {
+        layer["name"]: (decode_array(layer["output"])[0], decode_array(layer["gradient"])[0])
+        for layer in layers
+    }
 
 
-def test_apply_named_kernel_with_same_padding(client: TestClient) -> None:
+@pytest.mark.parametrize(
+    ("route", "layer", "channel"),
+    [("conv-step", "conv1", 2), ("conv-step", "conv2", 3), ("pool-step", "pool1", 1),
+     ("pool-step", "pool2", 15)],
+)  # fmt: skip
+def test_without_a_position_the_step_opens_on_the_most_active(client, route, layer, channel):
+    maps = traced(client)
+    plane = maps[layer][0][channel]
+    row, col = np.unravel_index(np.argmax(np.abs(plane)), plane.shape)
+    assert (row, col) != (0, 0), "the digit's most active cell should not be the corner"
     response = client.post(
-        "/api/conv/apply", json={"pixels": PIXELS, "kernel": "identity", "padding": "same"}
+        f"{MODEL}/{route}", json={"pixels": PIXELS, "layer": layer, "channel": channel}
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["output_size"] == [28, 28] and body["input_size"] == [28, 28]
-    np.testing.assert_allclose(body["output"], DIGIT)
-    assert body["formula"]["rows"] == "⌊(28 + 2·1 − 1·(3 − 1) − 1) / 1⌋ + 1 = 28"
-
-
-def test_apply_custom_kernel_flipped_with_stride_and_dilation(client: TestClient) -> None:
-    image = np.arange(30.0).reshape(5, 6)
-    kernel = [[1.0, 2.0], [3.0, 4.0]]
-    body = client.post(
-        "/api/conv/apply",
-        json={
-            "pixels": image.tolist(),
-            "kernel": kernel,
-            "stride": [2, 1],
-            "padding": 1,
-            "dilation": 2,
-            "flip": True,
-        },
+    assert (body["row"], body["col"]) == (row, col)
+    assert body["most_active"] == {"row": row, "col": col, "value": pytest.approx(plane[row, col])}
+    assert body["traced_output"] == pytest.approx(plane[row, col], abs=1e-6)
+    given = client.post(
+        f"{MODEL}/{route}",
+        json={"pixels": PIXELS, "layer": layer, "channel": channel, "row": 0, "col": 0},
     ).json()
-    assert body["applied_kernel"] == [[4.0, 3.0], [2.0, 1.0]]
-    assert body["output_size"] == [3, 6]
-    padded = np.pad(image, 1)
-    k = np.array(body["applied_kernel"])
-    expected = [[sum(padded[2 * i + 2 * u, j + 2 * v] * k[u, v] for u in (0, 1) for v in (0, 1))
-                 for j in range(6)] for i in range(3)]  # fmt: skip
-    np.testing.assert_allclose(body["output"], expected)
-    assert body["formula"]["cols"] == "⌊(6 + 2·1 − 2·(2 − 1) − 1) / 1⌋ + 1 = 6"
+    assert (given["row"], given["col"]) == (0, 0) and given["most_active"] == body["most_active"]
 
 
-def png_data_url() -> str:
-    """A 280×280 white canvas with a thick black vertical stroke, as a PNG data URL."""
-    image = Image.new("RGB", (280, 280), "white")
-    ImageDraw.Draw(image).line([(140, 40), (140, 240)], fill="black", width=24)
-    return data_url(encode(image))
+def test_pool_step_logit_upstream_is_the_traced_gradient(client: TestClient) -> None:
+    gradient = traced(client, target=4)["pool2"][1]
+    for channel, row, col in [(3, 2, 1), (15, 4, 4), (0, 0, 3)]:
+        body = pool_step(
+            client, layer="pool2", channel=channel, row=row, col=col, upstream="logit",
+            target_class=4,
+        ).json()  # fmt: skip
+        assert body["target_class"] == 4
+        assert body["upstream"] == pytest.approx(float(gradient[channel, row, col]), abs=1e-6)
+        assert np.array(body["routed"]).sum() == pytest.approx(body["upstream"])
 
 
-def test_apply_a_drawing(client: TestClient) -> None:
-    body = client.post("/api/conv/apply", json={"image": png_data_url(), "kernel": "box_blur"})
-    assert body.status_code == 200, body.text
-    assert body.json()["output_size"] == [26, 26]
+def test_step_answers_carry_every_window(client: TestClient) -> None:
+    conv = conv_step(client, layer="conv2", channel=0, row=0, col=0).json()["windows"]
+    assert len(conv["rows"]) == len(conv["cols"]) == 10
+    assert conv["rows"][4] == [4, 5, 6, 7, 8] and conv["cols"][9] == [9, 10, 11, 12, 13]
+    pool = pool_step(client, layer="pool1", channel=0, row=0, col=0).json()
+    assert pool["windows"]["rows"][5] == [10, 11] and len(pool["windows"]["cols"]) == 14
+    assert np.array(pool["average"]).shape == (14, 14)
+    assert np.array(pool["winner_ties"]).min() >= 1
 
 
 # -- refusals ----------------------------------------------------------------------------------
@@ -215,6 +215,7 @@ def test_unknown_model_is_404(client: TestClient) -> None:
         ({"pixels": None}, "send exactly one of 'image'"),
         ({"image": "not an image"}, ""),
         ({"layer": None}, "Input should be a valid string"),
+        ({"row": 3, "col": None}, "give both 'row' and 'col', or neither"),
     ],
 )
 def test_conv_step_refusals(client: TestClient, body: dict, message: str) -> None:
@@ -253,54 +254,15 @@ def test_non_finite_upstream_is_422(client: TestClient, value: str) -> None:
         ({"channel": 6}, "channel must be between 0 and 5 for pool1's 6×14×14 output"),
         ({"row": 14}, "row must be between 0 and 13"),
         ({"col": -1}, "greater than or equal to 0"),
+        ({"col": None}, "give both 'row' and 'col', or neither"),
+        ({"upstream": "logit", "target_class": 10}, "less than or equal to 9"),
+        ({"upstream": "gradient"}, "Input should be 'logit'"),
     ],
 )
 def test_pool_step_refusals(client: TestClient, body: dict, message: str) -> None:
     response = pool_step(client, **{"layer": "pool1", "channel": 0, "row": 0, "col": 0, **body})
     assert response.status_code == 422, response.text
     assert message in detail(response)
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({"kernel": "blur"}, "Input should be 'identity'"),
-        ({"kernel": [[1.0] * 12] * 3}, "at most 11 items"),
-        ({"kernel": [[1.0, 2.0], [3.0]]}, "'kernel' must be rectangular"),
-        ({"kernel": []}, "at least 1 item"),
-        ({"kernel": [[1e300]]}, "less than or equal to 1000000"),
-        ({"pixels": [[0.0] * 65] * 2}, "at most 64 items"),
-        ({"pixels": [[0.0, 1.0], [1.0]]}, "'pixels' must be rectangular"),
-        ({"stride": 0}, "greater than or equal to 1"),
-        ({"stride": [1, 0]}, "greater than or equal to 1"),
-        ({"dilation": 9}, "less than or equal to 8"),
-        ({"padding": -1}, "greater than or equal to 0"),
-        ({"padding": "half"}, "Input should be 'valid', 'same' or 'full'"),
-        ({"padding": "same", "stride": 2}, "padding='same' needs stride 1"),
-        ({"kernel": [[1.0] * 11] * 11, "pixels": [[0.0] * 5] * 5}, "does not fit the 5×5 image"),
-        ({"image": "data:image/png;base64,AAAA"}, "send exactly one of 'pixels'"),
-        ({"pixels": None}, "send exactly one of 'pixels'"),
-    ],
-)
-def test_apply_refusals(client: TestClient, body: dict, message: str) -> None:
-    request = {"pixels": PIXELS, "kernel": "sharpen", **body}
-    if request["pixels"] is None:
-        del request["pixels"]
-    response = client.post("/api/conv/apply", json=request)
-    assert response.status_code == 422, response.text
-    assert message in detail(response)
-
-
-@pytest.mark.parametrize("value", ["NaN", "Infinity"])
-def test_apply_refuses_non_finite_numbers(client: TestClient, value: str) -> None:
-    for field in ("pixels", "kernel"):
-        rows = {"pixels": "[[0.0, 1.0], [1.0, 0.0]]", "kernel": "[[1.0]]"}
-        rows[field] = rows[field].replace("1.0", value, 1)
-        text = f'{{"pixels": {rows["pixels"]}, "kernel": {rows["kernel"]}}}'
-        response = client.post(
-            "/api/conv/apply", content=text, headers={"content-type": "application/json"}
-        )
-        assert response.status_code == 422, (field, response.text)
 
 
 def test_step_routes_are_documented(client: TestClient) -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812 (the torch idiom)
+from tests.explain.references import GEOMETRIES, torch_conv
 
-from cnnviz.explain import stepper
-from cnnviz.explain.kernels import KERNEL_NAMES, named_kernel
+from cnnviz.explain import stepper, windows
 from cnnviz.models.store import ModelStore
 from cnnviz.nn import AvgPool2D, Conv2D, MaxPool2D, ReLU, Sequential
 from cnnviz.nn.geometry import ConvGeometry
@@ -29,23 +29,6 @@ def digit():
     image = np.zeros((28, 28), np.float32)
     image[5:23, 12:16] = rng.uniform(0.5, 1.0, (18, 4))  # a "1" with noisy ink, few ties
     return image
-
-
-def torch_conv(x, weight, bias, geometry: ConvGeometry):
-    """torch's conv2d on explicitly padded input (any of our paddings, asymmetric included)."""
-    top, bottom, left, right = geometry.padding
-    xp = F.pad(x, (left, right, top, bottom))
-    return F.conv2d(xp, weight, bias, stride=geometry.stride, dilation=geometry.dilation)
-
-
-GEOMETRIES = [
-    dict(kernel_size=3),
-    dict(kernel_size=3, padding=1),
-    dict(kernel_size=(2, 3), stride=(2, 1), padding=(1, 0)),
-    dict(kernel_size=4, padding="same"),
-    dict(kernel_size=3, padding="full", dilation=2),
-    dict(kernel_size=(3, 2), stride=2, dilation=(1, 2), padding=2),
-]
 
 
 # -- conv positions ----------------------------------------------------------------------------
@@ -249,7 +232,7 @@ def test_receptive_field_is_the_gradient_support() -> None:
         dout[0, 0, row, col] = 1
         support = np.argwhere(model.backward(dout)[0, 0] != 0)
         expected = (*support.min(axis=0), *support.max(axis=0))
-        box, _ = stepper.receptive_field(geometries, row, col, (28, 28))
+        box, _ = windows.receptive_field(geometries, row, col, (28, 28))
         assert box == (expected[0], expected[1], expected[2], expected[3]), (row, col)
 
 
@@ -315,43 +298,3 @@ def test_avg_pool_routing_splits_g_evenly() -> None:
 def test_pool_step_refuses_a_conv_layer(lenet, digit) -> None:
     with pytest.raises(ValueError, match="layer 'conv1' is a Conv2D, not a MaxPool2D or AvgPool2D"):
         stepper.pool_step(lenet, digit, "conv1", 0, 0, 0)
-
-
-# -- the playground ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kernel", [*KERNEL_NAMES, "custom"])
-@pytest.mark.parametrize("config", GEOMETRIES[:1] + GEOMETRIES[2:], ids=str)
-@pytest.mark.parametrize("flip", [False, True])
-def test_apply_kernel_equals_torch(kernel, config, flip) -> None:
-    rng = np.random.default_rng(4)
-    image = rng.random((13, 11))
-    if kernel == "custom":
-        values = rng.standard_normal(ConvGeometry.make(**config).kernel)
-    else:
-        values = named_kernel(kernel)
-        config = {**config, "kernel_size": 3}
-    geometry = ConvGeometry.make(**config)
-    out, formula = stepper.apply_kernel(image, values, geometry, flip)
-    applied = values[::-1, ::-1].copy() if flip else values
-    expected = torch_conv(
-        torch.tensor(image[None, None]), torch.tensor(applied[None, None]), None, geometry
-    )[0, 0].numpy()
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
-    for axis, size in zip(("rows", "cols"), out.shape, strict=True):
-        assert formula[axis].endswith(f"= {size}")
-        left = formula[axis].split(" = ")[0]
-        text = left.replace("/", "//").replace("⌊", "(").replace("⌋", ")")
-        assert eval(text.replace("·", "*").replace("−", "-")) == size  # the formula's arithmetic
-
-
-def test_formula_text_and_a_kernel_too_large() -> None:
-    geometry = ConvGeometry.make(3, padding=1)
-    _, formula = stepper.apply_kernel(np.zeros((28, 28)), np.ones((3, 3)), geometry, False)
-    assert formula["rows"] == "⌊(28 + 2·1 − 1·(3 − 1) − 1) / 1⌋ + 1 = 28"
-    same = ConvGeometry.make(4, padding="same")
-    assert stepper.apply_kernel(np.zeros((5, 5)), np.ones((4, 4)), same, False)[1]["cols"] == (
-        "⌊(5 + 1 + 2 − 1·(4 − 1) − 1) / 1⌋ + 1 = 5"
-    )
-    with pytest.raises(ValueError, match="does not fit the 4×4 image"):
-        stepper.apply_kernel(np.zeros((4, 4)), np.ones((5, 5)), ConvGeometry.make(5), False)

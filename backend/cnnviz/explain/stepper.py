@@ -1,14 +1,15 @@
 """The step-by-step views' maths, one output position at a time, knowing nothing of HTTP.
 
-Everything here is built on one pure function, `reference.conv_window(xp, row, col, geometry)`:
-the slice of padded input that output (row, col) reads. The patch's values, its coordinates in the
-layer's input (`window_coords`, the same slice taken from a grid of coordinates) and pooling
-windows (a pool's geometry seen as a convolution's, `Layer.window`) all come from it, so play,
-step and hover can never disagree about a window.
+Every window here comes from `windows` (one window function behind the patch's values, its
+coordinates in the layer's input, pooling windows and every window of a layer), so play, step
+and hover can never disagree about a window.
 
 Per-position functions (`conv_position`, `pool_position`) take arrays; `conv_step` and `pool_step`
-run a model's trace for one image and pick the layer. Results are plain dicts of NumPy arrays and
-floats, computed in float64 from the model's values.
+run a model's trace for one image and pick the layer, at the position asked or, when none is, at
+the map's most active one (a view opening on position (0, 0) shows a corner of background). Each
+answer also carries every window of the layer (`layer_windows`), so a page can draw and hit-test
+windows without computing one. Results are plain dicts of NumPy arrays and floats, computed in
+float64 from the model's values.
 """
 
 from dataclasses import asdict, dataclass
@@ -16,57 +17,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from cnnviz.nn import AvgPool2D, Conv2D, MaxPool2D, Sequential
-from cnnviz.nn.geometry import ConvGeometry, output_size
-from cnnviz.nn.reference import conv2d_forward_naive, conv_window, true_convolution
+from cnnviz.nn.geometry import ConvGeometry
+from cnnviz.nn.reference import avg_pool2d_forward_naive, conv_window
 
 from .inference import as_batch
+from .windows import layer_windows, most_active, pad_chw, receptive_field, window_coords
 
 #: Upstream gradient choice for a backward conv step: the gradient of one class's logit.
 LOGIT = "logit"
-
-
-# -- windows -----------------------------------------------------------------------------------
-
-
-def pad_chw(x: np.ndarray, padding: tuple[int, int, int, int], fill: float = 0.0) -> np.ndarray:
-    """(C, H, W) -> (C, top + H + bottom, left + W + right), the border filled with `fill`."""
-    top, bottom, left, right = padding
-    return np.pad(x, ((0, 0), (top, bottom), (left, right)), constant_values=fill)
-
-
-def window_coords(row: int, col: int, geometry: ConvGeometry, hw: tuple[int, int]):
-    """(rows (KH,), cols (KW,), padding_mask (KH, KW)): where the window of output (row, col)
-    lies in the unpadded input of size `hw` (negative or >= size inside the padding)."""
-    h, w = hw
-    top, bottom, left, right = geometry.padding
-    grid = np.stack(
-        np.meshgrid(np.arange(-top, h + bottom), np.arange(-left, w + right), indexing="ij")
-    )  # (2, Hp, Wp): each padded cell's own (row, col) in input coordinates
-    coords = conv_window(grid, row, col, geometry)
-    rows, cols = coords[0][:, 0], coords[1][0, :]
-    mask = ~(
-        (rows[:, None] >= 0) & (rows[:, None] < h) & (cols[None, :] >= 0) & (cols[None, :] < w)
-    )
-    return rows, cols, mask
-
-
-def receptive_field(geometries: list[ConvGeometry], row: int, col: int, hw: tuple[int, int]):
-    """The box of input-image pixels output (row, col) of the last geometry depends on.
-
-    `geometries` are the windowed layers from the input on (activations change nothing). Each
-    layer maps an output interval [a, b] to input [a·s − p, b·s − p + d·(k − 1)]. Returns
-    (clipped, unclipped) boxes (top, left, bottom, right), inclusive; the unclipped one reaches
-    into the padding.
-    """
-    top, bottom, left, right = row, row, col, col
-    for g in reversed(geometries):
-        (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
-        pt, _, pl, _ = g.padding
-        top, bottom = top * sh - pt, bottom * sh - pt + dh * (kh - 1)
-        left, right = left * sw - pl, right * sw - pl + dw * (kw - 1)
-    h, w = hw
-    clipped = (max(top, 0), max(left, 0), min(bottom, h - 1), min(right, w - 1))
-    return clipped, (top, left, bottom, right)
 
 
 # -- one position ------------------------------------------------------------------------------
@@ -181,12 +139,20 @@ def _windows(model: Sequential, upto: int) -> list[ConvGeometry]:
     return [layer.window for layer in model.layers[: upto + 1] if layer.window is not None]
 
 
-def _check_position(loc: _Located, channel: int, row: int, col: int, noun: str) -> None:
+def _position(loc: _Located, channel: int, row: int | None, col: int | None):
+    """(row, col, most active cell) of `channel` in the layer's output: the position asked, or
+    the most active one when row and col are both None; an index out of range is a ValueError."""
     f, oh, ow = loc.out.shape
     where = f"for {loc.layer.name}'s {f}×{oh}×{ow} output"
-    _check_index(noun, channel, f, where)
+    _check_index("channel", channel, f, where)
+    most = most_active(loc.out[channel])
+    if (row is None) != (col is None):
+        raise ValueError("give both row and col, or neither to start at the most active position")
+    if row is None:
+        row, col = most["row"], most["col"]
     _check_index("row", row, oh, where)
     _check_index("col", col, ow, where)
+    return row, col, most
 
 
 def _trace(model: Sequential, image: np.ndarray):
@@ -215,32 +181,73 @@ def _finite(values: dict, where: str) -> dict:
     return values
 
 
+def _logit_gradient(model, records, loc: _Located, at: tuple[int, int, int], target_class):
+    """(g, class): ∂(logit of `target_class`, default the predicted class)/∂(output `at` =
+    (channel, row, col) of the layer), from the model's own backward pass."""
+    logits = records[-1].output[0]
+    n_classes = logits.shape[-1]
+    target = int(np.argmax(logits)) if target_class is None else target_class
+    _check_index("target_class", target, n_classes, f"for {n_classes} classes")
+    one_hot = np.zeros_like(records[-1].output)
+    one_hot[0, target] = 1
+    reached, _ = model.backward_per_layer(one_hot)
+    return float(reached[loc.index][0, at[0], at[1], at[2]]) + 0.0, target  # no -0.0 on screen
+
+
+def _located_step(model, image, layer: str, types: tuple, what: str, channel, row, col):
+    """Trace `image`, find `layer` and the position; returns (records, loc, row, col, the part
+    of the answer every step shares: the layer, its shapes, the position, the most active
+    cell, every window, the receptive field)."""
+    x, records = _trace(model, image)
+    loc = _locate(model, records, layer, types, what)
+    if loc.x is None:
+        loc.x = x[0]
+    row, col, most = _position(loc, channel, row, col)
+    window = loc.layer.window
+    clipped, unclipped = receptive_field(_windows(model, loc.index), row, col, tuple(x.shape[-2:]))
+    common = {
+        "layer": loc.layer.name,
+        "type": type(loc.layer).__name__,
+        "index": loc.index,
+        "geometry": asdict(window),
+        "input_shape": list(loc.x.shape),
+        "output_shape": list(loc.out.shape),
+        "channel": channel,
+        "row": row,
+        "col": col,
+        "most_active": most,
+        "windows": layer_windows(window, loc.x.shape[1:], loc.out.shape[1:]),
+        "traced_output": float(loc.out[channel, row, col]),
+        "receptive_field": _box(clipped),
+        "receptive_field_unclipped": _box(unclipped),
+    }
+    return records, loc, row, col, common
+
+
 def conv_step(
     model: Sequential,
     image: np.ndarray,
     layer: str,
     channel: int,
-    row: int,
-    col: int,
+    row: int | None = None,
+    col: int | None = None,
     backward: bool = False,
     upstream: float | str = LOGIT,
     target_class: int | None = None,
 ) -> dict:
     """Output (channel, row, col) of Conv2D `layer` for one (28, 28) image, spelled out, with the
     receptive field in the image and, if `backward`, this position's share of dW, db and dX.
+    Without row and col: the channel's most active position (largest |output|).
 
     `upstream` is a number g, or "logit": g = ∂(logit of `target_class`, default the predicted
     class)/∂(this output), from the model's own backward pass.
     """
-    x, records = _trace(model, image)
-    loc = _locate(model, records, layer, (Conv2D,), "Conv2D")
-    if loc.x is None:
-        loc.x = x[0]
-    _check_position(loc, channel, row, col, "channel")
+    records, loc, row, col, common = _located_step(
+        model, image, layer, (Conv2D,), "Conv2D", channel, row, col
+    )
     conv = loc.layer
-    geometry = conv.geometry
     position = conv_position(
-        loc.x, conv.params["weight"], conv.params.get("bias"), geometry, channel, row, col
+        loc.x, conv.params["weight"], conv.params.get("bias"), conv.geometry, channel, row, col
     )
     following = model.layers[loc.index + 1] if loc.index + 1 < len(model) else None
     activation = None
@@ -250,34 +257,18 @@ def conv_step(
             "type": type(following).__name__,
             "value": float(records[loc.index + 1].output[0, channel, row, col]),
         }
-    clipped, unclipped = receptive_field(_windows(model, loc.index), row, col, tuple(x.shape[-2:]))
-    logits = records[-1].output[0]
     result = {
-        "layer": conv.name,
-        "type": "Conv2D",
-        "index": loc.index,
-        "geometry": asdict(geometry),
-        "input_shape": list(loc.x.shape),
-        "output_shape": list(loc.out.shape),
+        **common,
         **position,
-        "traced_output": float(loc.out[channel, row, col]),
         "activation": activation,
-        "receptive_field": _box(clipped),
-        "receptive_field_unclipped": _box(unclipped),
-        "predicted_class": int(np.argmax(logits)),
+        "predicted_class": int(np.argmax(records[-1].output[0])),
         "backward": None,
     }
     if backward:
         source = "given"
         if upstream == LOGIT:
             source = LOGIT
-            n_classes = logits.shape[-1]
-            target = result["predicted_class"] if target_class is None else target_class
-            _check_index("target_class", target, n_classes, f"for {n_classes} classes")
-            one_hot = np.zeros_like(records[-1].output)
-            one_hot[0, target] = 1
-            reached, _ = model.backward_per_layer(one_hot)
-            g = float(reached[loc.index][0, channel, row, col]) + 0.0  # no -0.0 on screen
+            g, target = _logit_gradient(model, records, loc, (channel, row, col), target_class)
         else:
             target, g = None, float(upstream)
         grads = conv_position_backward(position, g)
@@ -286,80 +277,61 @@ def conv_step(
     return _finite(result, f"{conv.name} ({channel}, {row}, {col})")
 
 
+def _winner_ties(plane: np.ndarray, windows: dict, out: np.ndarray) -> np.ndarray:
+    """(OH, OW): how many input cells of each window equal its maximum (1: a clear winner; more:
+    a tie, e.g. a window of zeros, which the first cell in row-major order wins)."""
+    h, w = plane.shape
+    ties = np.zeros(out.shape, np.int64)
+    for i, rows in enumerate(windows["rows"]):
+        for j, cols in enumerate(windows["cols"]):
+            inside = plane[np.ix_(rows[(rows >= 0) & (rows < h)], cols[(cols >= 0) & (cols < w)])]
+            ties[i, j] = int(np.count_nonzero(inside == out[i, j]))
+    return ties
+
+
 def pool_step(
     model: Sequential,
     image: np.ndarray,
     layer: str,
     channel: int,
-    row: int,
-    col: int,
-    upstream: float = 1.0,
+    row: int | None = None,
+    col: int | None = None,
+    upstream: float | str = 1.0,
+    target_class: int | None = None,
 ) -> dict:
     """Window (channel, row, col) of pooling `layer` for one image: values, their coordinates in
     the layer's input, the winner (max: from the trace's indices), the output, and how an
-    upstream gradient g is routed back."""
-    x, records = _trace(model, image)
-    loc = _locate(model, records, layer, (MaxPool2D, AvgPool2D), "MaxPool2D or AvgPool2D")
-    if loc.x is None:
-        loc.x = x[0]
-    _check_position(loc, channel, row, col, "channel")
+    upstream gradient g is routed back. Without row and col: the window with the largest
+    |output| (for a max pool after a ReLU, the window with the largest max).
+
+    `upstream` is a number g or "logit" (as in `conv_step`). For the whole channel it adds the
+    average pooling of the same input over the same windows (what a max pool is compared with)
+    and, for a max pool, how many cells tie for each window's maximum.
+    """
+    records, loc, row, col, common = _located_step(
+        model, image, layer, (MaxPool2D, AvgPool2D), "MaxPool2D or AvgPool2D", channel, row, col
+    )
     pool = loc.layer
     kind = "max" if isinstance(pool, MaxPool2D) else "avg"
-    geometry = pool.window
     winner = None
     if kind == "max":
         winner = int(records[loc.index].indices[0, channel, row, col])
-    position = pool_position(loc.x, kind, geometry, channel, row, col, winner)
-    clipped, unclipped = receptive_field(_windows(model, loc.index), row, col, tuple(x.shape[-2:]))
+    position = pool_position(loc.x, kind, pool.window, channel, row, col, winner)
+    target = None
+    if upstream == LOGIT:
+        upstream, target = _logit_gradient(model, records, loc, (channel, row, col), target_class)
+    plane = np.asarray(loc.x[channel], np.float64)
+    average = avg_pool2d_forward_naive(plane[None, None], pool.geometry)[0, 0]
+    ties = None
+    if kind == "max":
+        ties = _winner_ties(plane, common["windows"], np.asarray(loc.out[channel], np.float64))
     result = {
-        "layer": pool.name,
-        "type": type(pool).__name__,
-        "index": loc.index,
-        "geometry": asdict(geometry),
-        "input_shape": list(loc.x.shape),
-        "output_shape": list(loc.out.shape),
+        **common,
         **position,
-        "traced_output": float(loc.out[channel, row, col]),
         "upstream": float(upstream),
+        "target_class": target,
         "routed": pool_routing(position, kind, upstream),
-        "receptive_field": _box(clipped),
-        "receptive_field_unclipped": _box(unclipped),
+        "average": average,
+        "winner_ties": ties,
     }
     return _finite(result, f"{pool.name} ({channel}, {row}, {col})")
-
-
-# -- the convolution playground ----------------------------------------------------------------
-
-
-def size_formula(size: int, kernel: int, stride: int, before: int, after: int, dilation: int):
-    """(output size, the formula with the numbers filled in), e.g.
-    "⌊(28 + 2·1 − 1·(3 − 1) − 1) / 1⌋ + 1 = 28"."""
-    out = output_size(size, kernel, stride, before, after, dilation)
-    pad = f"2·{before}" if before == after else f"{before} + {after}"
-    text = f"⌊({size} + {pad} − {dilation}·({kernel} − 1) − 1) / {stride}⌋ + 1 = {out}"
-    return out, text
-
-
-def apply_kernel(image: np.ndarray, kernel: np.ndarray, geometry: ConvGeometry, flip: bool):
-    """A (H, W) image through one (KH, KW) kernel: (output (OH, OW), formulas per axis).
-
-    The output is `reference.conv2d_forward_naive` (or `true_convolution`, the kernel flipped in
-    both axes, when `flip`), so the playground and the step views share the window function.
-    """
-    image = np.asarray(image, np.float64)
-    kernel = np.asarray(kernel, np.float64)
-    h, w = image.shape
-    (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
-    top, bottom, left, right = geometry.padding
-    oh, rows_text = size_formula(h, kh, sh, top, bottom, dh)
-    ow, cols_text = size_formula(w, kw, sw, left, right, dw)
-    if oh < 1 or ow < 1:
-        raise ValueError(
-            f"the {kh}×{kw} kernel (dilation {dh}×{dw}, spanning {dh * (kh - 1) + 1}×"
-            f"{dw * (kw - 1) + 1}) does not fit the {h}×{w} image with padding "
-            f"{geometry.padding}: {rows_text}; {cols_text}. Use a smaller kernel or dilation, "
-            "or more padding"
-        )
-    run = true_convolution if flip else conv2d_forward_naive
-    out = run(image[None, None], kernel[None, None], None, geometry)[0, 0]
-    return out, {"rows": rows_text, "cols": cols_text}

@@ -210,7 +210,7 @@ export function mountPlayground(panel, store, drawing) {
     const outCanvas = heatmapCanvas(out, { size: 224 * (out.width / 28 > 1.3 ? 1.3 : Math.max(out.width / 28, 0.4)), label: "kernel output", scale: outScale });
     pg.output.replaceChildren(outCanvas, legend(outScale, "output"));
     pg.outsize.textContent = `${res.output_size[0]}×${res.output_size[1]}`;
-    pg.apiFormula.textContent = `28×28 drawing: rows ${res.formula.rows}; cols ${res.formula.cols}` +
+    pg.apiFormula.textContent = `28×28 drawing: rows ${res.formula.rows.text}; cols ${res.formula.cols.text}` +
       (res.flip ? " (kernel flipped)" : "");
   }
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from cnnviz.api.inputs import DigitInput
 from cnnviz.api.schemas.steps import ConvApplyRequest, ConvApplyResponse, NamedKernel
-from cnnviz.explain import stepper
+from cnnviz.explain import playground
 from cnnviz.explain.kernels import named_kernel, named_kernels
 from cnnviz.nn.geometry import ConvGeometry
 
@@ -17,8 +17,9 @@ router = APIRouter(prefix="/conv", tags=["convolution"])
 ERRORS = {
     422: {
         "description": "not exactly one of pixels/image; pixels over 64×64, a kernel over "
-        "11×11, either not rectangular or holding NaN/Inf; an unknown kernel name; stride 0; "
-        "padding 'same' with stride > 1; a kernel that does not fit the padded image"
+        "7×7, either not rectangular or holding NaN/Inf or numbers over 10^6; a size outside "
+        "3 to 64; an unknown kernel name; stride 0; padding 'same' with stride > 1; a kernel "
+        "that does not fit the padded image"
     }
 }
 
@@ -31,20 +32,24 @@ def kernels() -> list[dict]:
 
 @router.post("/apply", response_model=ConvApplyResponse, responses=ERRORS, summary="Apply a kernel")
 def apply(body: ConvApplyRequest) -> dict:
-    """Slide one kernel (named or your own numbers) over an image with stride, padding and
-    dilation, as a conv layer does (cross-correlation), or flipped (`flip`: true convolution).
-    Returns the output, its size, and per axis the formula
-    ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ + 1 with your numbers in it."""
+    """Slide one kernel (named or your own numbers, 1×1 to 7×7) over an image, resized to
+    `size`×`size` if asked, with stride, padding and dilation, as a conv layer does
+    (cross-correlation), or flipped (`flip`: true convolution). Returns the image slid over, the
+    output, its size, per axis the formula ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ +
+    1 with its terms and your numbers in it, and every window the kernel took."""
     if body.pixels is not None:
         image = np.asarray(body.pixels, np.float64)
     else:
         image = DigitInput(image=body.image).digit()[0].astype(np.float64)
+    if body.size is not None:
+        image = playground.resized(image, body.size)
     kernel = named_kernel(body.kernel) if isinstance(body.kernel, str) else np.asarray(body.kernel)
     geometry = ConvGeometry.make(kernel.shape, body.stride, body.padding, body.dilation)
-    output, formula = stepper.apply_kernel(image, kernel, geometry, body.flip)
+    output, formula, windows = playground.apply_kernel(image, kernel, geometry, body.flip)
     applied = kernel[::-1, ::-1] if body.flip else kernel
     return {
         "input_size": list(image.shape),
+        "input": image.tolist(),
         "kernel": kernel.tolist(),
         "applied_kernel": applied.tolist(),
         "geometry": asdict(geometry),
@@ -52,4 +57,5 @@ def apply(body: ConvApplyRequest) -> dict:
         "output": output.tolist(),
         "output_size": list(output.shape),
         "formula": formula,
+        "windows": {axis: values.tolist() for axis, values in windows.items()},
     }

@@ -25,7 +25,8 @@ ERRORS = {
     422: {
         "description": "not exactly one of image/pixels, or pixels not 28×28 in [0, 1]; a layer "
         "the model does not have or of the wrong type; channel, row, col or target_class out of "
-        "range (the message gives the range); a non-finite upstream gradient"
+        "range (the message gives the range); row without col or col without row; a non-finite "
+        "upstream gradient"
     },
 }
 
@@ -46,7 +47,8 @@ def jsonable(values: dict) -> dict:
     "/{model_id}/conv-step", response_model=ConvStepResponse, responses=ERRORS, summary="Conv step"
 )
 def conv_step(model_id: ModelId, body: ConvStepRequest, store: StoreDep) -> dict:
-    """One output of a Conv2D layer spelled out: the padded input patch under the kernel
+    """One output of a Conv2D layer spelled out (at `row`, `col`; without them at the filter's
+    most active position, largest |output|): the padded input patch under the kernel
     (padding shown as 0 and flagged in `padding_mask`), the kernel, their element-wise products,
     the sum, the bias, the pre-activation (sum + bias, the traced output), the next activation's
     value, and the receptive field in the 28×28 input image.
@@ -78,12 +80,22 @@ def conv_step(model_id: ModelId, body: ConvStepRequest, store: StoreDep) -> dict
 def pool_step(model_id: ModelId, body: PoolStepRequest, store: StoreDep) -> dict:
     """One output of a MaxPool2D or AvgPool2D layer: the window's values and their coordinates
     in the layer's input, the winner (max pooling, from the trace's pooling indices: flat index
-    and row, col), the output, and how an upstream gradient g (default 1) is routed back: max
-    pooling sends all of g to the winner, average pooling g / window size to each cell."""
+    and row, col), the output, and how an upstream gradient g (default 1; "logit": the
+    gradient of a class's logit) is routed back: max pooling sends all of g to the winner,
+    average pooling g / window size to each cell. Without `row` and `col`: the window with the
+    largest |output|. For the whole channel: every window, the average pooling over the same
+    windows and, for max pooling, the ties of each window's maximum."""
     entry = store.get(model_id)
     image, _ = body.digit()
     with entry.lock:
         result = stepper.pool_step(
-            entry.model, image, body.layer, body.channel, body.row, body.col, body.upstream
+            entry.model,
+            image,
+            body.layer,
+            body.channel,
+            body.row,
+            body.col,
+            upstream=body.upstream,
+            target_class=body.target_class,
         )
     return jsonable(result)

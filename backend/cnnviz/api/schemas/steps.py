@@ -18,7 +18,7 @@ from cnnviz.nn.geometry import PaddingMode
 KernelName = Literal[KERNEL_NAMES]  # type: ignore[valid-type]
 
 MAX_IMAGE_SIDE = 64
-MAX_KERNEL_SIDE = 11
+MAX_KERNEL_SIDE = 7
 MAX_ABS_VALUE = 1e6
 DIGIT = EXAMPLE_PIXELS  # the examples' digit: a "1" that LeNet-5 reads as 1
 
@@ -46,6 +46,19 @@ PaddingAmount = _size(0, 32)
 Tensor3 = list[list[list[float]]]
 
 
+def _kernel_side_check(kernel):
+    """A kernel over 7×7 named in the words of the page ("8 rows", "at most 7") before the
+    schema's own list-length message, which names neither."""
+    if isinstance(kernel, list):
+        cols = max((len(row) for row in kernel if isinstance(row, list)), default=0)
+        if len(kernel) > MAX_KERNEL_SIDE or cols > MAX_KERNEL_SIDE:
+            raise ValueError(
+                f"the kernel is {len(kernel)}×{cols}: a kernel has 1 to {MAX_KERNEL_SIDE} rows "
+                f"and 1 to {MAX_KERNEL_SIDE} columns ({MAX_KERNEL_SIDE**2} numbers at most)"
+            )
+    return kernel
+
+
 def _check_rectangular(rows: list[list[float]], what: str) -> list[list[float]]:
     """The sizes and values are the schema's; what it cannot say is that rows match."""
     width = len(rows[0])
@@ -61,8 +74,23 @@ def _check_rectangular(rows: list[list[float]], what: str) -> list[list[float]]:
 class StepPosition(DigitInput):
     layer: str = Field(description="the layer's name, as GET /api/models/{id} lists it")
     channel: int = Field(ge=0, description="the output channel (a conv layer's filter number)")
-    row: int = Field(ge=0, description="the output row, from 0")
-    col: int = Field(ge=0, description="the output column, from 0")
+    row: int | None = Field(
+        None, ge=0, description="the output row, from 0; with col omitted too: the most active"
+    )
+    col: int | None = Field(
+        None,
+        ge=0,
+        description="the output column, from 0; row and col both omitted: the channel's most "
+        "active position (largest |output|, the first in row-major order on a tie)",
+    )
+
+    @model_validator(mode="after")
+    def _both_or_neither(self):
+        if (self.row is None) != (self.col is None):
+            raise ValueError(
+                "give both 'row' and 'col', or neither to start at the most active position"
+            )
+        return self
 
 
 class ConvStepRequest(StepPosition):
@@ -101,13 +129,24 @@ class ConvStepRequest(StepPosition):
 
 
 class PoolStepRequest(StepPosition):
-    upstream: float = Field(
-        1.0, allow_inf_nan=False, description="the gradient g arriving at this output (default 1)"
+    upstream: Literal["logit"] | Annotated[float, Field(allow_inf_nan=False)] = Field(
+        1.0,
+        description=(
+            "the gradient g arriving at this output: a number (default 1), or 'logit': the "
+            "gradient of one class's logit (target_class, default the predicted class) with "
+            "respect to this output, from the model's backward pass"
+        ),
+    )
+    target_class: ClassIndex | None = Field(
+        None, description="with upstream 'logit': the class (default: the predicted one)"
     )
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"layer": "pool1", "channel": 0, "row": 7, "col": 7, "pixels": DIGIT}]
+            "examples": [
+                {"layer": "pool1", "channel": 0, "row": 7, "col": 7, "pixels": DIGIT},
+                {"layer": "pool2", "channel": 3, "pixels": DIGIT, "upstream": "logit"},
+            ]
         }
     )
 
@@ -120,10 +159,17 @@ class ConvApplyRequest(BaseModel):
     image: str | None = Field(
         None, description="or a drawing (data URL or base64), preprocessed to 28×28 like /predict"
     )
+    size: int | None = Field(
+        None,
+        ge=3,
+        le=MAX_IMAGE_SIDE,
+        description="resize the image to size×size first (each pixel the mean of the area it "
+        "covers), e.g. 8 to follow every number by hand; omitted: the image as it is",
+    )
     kernel: KernelName | KernelMatrix = Field(
         description=(
-            f"a named kernel ({', '.join(KERNEL_NAMES)}) or up to "
-            f"{MAX_KERNEL_SIDE}×{MAX_KERNEL_SIDE} numbers (rows)"
+            f"a named kernel ({', '.join(KERNEL_NAMES)}) or 1×1 up to "
+            f"{MAX_KERNEL_SIDE}×{MAX_KERNEL_SIDE} finite numbers (rows), square or not"
         )
     )
     stride: Stride = Field(1, description="an int or [rows, cols], 1 to 64")
@@ -141,6 +187,13 @@ class ConvApplyRequest(BaseModel):
             "examples": [
                 {"pixels": DIGIT, "kernel": "sobel_x", "padding": "same"},
                 {
+                    "pixels": DIGIT,
+                    "size": 12,
+                    "kernel": [[1, 0, -1, 0, 1], [0, 1, 0, -1, 0], [1, 0, 2, 0, 1]],
+                    "stride": 2,
+                    "padding": 1,
+                },
+                {
                     "pixels": [[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]],
                     "kernel": [[1, 0], [0, -1]],
                     "stride": 1,
@@ -156,6 +209,11 @@ class ConvApplyRequest(BaseModel):
     @classmethod
     def _pixels(cls, rows):
         return None if rows is None else _check_rectangular(rows, "'pixels'")
+
+    @field_validator("kernel", mode="before")
+    @classmethod
+    def _kernel_side(cls, kernel):
+        return _kernel_side_check(kernel)
 
     @field_validator("kernel")
     @classmethod
@@ -186,6 +244,20 @@ class Winner(BaseModel):
     window_col: int
 
 
+class MostActive(BaseModel):
+    row: int
+    col: int
+    value: float = Field(description="the output there: the largest |value| of the channel")
+
+
+class Windows(BaseModel):
+    """Every window of a layer, by axis: the window of output (i, j) reads input rows
+    `rows[i]` and columns `cols[j]` (values outside the input are padding)."""
+
+    rows: list[list[int]] = Field(description="[OH][KH]: the input rows of each output row")
+    cols: list[list[int]] = Field(description="[OW][KW]: the input columns of each output column")
+
+
 class _Step(BaseModel):
     layer: str
     type: str
@@ -193,6 +265,11 @@ class _Step(BaseModel):
     geometry: Geometry
     input_shape: list[int] = Field(description="the layer's input [C, H, W]")
     output_shape: list[int] = Field(description="the layer's output [C, OH, OW]")
+    channel: int
+    row: int = Field(description="the output row answered (the most active one if none asked)")
+    col: int = Field(description="the output column answered")
+    most_active: MostActive = Field(description="the cell of this channel with largest |output|")
+    windows: Windows
     rows: list[int] = Field(description="the window's rows in the layer's input (<0 or >=H: pad)")
     cols: list[int] = Field(description="the window's columns in the layer's input")
     padding_mask: list[list[bool]] = Field(description="[KH][KW]: true where the window is padding")
@@ -230,24 +307,48 @@ class PoolStepResponse(_Step):
     winner: Winner | None = Field(description="max pooling: the input that won (null for avg)")
     output: float
     upstream: float = Field(description="g, the gradient arriving at this output")
+    target_class: int | None = Field(description="upstream 'logit': the class it is of")
     routed: Matrix = Field(
         description="[KH][KW] the share of g each window cell receives: max: g to the winner, 0 "
         "elsewhere; avg: g / (KH·KW) each (padding cells get none)"
     )
+    average: list[list[float]] = Field(
+        description="[OH][OW] the whole channel average-pooled over the same windows (padded "
+        "zeros count, as in torch): what a max pool is compared with"
+    )
+    winner_ties: list[list[int]] | None = Field(
+        description="max pooling, [OH][OW]: how many cells of each window equal its maximum "
+        "(1: a clear winner; more: a tie, won by the first in row-major order); null for avg"
+    )
+
+
+class AxisFormula(BaseModel):
+    """One axis of ⌊(size + padding − dilation·(kernel − 1) − 1) / stride⌋ + 1."""
+
+    size: int
+    kernel: int
+    stride: int
+    dilation: int
+    padding: list[int] = Field(description="[before, after]")
+    span: int = Field(description="the input cells one dilated window covers: d·(k − 1) + 1")
+    output: int
+    text: str = Field(examples=["⌊(28 + 2·1 − 1·(3 − 1) − 1) / 1⌋ + 1 = 28"])
 
 
 class ConvApplyResponse(BaseModel):
-    input_size: list[int] = Field(description="[H, W]")
+    input_size: list[int] = Field(description="[H, W] of the image the kernel slid over")
+    input: Matrix = Field(description="that image (resized when `size` was given)")
     kernel: Matrix = Field(description="the kernel as given or named (before any flip)")
     applied_kernel: Matrix = Field(description="the kernel actually slid (flipped when flip)")
     geometry: Geometry
     flip: bool
     output: Matrix
     output_size: list[int] = Field(description="[OH, OW]")
-    formula: dict[str, str] = Field(
-        description="per axis ('rows', 'cols'): ⌊(size + padding − dilation·(k − 1) − 1) / "
-        "stride⌋ + 1 with the numbers filled in"
+    formula: dict[Literal["rows", "cols"], AxisFormula] = Field(
+        description="per axis: ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ + 1, its "
+        "terms and the text with the numbers filled in"
     )
+    windows: Windows = Field(description="every window the kernel took, in the image's cells")
 
 
 class NamedKernel(BaseModel):

@@ -1,0 +1,71 @@
+"""Windows, knowing nothing of HTTP: where a convolution or pooling window lies in a layer's
+input, every window of a layer, the most active cell of a map, and receptive fields.
+
+All of it is built on one pure function, `reference.conv_window(xp, row, col, geometry)`, the
+slice of padded input that output (row, col) reads: coordinates are that same slice taken from a
+grid of coordinates, so the step views, the playground and the page's drawings never disagree
+about a window.
+"""
+
+import numpy as np
+
+from cnnviz.nn.geometry import ConvGeometry
+from cnnviz.nn.reference import conv_window
+
+
+def pad_chw(x: np.ndarray, padding: tuple[int, int, int, int], fill: float = 0.0) -> np.ndarray:
+    """(C, H, W) -> (C, top + H + bottom, left + W + right), the border filled with `fill`."""
+    top, bottom, left, right = padding
+    return np.pad(x, ((0, 0), (top, bottom), (left, right)), constant_values=fill)
+
+
+def window_coords(row: int, col: int, geometry: ConvGeometry, hw: tuple[int, int]):
+    """(rows (KH,), cols (KW,), padding_mask (KH, KW)): where the window of output (row, col)
+    lies in the unpadded input of size `hw` (negative or >= size inside the padding)."""
+    h, w = hw
+    top, bottom, left, right = geometry.padding
+    grid = np.stack(
+        np.meshgrid(np.arange(-top, h + bottom), np.arange(-left, w + right), indexing="ij")
+    )  # (2, Hp, Wp): each padded cell's own (row, col) in input coordinates
+    coords = conv_window(grid, row, col, geometry)
+    rows, cols = coords[0][:, 0], coords[1][0, :]
+    mask = ~(
+        (rows[:, None] >= 0) & (rows[:, None] < h) & (cols[None, :] >= 0) & (cols[None, :] < w)
+    )
+    return rows, cols, mask
+
+
+def layer_windows(geometry: ConvGeometry, hw: tuple[int, int], out_hw: tuple[int, int]) -> dict:
+    """Every window of a layer over an input of size `hw`, by axis (a window is the product of
+    its rows and its columns): `rows` (OH, KH), the input rows of each output row's windows, and
+    `cols` (OW, KW), the input columns of each output column's; outside the input: padding."""
+    oh, ow = out_hw
+    rows = [window_coords(r, 0, geometry, hw)[0] for r in range(oh)]
+    cols = [window_coords(0, c, geometry, hw)[1] for c in range(ow)]
+    return {"rows": np.array(rows), "cols": np.array(cols)}
+
+
+def most_active(plane: np.ndarray) -> dict:
+    """The cell of an (OH, OW) map with the largest |value| (the first in row-major order on a
+    tie, as np.argmax): where a view opens when no position is asked for."""
+    row, col = np.unravel_index(int(np.argmax(np.abs(plane))), plane.shape)
+    return {"row": int(row), "col": int(col), "value": float(plane[row, col])}
+
+
+def receptive_field(geometries: list[ConvGeometry], row: int, col: int, hw: tuple[int, int]):
+    """The box of input-image pixels output (row, col) of the last geometry depends on.
+
+    `geometries` are the windowed layers from the input on (activations change nothing). Each
+    layer maps an output interval [a, b] to input [a·s − p, b·s − p + d·(k − 1)]. Returns
+    (clipped, unclipped) boxes (top, left, bottom, right), inclusive; the unclipped one reaches
+    into the padding.
+    """
+    top, bottom, left, right = row, row, col, col
+    for g in reversed(geometries):
+        (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
+        pt, _, pl, _ = g.padding
+        top, bottom = top * sh - pt, bottom * sh - pt + dh * (kh - 1)
+        left, right = left * sw - pl, right * sw - pl + dw * (kw - 1)
+    h, w = hw
+    clipped = (max(top, 0), max(left, 0), min(bottom, h - 1), min(right, w - 1))
+    return clipped, (top, left, bottom, right)
