@@ -29,11 +29,15 @@ export function detailText(detail) {
   return JSON.stringify(detail);
 }
 
-async function request(method, path, { body, signal } = {}) {
+/** `body` is sent as JSON, `bytes` (a Blob or File) as it is, as application/octet-stream. */
+async function request(method, path, { body, bytes, signal } = {}) {
   const options = { method, signal, headers: {} };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
+  } else if (bytes !== undefined) {
+    options.headers["Content-Type"] = "application/octet-stream";
+    options.body = bytes;
   }
   let response;
   try {
@@ -65,8 +69,12 @@ export const createModel = (spec) => request("POST", "/api/models", { body: spec
 /** The verdict on `{spec, classes}` (nothing is saved): `{fits: true, spec, layers, parameters}`
  * with each layer's shapes, or `{fits: false, fault: {message, layer, shapes}}`. */
 export const checkSpec = (body, signal) => request("POST", "/api/models/check", { body, signal });
+/** Give a user model a new name; answers its summary (bundled models are refused). */
+export const renameModel = (id, name) => request("PATCH", model(id), { body: { name } });
 export const deleteModel = (id) => request("DELETE", model(id));
 export const exportUrl = (id) => `${model(id)}/export`;
+/** Upload an exported .npz (a File or Blob) as a new user model; answers its summary. */
+export const importModel = (file) => request("POST", "/api/models/import", { bytes: file });
 
 // A digit through a model: `digit` is `{image: dataURL}` or `{pixels: 28×28}` --------------------
 export const predict = (id, digit, signal) =>
