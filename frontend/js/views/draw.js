@@ -125,7 +125,7 @@ export function mount(root, store) {
       const answer = await api.predict(model, digit, mine.signal);
       if (mine.signal.aborted) return;
       const info = (store.state.models || []).find((m) => m.id === store.state.model);
-      result.render(answer, info && info.name);
+      result.render(answer, info);
       steps.render(answer);
       performance.mark(end);
       performance.measure(MEASURE, start, end);

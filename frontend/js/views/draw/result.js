@@ -2,18 +2,23 @@
 import { percent } from "../../lib/format.js";
 import { el } from "../../components/dom.js";
 
-/** The result panel; `render(answer, modelName)` shows a prediction (POST .../predict), `empty()`
+/** The result panel; `render(answer, model)` shows a prediction (POST .../predict) by `model` (its
+ * row of GET /api/models), with the model's warning when it knows only some digits; `empty()`
  * says nothing is drawn, `waiting()` that the model list is not there yet, `fail(message)`. */
 export function resultPanel() {
   const predicted = el("span", { "data-predicted": true, class: "draw-predicted num", text: "–" });
   const confidence = el("span", { class: "draw-confidence" });
   const status = el("p", { class: "draw-status muted" });
+  // The server's words, e.g. "This model knows only 0 and 1: any other digit you draw will be
+  // read as one of them." (a 0-vs-1 model reads a 7 as 0 or 1, sure of itself).
+  const warning = el("p", { class: "warning", "data-classes-warning": true, hidden: true });
   const error = el("p", { class: "error", role: "alert", hidden: true });
   const sentence = el("p", { class: "sr-only" });
   const barList = el("ol", { class: "draw-bars", "aria-hidden": "true" });
   const bars = [];
   const panel = el("section", { class: "panel draw-result", "aria-labelledby": "draw-result-title" },
     el("h2", { id: "draw-result-title", text: "The network reads" }),
+    warning,
     el("div", { class: "draw-verdict" }, predicted, confidence),
     sentence, barList, status, error);
 
@@ -36,7 +41,7 @@ export function resultPanel() {
     panel,
     /** The sentence a screen reader hears for the last answer. */
     get sentence() { return sentence.textContent; },
-    render(answer, modelName) {
+    render(answer, model) {
       const { probabilities, classes, index, label } = answer;
       error.hidden = true;
       ensureBars(classes);
@@ -55,7 +60,9 @@ export function resultPanel() {
       const next = order.find((k) => k !== index);
       sentence.textContent = `The network reads ${label} with ${percent(probabilities[index], 1)} confidence` +
         (next === undefined ? "." : `; next ${classes[next]} at ${percent(probabilities[next], 1)}.`);
-      status.textContent = modelName ? `Model: ${modelName}` : "";
+      status.textContent = model ? `Model: ${model.name}` : "";
+      warning.textContent = (model && model.classes_warning) || "";
+      warning.hidden = !warning.textContent;
     },
     empty() {
       for (const bar of bars) {
@@ -70,6 +77,7 @@ export function resultPanel() {
       panel.classList.add("is-empty");
       error.hidden = true;
       status.textContent = "";
+      warning.hidden = true;
     },
     waiting() { status.textContent = "Waiting for the model list…"; },
     fail(message) {
