@@ -1,5 +1,6 @@
 // Boots the page: the store and its URL, the model picker, the tabs, and each view on first use.
 import * as api from "./api.js";
+import { mountModelPicker } from "./components/modelpicker.js";
 import { refreshModels, showError, store } from "./shell.js";
 import { syncWithUrl } from "./store.js";
 
@@ -13,23 +14,6 @@ const VIEWS = {
 const TABS = Object.keys(VIEWS);
 
 const mounted = new Map();
-
-function renderPicker(state) {
-  const select = document.querySelector("[data-model-picker]");
-  select.replaceChildren(
-    ...state.models.map((m) => {
-      const option = document.createElement("option");
-      option.value = m.id;
-      const accuracy = m.accuracy == null ? "untrained" : `${(m.accuracy * 100).toFixed(2)}%`;
-      option.textContent = `${m.name} (${accuracy})`;
-      return option;
-    }),
-  );
-  select.value = state.model || "";
-  const info = document.querySelector("[data-model-info]");
-  const model = state.models.find((m) => m.id === state.model);
-  info.textContent = model ? `${model.preset || "custom"} · ${model.dataset || "?"}` : "";
-}
 
 async function showTab(tab) {
   const name = TABS.includes(tab) ? tab : "draw";
@@ -65,11 +49,8 @@ function wireTabs() {
 async function boot() {
   syncWithUrl(store);
   wireTabs();
-  store.watch(["models", "model"], renderPicker);
+  mountModelPicker(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));
-  document.querySelector("[data-model-picker]").addEventListener("change", (event) => {
-    store.set({ model: event.target.value });
-  });
   api.getHealth().then(
     (health) => { document.querySelector("[data-version]").textContent = health.version; },
     () => {},

@@ -1,0 +1,31 @@
+// The header's model picker: every model in two groups, bundled and yours, each named as the
+// server names it (its label, or the name a user gave it) with its accuracy on its classes; the
+// label beside it when a user's name hides what the model is; and the button that opens the
+// Models panel (rename, delete, export, import).
+import { modelGroups, optionText, whatItIs } from "../lib/modellist.js";
+import { el } from "./dom.js";
+
+/** Wire the picker in `root` (the page's header): `[data-model-picker]` (the select),
+ * `[data-model-info]` and `[data-models-open]` (the panel's button). */
+export function mountModelPicker(store, root) {
+  const select = root.querySelector("[data-model-picker]");
+  const info = root.querySelector("[data-model-info]");
+  const manage = root.querySelector("[data-models-open]");
+
+  function render(state) {
+    select.replaceChildren(...modelGroups(state.models).map((group) =>
+      el("optgroup", { label: group.title },
+        ...group.models.map((m) => el("option", { value: m.id, text: optionText(m) })))));
+    select.value = state.model || "";
+    info.textContent = whatItIs(state.models.find((m) => m.id === state.model));
+  }
+
+  store.watch(["models", "model"], render);
+  render(store.state);
+  select.addEventListener("change", () => store.set({ model: select.value }));
+  // The panel's code is loaded the first time it is opened.
+  manage.addEventListener("click", async () => {
+    const { openModelsPanel } = await import("./models.js");
+    openModelsPanel(store, manage);
+  });
+}
