@@ -4,8 +4,9 @@
 activation (its pre-activation) and a max-pool's winning indices. After it, `backward` works as
 after `forward`, so one trace plus one backward gives every map and the gradient at the input;
 `backward_per_layer` also keeps the gradient at every layer's output.
-`layer_geometry()` describes each layer without running it: shapes, parameters and the window it
-slides, the one source of geometry for anything that draws receptive fields.
+`layer_geometry()` describes each layer without running it: shapes, parameters, the window it
+slides and its receptive fields (`receptive.py`), the one source of geometry for anything that
+draws them.
 """
 
 from collections import Counter
@@ -17,6 +18,7 @@ import numpy as np
 
 from .geometry import ConvGeometry
 from .layers import Layer, MaxPool2D
+from .receptive import ReceptiveField, compose_fields
 from .serialize import load_model, model_from_spec, model_to_spec, save_model
 
 
@@ -41,6 +43,8 @@ class LayerGeometry:
     output_shape: tuple[int, ...]
     parameters: int
     geometry: ConvGeometry | None  # Conv2D and pooling layers (`Layer.window`), else None
+    # its cells in the input image, then in each earlier map; empty from Flatten on
+    receptive_fields: tuple[ReceptiveField, ...]
 
 
 class Sequential:
@@ -147,23 +151,26 @@ class Sequential:
         return shapes
 
     def layer_geometry(self, input_shape: tuple[int, ...] | None = None) -> list[LayerGeometry]:
-        """Each layer's input and output shape (per sample), parameter count and window."""
-        shape = tuple(input_shape or self.input_shape or ())
-        outputs = self.output_shapes(input_shape)
-        rows = []
-        for layer, output in zip(self.layers, outputs, strict=True):
-            rows.append(
-                LayerGeometry(
-                    layer.name,
-                    type(layer).__name__,
-                    shape,
-                    output,
-                    layer.parameter_count,
-                    layer.window,
-                )
+        """Each layer's input and output shape (per sample), parameter count, window and
+        receptive fields."""
+        shapes = [tuple(input_shape or self.input_shape or ()), *self.output_shapes(input_shape)]
+        fields = compose_fields(
+            self.names,
+            [layer.window for layer in self.layers],
+            [len(shape) == 3 for shape in shapes[1:]],
+        )
+        return [
+            LayerGeometry(
+                layer.name,
+                type(layer).__name__,
+                shapes[i],
+                shapes[i + 1],
+                layer.parameter_count,
+                layer.window,
+                fields[i],
             )
-            shape = output
-        return rows
+            for i, layer in enumerate(self.layers)
+        ]
 
     @property
     def dtype(self) -> np.dtype:

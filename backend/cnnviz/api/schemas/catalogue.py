@@ -120,6 +120,13 @@ class Catalogue(BaseModel):
                                         "padding": [0, 0, 0, 0],
                                         "dilation": [1, 1],
                                     },
+                                    "receptive_fields": [
+                                        {
+                                            "layer": "input",
+                                            "rows": {"size": 3, "jump": 1, "start": 0},
+                                            "cols": {"size": 3, "jump": 1, "start": 0},
+                                        }
+                                    ],
                                 },
                                 {
                                     "name": "pool1",
@@ -133,6 +140,18 @@ class Catalogue(BaseModel):
                                         "padding": [0, 0, 0, 0],
                                         "dilation": [1, 1],
                                     },
+                                    "receptive_fields": [
+                                        {
+                                            "layer": "input",
+                                            "rows": {"size": 4, "jump": 2, "start": 0},
+                                            "cols": {"size": 4, "jump": 2, "start": 0},
+                                        },
+                                        {
+                                            "layer": "conv1",
+                                            "rows": {"size": 2, "jump": 2, "start": 0},
+                                            "cols": {"size": 2, "jump": 2, "start": 0},
+                                        },
+                                    ],
                                 },
                                 {
                                     "name": "flatten1",
@@ -141,6 +160,7 @@ class Catalogue(BaseModel):
                                     "output_shape": [1352],
                                     "parameters": 0,
                                     "geometry": None,
+                                    "receptive_fields": [],
                                 },
                                 {
                                     "name": "fc1",
@@ -149,6 +169,7 @@ class Catalogue(BaseModel):
                                     "output_shape": [10],
                                     "parameters": 13530,
                                     "geometry": None,
+                                    "receptive_fields": [],
                                 },
                             ],
                         }

@@ -25,3 +25,20 @@ class Box(BaseModel):
     right: int
     height: int
     width: int
+
+
+class AxisField(BaseModel):
+    """Along one axis, output cell i reads positions `start + i·jump` to
+    `start + i·jump + size − 1` of the map (clip them to it; a negative start is padding)."""
+
+    size: int = Field(description="positions one cell reads", examples=[5])
+    jump: int = Field(description="how far the next cell's positions move", examples=[1])
+    start: int = Field(description="cell 0's first position (negative: padding)", examples=[-2])
+
+
+class ReceptiveField(BaseModel):
+    """A layer's cells in one earlier map: composed from every window in between."""
+
+    layer: str = Field(description='the earlier layer\'s name, or "input" for the image')
+    rows: AxisField
+    cols: AxisField
