@@ -73,6 +73,7 @@ def test_any_kernel_up_to_7x7_equals_torch(client, shape, stride, padding, dilat
     )
     assert response.status_code == 200, response.text
     body = response.json()
+    assert body["fits"] is True and body["message"] is None
     expected = torch_conv(DIGIT, kernel, stride, padding, dilation)
     assert body["output_size"] == list(expected.shape)
     np.testing.assert_allclose(body["output"], expected, rtol=1e-10, atol=1e-12)
@@ -148,9 +149,6 @@ def test_apply_a_drawing(client: TestClient) -> None:
         ({"dilation": 9}, "less than or equal to 8"),
         ({"padding": -1}, "greater than or equal to 0"),
         ({"padding": "half"}, "Input should be 'valid', 'same' or 'full'"),
-        ({"padding": "same", "stride": 2}, "padding='same' needs stride 1"),
-        ({"kernel": [[1.0] * 7] * 7, "pixels": [[0.0] * 5] * 5}, "does not fit the 5×5 image"),
-        ({"kernel": [[1.0] * 5] * 5, "size": 4}, "a larger input size, or more padding"),
         ({"image": "data:image/png;base64,AAAA"}, "send exactly one of 'pixels'"),
         ({"pixels": None}, "send exactly one of 'pixels'"),
     ],
@@ -162,6 +160,33 @@ def test_apply_refusals(client: TestClient, body: dict, message: str) -> None:
     response = client.post("/api/conv/apply", json=request)
     assert response.status_code == 422, response.text
     assert message in detail(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "formula"),
+    [
+        ({"padding": "same", "stride": 2}, "padding='same' needs stride 1", None),
+        (
+            {"kernel": [[1.0] * 7] * 7, "pixels": [[0.0] * 5] * 5},
+            "does not fit the 5×5 image",
+            "⌊(5 + 2·0 − 1·(7 − 1) − 1) / 1⌋ + 1 = -1",
+        ),
+        (
+            {"kernel": [[1.0] * 5] * 5, "size": 4, "dilation": 2},
+            "a larger input size, or more padding",
+            "⌊(4 + 2·0 − 2·(5 − 1) − 1) / 1⌋ + 1 = -4",
+        ),
+    ],
+)
+def test_a_kernel_that_cannot_slide_is_a_verdict(client, body, message, formula) -> None:
+    """200, not 422: the playground asks while the user types (a 4xx is a console error)."""
+    response = apply(client, **{"kernel": "sharpen", **body})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["fits"] is False and message in answer["message"]
+    assert answer["output"] is None and answer["windows"] is None
+    got = answer["formula"] and answer["formula"]["rows"]["text"]
+    assert got == formula
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])

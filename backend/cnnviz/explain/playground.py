@@ -1,10 +1,13 @@
 """The convolution playground's maths, knowing nothing of HTTP: one kernel slid over a small
-image, with the output size written out per axis and every window the kernel takes.
+image, with the output size written out per axis and every window the kernel takes, or the
+verdict that the kernel does not fit.
 
 The output is `reference.conv2d_forward_naive` (or `true_convolution` when flipped) and the
 windows come from `windows.layer_windows`, so the playground, the stepper and the pooling view
 share one window function; the page draws what it is given and computes no size itself.
 """
+
+from dataclasses import asdict
 
 import numpy as np
 from PIL import Image
@@ -52,20 +55,71 @@ def apply_kernel(image: np.ndarray, kernel: np.ndarray, geometry: ConvGeometry, 
     """
     image = np.asarray(image, np.float64)
     kernel = np.asarray(kernel, np.float64)
-    h, w = image.shape
-    (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
-    top, bottom, left, right = geometry.padding
-    formula = {
-        "rows": axis_formula(h, kh, sh, top, bottom, dh),
-        "cols": axis_formula(w, kw, sw, left, right, dw),
-    }
+    formula = formulas(image.shape, geometry)
     if formula["rows"]["output"] < 1 or formula["cols"]["output"] < 1:
-        raise ValueError(
-            f"the {kh}×{kw} kernel (dilation {dh}×{dw}, spanning {dh * (kh - 1) + 1}×"
-            f"{dw * (kw - 1) + 1}) does not fit the {h}×{w} image with padding "
-            f"{geometry.padding}: {formula['rows']['text']}; {formula['cols']['text']}. Use a "
-            "smaller kernel or dilation, a larger input size, or more padding"
-        )
+        raise ValueError(does_not_fit(image.shape, geometry, formula))
     run = true_convolution if flip else conv2d_forward_naive
     out = run(image[None, None], kernel[None, None], None, geometry)[0, 0]
-    return out, formula, layer_windows(geometry, (h, w), out.shape)
+    return out, formula, layer_windows(geometry, image.shape, out.shape)
+
+
+def formulas(hw: tuple[int, int], geometry: ConvGeometry) -> dict:
+    """The output-size formula of both axes ("rows", "cols") of an `hw` image."""
+    (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
+    top, bottom, left, right = geometry.padding
+    return {
+        "rows": axis_formula(hw[0], kh, sh, top, bottom, dh),
+        "cols": axis_formula(hw[1], kw, sw, left, right, dw),
+    }
+
+
+def does_not_fit(hw: tuple[int, int], geometry: ConvGeometry, formula: dict) -> str:
+    """What to change when the (dilated) kernel is larger than the padded image."""
+    (kh, kw), (dh, dw) = geometry.kernel, geometry.dilation
+    return (
+        f"the {kh}×{kw} kernel (dilation {dh}×{dw}, spanning {formula['rows']['span']}×"
+        f"{formula['cols']['span']}) does not fit the {hw[0]}×{hw[1]} image with padding "
+        f"{geometry.padding}: {formula['rows']['text']}; {formula['cols']['text']}. Use a "
+        "smaller kernel or dilation, a larger input size, or more padding"
+    )
+
+
+def slide(image: np.ndarray, kernel: np.ndarray, stride, padding, dilation, flip: bool) -> dict:
+    """The playground's answer: the kernel slid over the image with torch-style `stride`,
+    `padding` (a number, a pair or a mode) and `dilation`, or, when that geometry cannot be
+    slid (a kernel larger than the padded image, "same" with a stride), the verdict: `fits`
+    false, the message saying what to change, and the formula when there is one. A verdict, not
+    an error: the playground asks while the user types."""
+    image = np.asarray(image, np.float64)
+    kernel = np.asarray(kernel, np.float64)
+    applied = kernel[::-1, ::-1] if flip else kernel
+    answer = {
+        "fits": False,
+        "message": None,
+        "input_size": list(image.shape),
+        "input": image,
+        "kernel": kernel,
+        "applied_kernel": applied,
+        "flip": flip,
+        "geometry": None,
+        "formula": None,
+        "output": None,
+        "output_size": None,
+        "windows": None,
+    }
+    try:
+        geometry = ConvGeometry.make(kernel.shape, stride, padding, dilation)
+    except ValueError as exc:
+        return {**answer, "message": str(exc)}
+    answer["geometry"] = asdict(geometry)
+    try:
+        output, answer["formula"], windows = apply_kernel(image, kernel, geometry, flip)
+    except ValueError as exc:
+        return {**answer, "formula": formulas(image.shape, geometry), "message": str(exc)}
+    return {
+        **answer,
+        "fits": True,
+        "output": output,
+        "output_size": list(output.shape),
+        "windows": windows,
+    }

@@ -202,6 +202,10 @@ export function mountPlayground(panel, store, drawing) {
       showErrorIn(pg.error, error);
       return;
     }
+    if (!res.fits) {
+      showErrorIn(pg.error, new Error(res.message));
+      return;
+    }
     showErrorIn(pg.error, null);
     const inCanvas = heatmapCanvas(img, { size: 224, label: "drawing" });
     pg.input.replaceChildren(inCanvas, legend(inCanvas.scale, "pixel value"));

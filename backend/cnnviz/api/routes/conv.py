@@ -1,16 +1,14 @@
 """`POST /api/conv/apply` and `GET /api/conv/kernels`: the convolution playground, any kernel
 on any small image, with the output-size formula filled in. No model involved."""
 
-from dataclasses import asdict
-
 import numpy as np
 from fastapi import APIRouter
 
 from cnnviz.api.inputs import DigitInput
+from cnnviz.api.routes.steps import jsonable
 from cnnviz.api.schemas.steps import ConvApplyRequest, ConvApplyResponse, NamedKernel
 from cnnviz.explain import playground
 from cnnviz.explain.kernels import named_kernel, named_kernels
-from cnnviz.nn.geometry import ConvGeometry
 
 router = APIRouter(prefix="/conv", tags=["convolution"])
 
@@ -18,8 +16,7 @@ ERRORS = {
     422: {
         "description": "not exactly one of pixels/image; pixels over 64×64, a kernel over "
         "7×7, either not rectangular or holding NaN/Inf or numbers over 10^6; a size outside "
-        "3 to 64; an unknown kernel name; stride 0; padding 'same' with stride > 1; a kernel "
-        "that does not fit the padded image"
+        "3 to 64; an unknown kernel name; a stride, padding or dilation out of range"
     }
 }
 
@@ -36,7 +33,11 @@ def apply(body: ConvApplyRequest) -> dict:
     `size`×`size` if asked, with stride, padding and dilation, as a conv layer does
     (cross-correlation), or flipped (`flip`: true convolution). Returns the image slid over, the
     output, its size, per axis the formula ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ +
-    1 with its terms and your numbers in it, and every window the kernel took."""
+    1 with its terms and your numbers in it, and every window the kernel took.
+
+    A geometry that cannot be slid (the dilated kernel larger than the padded image, padding
+    "same" with a stride) is a verdict, not an error: `fits` false, `message` says what to
+    change, `formula` shows why when it can be written, and there is no output."""
     if body.pixels is not None:
         image = np.asarray(body.pixels, np.float64)
     else:
@@ -44,18 +45,5 @@ def apply(body: ConvApplyRequest) -> dict:
     if body.size is not None:
         image = playground.resized(image, body.size)
     kernel = named_kernel(body.kernel) if isinstance(body.kernel, str) else np.asarray(body.kernel)
-    geometry = ConvGeometry.make(kernel.shape, body.stride, body.padding, body.dilation)
-    output, formula, windows = playground.apply_kernel(image, kernel, geometry, body.flip)
-    applied = kernel[::-1, ::-1] if body.flip else kernel
-    return {
-        "input_size": list(image.shape),
-        "input": image.tolist(),
-        "kernel": kernel.tolist(),
-        "applied_kernel": applied.tolist(),
-        "geometry": asdict(geometry),
-        "flip": body.flip,
-        "output": output.tolist(),
-        "output_size": list(output.shape),
-        "formula": formula,
-        "windows": {axis: values.tolist() for axis, values in windows.items()},
-    }
+    answer = playground.slide(image, kernel, body.stride, body.padding, body.dilation, body.flip)
+    return jsonable(answer)

@@ -336,19 +336,25 @@ class AxisFormula(BaseModel):
 
 
 class ConvApplyResponse(BaseModel):
+    """The kernel slid over the image, or (`fits` false) why it cannot be: a verdict the
+    playground asks for while the user types, so it is a 200, not a 422."""
+
+    fits: bool = Field(description="false: this geometry cannot be slid; `message` says why")
+    message: str | None = Field(description="when it does not fit: what to change")
     input_size: list[int] = Field(description="[H, W] of the image the kernel slid over")
-    input: Matrix = Field(description="that image (resized when `size` was given)")
+    input: list[list[float]] = Field(description="that image (resized when `size` was given)")
     kernel: Matrix = Field(description="the kernel as given or named (before any flip)")
     applied_kernel: Matrix = Field(description="the kernel actually slid (flipped when flip)")
-    geometry: Geometry
+    geometry: Geometry | None = Field(description="null when the padding cannot be resolved")
     flip: bool
-    output: Matrix
-    output_size: list[int] = Field(description="[OH, OW]")
-    formula: dict[Literal["rows", "cols"], AxisFormula] = Field(
+    output: list[list[float]] | None = Field(description="[OH][OW]; null when it does not fit")
+    output_size: list[int] | None = Field(description="[OH, OW]")
+    formula: dict[Literal["rows", "cols"], AxisFormula] | None = Field(
         description="per axis: ⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ + 1, its "
-        "terms and the text with the numbers filled in"
+        "terms and the text with the numbers filled in (also when it does not fit: an output "
+        "below 1 says why); null when the padding cannot be resolved"
     )
-    windows: Windows = Field(description="every window the kernel took, in the image's cells")
+    windows: Windows | None = Field(description="every window the kernel took, by axis")
 
 
 class NamedKernel(BaseModel):
