@@ -1,6 +1,7 @@
 // Boots the page: the store and its URL, the model picker, the tabs, and each view on first use.
 import * as api from "./api.js";
 import { mountModelPicker } from "./components/modelpicker.js";
+import { wirePresentMode } from "./components/present.js";
 import { refreshModels, showError, store } from "./shell.js";
 import { syncWithUrl } from "./store.js";
 
@@ -49,6 +50,7 @@ function wireTabs() {
 async function boot() {
   syncWithUrl(store);
   wireTabs();
+  wirePresentMode(store);
   mountModelPicker(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));
   api.getHealth().then(
