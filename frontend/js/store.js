@@ -6,11 +6,11 @@ import { formatHash, parseHash, readOldKeys } from "./lib/url.js";
 
 // Shared: tab, model, target (the class the backward pass starts from, in Network and Pooling),
 // job, present (1: presentation mode, components/present.js). Each view's own: the stepper's
-// conv, filter, at ("row,col"); the playground's kernel; the Pooling view's pool, map (its
-// channel), window.
+// conv, filter, at ("row,col"); the playground's kernel (a name or "RxC:values") and playground
+// (its settings); the Pooling view's pool, map (its channel), window.
 export const URL_KEYS = [
-  "tab", "model", "conv", "filter", "at", "kernel", "pool", "map", "window", "target", "job",
-  "present",
+  "tab", "model", "conv", "filter", "at", "kernel", "playground", "pool", "map", "window",
+  "target", "job", "present",
 ];
 
 export class Store extends EventTarget {
