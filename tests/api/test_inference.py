@@ -67,7 +67,9 @@ def test_predict_pixels(client):
     body = response.json()
     assert body["label"] == "1"
     assert body["preprocessing"] is None
-    assert body["input"] == pixels
+    # 0.75 is not one of the 256 levels: the network sees round(0.75 · 255) / 255 = 191 / 255
+    assert body["input"] == np.round(np.rint(np.array(pixels) * 255) / 255, 4).tolist()
+    assert np.array(body["input"]).max() == 0.749
     assert sum(body["probabilities"]) == pytest.approx(1.0, abs=1e-9)
 
 
@@ -140,8 +142,9 @@ def test_trace_with_a_target_and_pixels(client):
     np.testing.assert_array_equal(
         decode_array(body["layers"][-1]["gradient"]).ravel(), np.eye(10)[3]
     )
+    levels = np.rint(np.array(bar_pixels()) * 255).astype(np.uint8)  # the 8-bit input
     np.testing.assert_array_equal(
-        decode_array(body["input"])[0, 0], np.array(bar_pixels(), np.float32)
+        decode_array(body["input"])[0, 0], levels.astype(np.float32) / np.float32(255)
     )
 
 

@@ -1,5 +1,11 @@
-"""The digit every model route takes: a drawing (image bytes as a data URL or base64) or 28×28
-pixel values, validated here so that routes receive a clean (28, 28) float32 image.
+"""The digit every model route takes: a drawing (image bytes as a data URL or base64), 28×28
+pixel values, or the code of a link's input, validated here so that routes receive a clean
+(28, 28) float32 image.
+
+Whatever the form, the network sees 8-bit pixels (`cnnviz.data.digitcode`): a drawing's prepared
+image is quantized where it is prepared (so the steps shown, `cnnviz predict` and the API agree),
+pixels are quantized here, and a code holds bytes already. So a digit, its code and its pixels
+as an answer reports them give every route the same numbers.
 
 The pixel constraints are types, not Python loops: pydantic's core checks the 784 values faster
 than a loop on every live prediction, the 422 names the row and column at fault, and the OpenAPI
@@ -10,8 +16,9 @@ from functools import cached_property
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cnnviz.data import digitcode
 from cnnviz.data.drawing import preprocess_drawing
 from cnnviz.data.imagefile import decode_image_payload, image_size
 from cnnviz.nn.presets import MNIST_SHAPE
@@ -38,13 +45,36 @@ class DigitInput(BaseModel):
         examples=["data:image/png;base64,iVBORw0KGgo..."],
     )
     pixels: Pixels | None = Field(
-        None, description=f"{HEIGHT} rows of {WIDTH} values in [0, 1], ink = 1 (MNIST convention)"
+        None,
+        description=f"{HEIGHT} rows of {WIDTH} values in [0, 1], ink = 1 (MNIST convention); "
+        "each is rounded to the nearest k / 255",
     )
+    code: str | None = Field(
+        None,
+        description="the `code` an answer gave for its input (a link carries it): "
+        f"{digitcode.VERSION!r} and {digitcode.BODY:,} base64url characters, the 784 bytes",
+        min_length=digitcode.LENGTH,
+        max_length=digitcode.LENGTH,
+        pattern=digitcode.PATTERN,
+    )
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _readable_code(cls, code: object) -> object:
+        """A code that is not one the server writes, refused in words (which part is wrong)
+        before the schema's length and pattern messages, which say neither."""
+        if isinstance(code, str):
+            digitcode.decode(code)
+        return code
 
     @model_validator(mode="after")
     def _one_input(self) -> "DigitInput":
-        if (self.image is None) == (self.pixels is None):
-            raise ValueError("send exactly one of 'image' (a drawing) or 'pixels' (28×28 values)")
+        given = [self.image, self.pixels, self.code]
+        if sum(form is not None for form in given) != 1:
+            raise ValueError(
+                "send exactly one of 'image' (a drawing), 'pixels' (28×28 values) or 'code' "
+                "(an input code from an answer or a link)"
+            )
         return self
 
     @cached_property
@@ -54,18 +84,21 @@ class DigitInput(BaseModel):
 
     def pixel_count(self) -> int:
         """How many pixels preparing this digit reads: a drawing's width × height (from its
-        header, nothing decoded), or 28 × 28."""
+        header, nothing decoded), or 28 × 28 (pixels, a code)."""
         if self.drawing is None:
             return HEIGHT * WIDTH
         width, height = image_size(self.drawing)
         return width * height
 
     def digit(self) -> tuple[np.ndarray, dict | None]:
-        """(the (28, 28) float32 image the network sees, the preprocessing steps or None).
+        """(the (28, 28) float32 image the network sees, 8-bit levels; the preprocessing steps
+        of a drawing, or None).
 
         A drawing that cannot be read raises `ImageError`, a ValueError: the app answers 422.
         """
+        if self.code is not None:
+            return digitcode.decode(self.code), None
         if self.drawing is None:
-            return np.asarray(self.pixels, np.float32), None
+            return digitcode.quantize(np.asarray(self.pixels, np.float64)), None
         steps = preprocess_drawing(self.drawing)
         return steps.image, steps.to_dict()

@@ -12,10 +12,14 @@ centred in a 28×28 frame by its centre of mass. `preprocess_drawing` does the s
    side of it (lighter or darker) holds more contrast is the ink, so black on white is inverted;
 3. `bbox`: the box of pixels with ink >= `INK_THRESHOLD`, so faint noise and JPEG ringing do not
    widen it;
-4. `scaled`: the crop area-averaged (every output pixel is the mean of the ink it covers, which is
+4. `strokes`: the crop's stroke width measured, and strokes thicker than a fifth of the box's
+   longer side thinned to that (`cnnviz.data.strokes`: why, and how);
+5. `scaled`: the crop area-averaged (every output pixel is the mean of the ink it covers, which is
    the anti-aliasing MNIST has) into a 20×20 box: the longer side fills 20 pixels exactly, the
    shorter side is scaled by the same factor and centred, so a thin "1" stays thin;
-5. `image`: the digit placed in the 28×28 frame so that its centre of mass lands at (14, 14).
+6. `image`: the digit placed in the 28×28 frame so that its centre of mass lands at (14, 14),
+   then quantized to 8 bits as MNIST's digits are (`cnnviz.data.digitcode`: one set of levels
+   for drawings, pixels and links alike).
 
 Coordinates are pixel indices: pixel (row i, column j) sits at (i, j), its centre, as numpy and
 `scipy.ndimage.center_of_mass` count. That is MNIST's convention: measured that way, MNIST's own
@@ -35,12 +39,13 @@ so nothing is clipped; only a digit whose centre of mass lies more than 4 pixels
 centre (along the longer side) is then left off-centre, as a thin-stroked "7" can be.
 """
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
+from cnnviz.data import resample
+from cnnviz.data.digitcode import quantize
 from cnnviz.data.imagefile import (
     MAX_BYTES,
     MAX_PIXELS,
@@ -48,6 +53,7 @@ from cnnviz.data.imagefile import (
     decode_image_payload,
     open_image,
 )
+from cnnviz.data.strokes import MAX_RELATIVE, MNIST_RELATIVE, StrokeStep, normalise_strokes
 from cnnviz.nn.presets import MNIST_SHAPE
 
 SIZE = MNIST_SHAPE[-1]  # the MNIST frame, 28×28
@@ -78,20 +84,25 @@ class DrawingSteps:
         Whether the ink was darker than the background (black on white) and was turned around.
     bbox : (x0, y0, x1, y1)
         The ink's bounding box in `ink`, `x1` and `y1` exclusive (like Pillow's `getbbox`).
+    strokes : StrokeStep
+        The stroke width measured in the box, and the ink the scaling goes on with (the crop
+        itself, or its thinned strokes).
     scaled : ndarray, shape (20, 20), float32 in [0, 1]
-        The box area-averaged to fit 20×20 with its aspect ratio kept, centred in it.
+        `strokes.image` area-averaged to fit 20×20 with its aspect ratio kept, centred in it.
     center_of_mass : (y, x)
         The intensity-weighted centre of `scaled` placed in the middle of the 28×28 frame (rows
         and columns 4..23), in pixel indices, before the shift.
     shift : (dy, dx)
         The sub-pixel move from that middle position that puts the centre of mass on (14, 14).
     image : ndarray, shape (28, 28), float32 in [0, 1]
-        The network's input: ink = 1.0, background = 0.0, peak exactly 1.
+        The network's input: ink = 1.0, background = 0.0, peak exactly 1, every value one of
+        the 256 levels k / 255.
     """
 
     ink: np.ndarray
     inverted: bool
     bbox: tuple[int, int, int, int]
+    strokes: StrokeStep
     scaled: np.ndarray
     center_of_mass: tuple[float, float]
     shift: tuple[float, float]
@@ -106,10 +117,7 @@ class DrawingSteps:
         """
         height, width = self.ink.shape
         factor = min(1.0, PREVIEW / max(height, width))
-        ink = self.ink
-        if factor < 1.0:
-            out_h, out_w = max(1, round(height * factor)), max(1, round(width * factor))
-            ink = (_preview_weights(out_h, height) @ ink) @ _preview_weights(out_w, width).T
+        ink = resample.shrink(self.ink, PREVIEW)
 
         def rounded(array: np.ndarray) -> list:
             return np.round(array.astype(np.float64), decimals).tolist()
@@ -120,6 +128,16 @@ class DrawingSteps:
             "ink_scale": factor,
             "inverted": self.inverted,
             "bbox": list(self.bbox),
+            "strokes": {
+                "width": self.strokes.width,
+                "size": self.strokes.size,
+                "relative": self.strokes.relative,
+                "thinned": self.strokes.thinned,
+                "relative_after": self.strokes.relative_after,
+                "limit": MAX_RELATIVE,
+                "mnist": MNIST_RELATIVE,
+                "image": rounded(resample.shrink(self.strokes.image, PREVIEW)),
+            },
             "scaled": rounded(self.scaled),
             "center_of_mass": list(self.center_of_mass),
             "shift": list(self.shift),
@@ -154,18 +172,21 @@ def preprocess_drawing(
         data = decode_image_payload(data, max_bytes=max_bytes)
     ink, inverted = _ink(open_image(bytes(data), max_bytes, max_pixels))
     bbox = _bbox(ink)
-    crop, scale, (pad_y, pad_x) = _crop(ink, bbox)
-    scaled = _normalized(_resample(crop, BOX, BOX, scale, scale, pad_y, pad_x))
+    x0, y0, x1, y1 = bbox
+    strokes = normalise_strokes(ink[y0:y1, x0:x1])
+    crop, scale, (pad_y, pad_x) = _fit(strokes.image)
+    scaled = _normalized(resample.resample(crop, BOX, BOX, scale, scale, pad_y, pad_x))
     margin = (SIZE - BOX) / 2
     cy, cx = _center_of_mass(scaled)
     (dy, dx), rows, cols = _centring(crop, scale, (pad_y, pad_x))
     # The final image is rendered from the crop at its shifted place, not by moving `scaled`:
     # one resampling, so the shift adds no blur.
-    image = _normalized((rows @ crop) @ cols.T)
+    image = quantize(_normalized((rows @ crop) @ cols.T))
     return DrawingSteps(
         ink=ink,
         inverted=inverted,
         bbox=bbox,
+        strokes=strokes,
         scaled=scaled,
         center_of_mass=(margin + cy, margin + cx),
         shift=(dy, dx),
@@ -287,11 +308,9 @@ def _bbox(ink: np.ndarray) -> tuple[int, int, int, int]:
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
-def _crop(ink: np.ndarray, bbox: tuple[int, int, int, int]) -> tuple[np.ndarray, float, Pair]:
-    """The crop at `bbox`, the one factor that makes its longer side 20, and the padding
-    (top, left) that centres it in the 20×20 box."""
-    x0, y0, x1, y1 = bbox
-    crop = ink[y0:y1, x0:x1]
+def _fit(crop: np.ndarray) -> tuple[np.ndarray, float, Pair]:
+    """The crop, the one factor that makes its longer side 20, and the padding (top, left)
+    that centres it in the 20×20 box."""
     height, width = crop.shape
     scale = BOX / max(height, width)
     return crop, scale, ((BOX - scale * height) / 2, (BOX - scale * width) / 2)
@@ -317,7 +336,7 @@ def _centring(crop: np.ndarray, scale: float, padding: Pair) -> tuple[Pair, np.n
     which is usually within 1e-4 already.
     """
     margin = (SIZE - BOX) / 2
-    shift, weights = [], []
+    shift, matrices = [], []
     for axis, pad in ((0, padding[0]), (1, padding[1])):
         profile = crop.sum(axis=1 - axis, dtype=np.float64)
         start = margin + pad
@@ -325,7 +344,7 @@ def _centring(crop: np.ndarray, scale: float, padding: Pair) -> tuple[Pair, np.n
         centroid = float(profile @ (np.arange(profile.size) + 0.5)) / float(profile.sum())
         offset = min(max(CENTER + 0.5 - start - scale * centroid, lowest), highest)
         for _ in range(CENTRING_STEPS):
-            matrix = _weights(SIZE, profile.size, scale, start + offset)
+            matrix = resample.weights(SIZE, profile.size, scale, start + offset)
             rendered = matrix @ profile
             error = CENTER - float(rendered @ np.arange(SIZE)) / float(rendered.sum())
             moved = min(max(offset + error, lowest), highest)
@@ -333,53 +352,12 @@ def _centring(crop: np.ndarray, scale: float, padding: Pair) -> tuple[Pair, np.n
                 break
             offset = moved
         else:
-            matrix = _weights(SIZE, profile.size, scale, start + offset)
+            matrix = resample.weights(SIZE, profile.size, scale, start + offset)
         shift.append(offset)
-        weights.append(matrix)
-    return (shift[0], shift[1]), weights[0], weights[1]
+        matrices.append(matrix)
+    return (shift[0], shift[1]), matrices[0], matrices[1]
 
 
 def _normalized(image: np.ndarray) -> np.ndarray:
     """float32 with its peak scaled to exactly 1 (MNIST's digits all peak at 255)."""
     return np.clip(image / image.max(), 0.0, 1.0).astype(np.float32)
-
-
-def _weights(n_out: int, n_in: int, scale: float, offset: float) -> np.ndarray:
-    """Resampling matrix (n_out, n_in) for source coordinate t going to `offset + scale * t`.
-
-    Coordinates are continuous here: pixel k covers [k, k + 1). Shrinking (scale <= 1), the
-    weight is the fraction of output pixel o that source pixel i covers (area averaging, exact
-    anti-aliasing, no ringing). Enlarging (a tiny canvas), it is linear interpolation between
-    pixel centres with zero outside the crop.
-    """
-    o = np.arange(n_out, dtype=np.float64)[:, None]
-    i = np.arange(n_in, dtype=np.float64)[None, :]
-    if scale <= 1.0:
-        overlap = np.minimum(o + 1, offset + scale * (i + 1)) - np.maximum(o, offset + scale * i)
-        return np.clip(overlap, 0.0, None).astype(np.float32)
-    source = (o + 0.5 - offset) / scale - 0.5
-    return np.clip(1.0 - np.abs(source - i), 0.0, None).astype(np.float32)
-
-
-@functools.lru_cache(maxsize=4)
-def _preview_weights(n_out: int, n_in: int) -> np.ndarray:
-    """`_weights` that shrink n_in pixels to n_out, cached (read-only): a live drawing sends a
-    canvas of the same size every time."""
-    matrix = _weights(n_out, n_in, n_out / n_in, 0.0)
-    matrix.flags.writeable = False
-    return matrix
-
-
-def _resample(
-    array: np.ndarray,
-    out_h: int,
-    out_w: int,
-    scale_y: float,
-    scale_x: float,
-    offset_y: float,
-    offset_x: float,
-) -> np.ndarray:
-    """`array` (H, W) mapped by y -> offset_y + scale_y * y (same in x) onto (out_h, out_w)."""
-    rows = _weights(out_h, array.shape[0], scale_y, offset_y)
-    cols = _weights(out_w, array.shape[1], scale_x, offset_x)
-    return (rows @ array.astype(np.float32, copy=False)) @ cols.T

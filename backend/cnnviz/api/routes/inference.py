@@ -20,6 +20,7 @@ from cnnviz.api.schemas.inference import (
     TraceRequest,
     TraceResponse,
 )
+from cnnviz.data import digitcode
 from cnnviz.explain import inference
 from cnnviz.models.metadata import class_names
 from cnnviz.models.store import ModelEntry
@@ -30,9 +31,9 @@ ERRORS = {
     404: {"description": "no model with this id"},
     413: {"description": "the request body is over the size limit (5 MB by default)"},
     422: {
-        "description": "not exactly one of image/pixels; pixels not 28×28 finite values in "
-        "[0, 1]; an image that cannot be read, is empty, or has over 4096×4096 pixels; a "
-        "target out of range"
+        "description": "not exactly one of image/pixels/code; pixels not 28×28 finite values "
+        "in [0, 1]; an image that cannot be read, is empty, or has over 4096×4096 pixels; a "
+        "code of the wrong length, alphabet or version; a target out of range"
     },
 }
 
@@ -64,6 +65,7 @@ def _predict(entry: ModelEntry, body: PredictRequest) -> Response:
         classes=classes,
         # the steps' last image is this same array, already rounded: not done twice per stroke
         input=steps["image"] if steps else _rounded(image),
+        code=digitcode.encode(image),
         preprocessing=steps,
     )
     return json_response(answer)
@@ -89,6 +91,7 @@ def trace(model_id: ModelId, body: TraceRequest, store: StoreDep) -> Response:
         logits=np.asarray(result.logits, np.float64).tolist(),
         probabilities=result.probabilities.tolist(),
         input=encode_array(result.input),
+        code=digitcode.encode(image),
         saliency=encode_array(result.saliency),
         layers=[
             LayerTraceOut(

@@ -23,10 +23,10 @@ router = APIRouter(prefix="/models", tags=["steps"])
 ERRORS = {
     404: {"description": "no model with this id"},
     422: {
-        "description": "not exactly one of image/pixels, or pixels not 28×28 in [0, 1]; a layer "
-        "the model does not have or of the wrong type; channel, row, col or target_class out of "
-        "range (the message gives the range); row without col or col without row; a non-finite "
-        "upstream gradient"
+        "description": "not exactly one of image/pixels/code, pixels not 28×28 in [0, 1], or a "
+        "code that is not one an answer gave; a layer the model does not have or of the wrong "
+        "type; channel, row, col or target_class out of range (the message gives the range); "
+        "row without col or col without row; a non-finite upstream gradient"
     },
 }
 

@@ -6,10 +6,12 @@ base64 of the little-endian bytes in C order}`. In the browser:
 `shape`; in Python, `cnnviz.api.encoding.decode_array`. Shapes keep the batch axis (N = 1).
 """
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from cnnviz.api.encoding import EncodedArray
 from cnnviz.api.inputs import ClassIndex, DigitInput
+from cnnviz.data import digitcode
 
 #: A 40×40 transparent PNG of a "7" drawn in black, as `canvas.toDataURL()` sends it.
 EXAMPLE_IMAGE = (
@@ -23,13 +25,26 @@ EXAMPLE_IMAGE = (
 EXAMPLE_PIXELS = [
     [1.0 if 12 <= col <= 15 and 4 <= row <= 23 else 0.0 for col in range(28)] for row in range(28)
 ]
+#: The same "1" as the code an answer gives for it.
+EXAMPLE_CODE = digitcode.encode(np.array(EXAMPLE_PIXELS))
+#: What a `code` field is, said once for every answer that has one.
+CODE_DESCRIPTION = (
+    "`input` as 784 bytes in base64url after 'v1.': send it back as {\"code\": ...} (a link "
+    "carries it) to give any route exactly this input"
+)
 
 
 class PredictRequest(DigitInput):
-    """A drawing (`image`) or 28×28 `pixels`: exactly one of them."""
+    """A drawing (`image`), 28×28 `pixels` or an input `code`: exactly one of them."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"image": EXAMPLE_IMAGE}, {"pixels": EXAMPLE_PIXELS}]}
+        json_schema_extra={
+            "examples": [
+                {"image": EXAMPLE_IMAGE},
+                {"pixels": EXAMPLE_PIXELS},
+                {"code": EXAMPLE_CODE},
+            ]
+        }
     )
 
 
@@ -56,8 +71,10 @@ class PredictResponse(BaseModel):
     probabilities: list[float] = Field(description="one per class, in class order; they sum to 1")
     classes: list[str] = Field(description="the class names, in index order")
     input: list[list[float]] = Field(
-        description="the 28×28 image the network saw (ink = 1), rounded to 4 decimals"
+        description="the 28×28 image the network saw (ink = 1): 8-bit levels k / 255, rounded "
+        "to 4 decimals"
     )
+    code: str = Field(description=CODE_DESCRIPTION)
     preprocessing: dict | None = Field(
         description="each step from the drawing to `input` (see cnnviz.data.drawing."
         "DrawingSteps.to_dict); null for `pixels` input"
@@ -72,6 +89,7 @@ class PredictResponse(BaseModel):
                     "probabilities": [0.0] * 7 + [0.9999, 0.0001, 0.0],
                     "classes": [str(i) for i in range(10)],
                     "input": [[0.0] * 28] * 28,
+                    "code": digitcode.encode(np.zeros((28, 28))),
                     "preprocessing": None,
                 }
             ]
@@ -119,7 +137,10 @@ class TraceResponse(BaseModel):
     target_label: str
     logits: list[float]
     probabilities: list[float] = Field(description="softmax of `logits`; they sum to 1")
-    input: EncodedArray = Field(description="the network's input, (1, 1, 28, 28), ink = 1")
+    input: EncodedArray = Field(
+        description="the network's input, (1, 1, 28, 28), ink = 1, 8-bit levels k / 255"
+    )
+    code: str = Field(description=CODE_DESCRIPTION)
     saliency: EncodedArray = Field(
         description="d logit[target] / d input, (1, 1, 28, 28): the saliency map"
     )
