@@ -138,7 +138,7 @@ def test_a_two_class_model_lists_its_classes_and_warns(client: TestClient) -> No
         "This model knows only 0 and 1: any other digit you draw will be read as one of them."
     )
     made_at = {f"{t.day} {t:%b} {t:%H:%M}" for t in (before, after)}  # a minute may turn
-    assert made["label"] in {f"Custom network · digits 0-1 · untrained · {t}" for t in made_at}
+    assert made["label"] in {f"Custom network · digits 0-1 · {t}" for t in made_at}
     assert made["name"] == made["label"]  # no name given: its label names it
     predicted = client.post(
         f"/api/models/{made['id']}/predict", json={"pixels": [[0.0] * 28] * 28}

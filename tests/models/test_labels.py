@@ -94,11 +94,11 @@ def test_digit_subsets_as_ranges_and_as_a_sentence(labels, compact, spoken) -> N
 
 def test_an_untrained_model_says_so_and_when_it_was_made() -> None:
     created = {"preset": "lenet5", "created_at": "2026-12-01T09:00:00+00:00", **digits(*range(10))}
-    assert label(created) == "LeNet-5 · digits 0-9 · untrained · 1 Dec 10:00"
+    assert label(created) == "LeNet-5 · digits 0-9 · 1 Dec 10:00"
     assert accuracy_text(created) == "untrained"
     assert classes_warning(created) is None
     two = {"preset": None, **digits(0, 1)}
-    assert label(two) == "Custom network · digits 0-1 · untrained"
+    assert label(two) == "Custom network · digits 0-1"
     assert classes_warning(two).startswith("This model knows only 0 and 1:")
 
 

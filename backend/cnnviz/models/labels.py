@@ -31,7 +31,8 @@ def model_classes(meta: dict) -> list[str] | None:
 
 
 def model_label(meta: dict, *, now: dt.datetime | None = None, tz: dt.tzinfo | None = None) -> str:
-    """Network · classes · dataset (or "untrained") · when, each part left out when unknown.
+    """Network · classes · dataset · when, each part left out when unknown (an untrained
+    model has no dataset).
 
     Times are shown in `tz` (default: the server's local time zone), the year only when it is
     not `now`'s (default: the current time)."""
@@ -43,7 +44,8 @@ def model_label(meta: dict, *, now: dt.datetime | None = None, tz: dt.tzinfo | N
         known = _compact(classes, meta.get("dataset"))
         parts.append(f"digits {known}" if _are_digits(classes) else known)
     dataset = DATASETS.get(meta.get("dataset"))
-    parts.append(dataset.title if dataset else "untrained")
+    if dataset is not None:  # untrained: its accuracy text says so
+        parts.append(dataset.title)
     when = _when(meta, now, tz)
     if when:
         parts.append(when)

@@ -153,8 +153,8 @@ function importSection(afterChange) {
     status.textContent = `Uploading ${file.name}…`;
     try {
       const added = await api.importModel(file);
-      status.textContent = `Imported ${file.name} as “${added.name}”.`;
       await afterChange(`Imported ${added.name}`, `[data-model-row="${added.id}"] [data-model-rename]`);
+      status.textContent = `Imported ${file.name} as “${added.name}”.`;
     } catch (failure) {
       status.textContent = "";
       showErrorIn(error, failure);

@@ -67,8 +67,8 @@ class ModelSummary(BaseModel):
         "else its label"
     )
     label: str = Field(
-        description="what it is, composed from its metadata: network · classes · dataset (or "
-        "'untrained') · when it was trained or made, in the server's time zone"
+        description="what it is, composed from its metadata: network · classes · dataset it was "
+        "trained on · when it was trained or made (in the server's time zone)"
     )
     preset: str | None = Field(description="the preset it was built from; null for a spec")
     dataset: str | None = Field(description="what it was trained on; null if untrained")
