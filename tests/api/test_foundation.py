@@ -73,11 +73,13 @@ def test_the_app_runs_plain_routes_on_worker_threads(settings):
         assert client.get("/api/health").status_code == 200
 
 
-def test_pixels_in_are_the_image_out():
+def test_pixels_in_are_their_8_bit_levels_out():
     pixels = np.random.default_rng(0).random((28, 28)).round(3)
     image, steps = DigitInput(pixels=pixels.tolist()).digit()
     assert image.dtype == np.float32 and steps is None
-    np.testing.assert_allclose(image, pixels, rtol=1e-6)
+    levels = np.rint(pixels * 255)  # the nearest of the 256 levels, as MNIST's bytes
+    np.testing.assert_array_equal(image, levels.astype(np.float32) / np.float32(255))
+    assert np.abs(image - pixels).max() <= 0.5 / 255 + 1e-7
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from cnnviz.api.routes import catalogue, conv, datasets, health, inference, models, steps, train
+from cnnviz.api.routes import (
+    catalogue,
+    conv,
+    datasets,
+    health,
+    inference,
+    models,
+    share,
+    steps,
+    train,
+)
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(health.router)
@@ -13,3 +23,4 @@ api_router.include_router(steps.router)
 api_router.include_router(conv.router)
 api_router.include_router(datasets.router)
 api_router.include_router(train.router)
+api_router.include_router(share.router)
