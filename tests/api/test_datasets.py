@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from tests.sse_client import read_sse
-from tests.tiny_mnist import NOISE, make_tiny_mnist
+from tests.tiny_mnist import NOISE, make_tiny_mnist, write_mnist_files
 
 from cnnviz.api.encoding import decode_array
 from cnnviz.data import DataError, DownloadResult
@@ -31,6 +31,23 @@ def test_the_list_says_what_is_on_disk(client):
     assert mnist["splits"]["train"]["expected"] == 60_000
     others = [d for name, d in datasets.items() if name != "mnist"]
     assert all(not d["complete"] and d["splits"]["test"]["missing"] for d in others)
+
+
+def test_the_list_counts_the_images_of_each_class(client, data_root):
+    """Labels written here by hand: five 0s, two 1s and one 7 to train on, four 3s to test."""
+    train_labels = np.array([0, 1, 0, 7, 0, 0, 1, 0])
+    test_labels = np.array([3, 3, 3, 3])
+    blank = np.zeros((28, 28), np.uint8)
+    write_mnist_files(
+        data_root / "mnist",
+        (np.stack([blank] * len(train_labels)), train_labels),
+        (np.stack([blank] * len(test_labels)), test_labels),
+    )
+    mnist = next(d for d in client.get("/api/datasets").json() if d["name"] == "mnist")
+    assert mnist["splits"]["train"]["class_counts"] == [5, 2, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert mnist["splits"]["test"]["class_counts"] == [0, 0, 0, 4, 0, 0, 0, 0, 0, 0]
+    fashion = next(d for d in client.get("/api/datasets").json() if d["name"] != "mnist")
+    assert fashion["splits"]["train"]["class_counts"] is None  # not on disk
 
 
 def test_samples_of_one_label(client):

@@ -39,21 +39,32 @@ def start(client: TestClient, body: dict) -> str:
 
 
 def test_a_job_streams_its_events_and_its_model_predicts(client):
-    job_id = start(client, QUICK)
+    job_id = start(client, {**QUICK, "validate_every": 4})
     live = read_sse(client, f"/api/train/{job_id}/events")  # subscribed while it runs
     kinds = [event.data["type"] for event in live]
     assert [event.name for event in live] == kinds
-    assert kinds[:2] == ["start", "filters"] and kinds[-3:] == ["epoch", "filters", "done"]
-    assert set(kinds[2:-3]) == {"step"}
+    # 180 training images in batches of 32: 6 steps, validated after step 4 and the last. The
+    # filters come first, with the last validation point and, at most twice a second, between.
+    assert kinds[:2] == ["start", "filters"]
+    assert kinds[-4:] == ["validation", "filters", "epoch", "done"]
+    steps_and_points = [kind for kind in kinds if kind != "filters"]
+    four, two = ["step"] * 4, ["step"] * 2
+    assert steps_and_points == ["start", *four, "validation", *two, "validation", "epoch", "done"]
     assert [e.data["global_step"] for e in live if e.name == "step"] == list(range(1, 7))
-    # Numbered as emitted: start 1, filters 2, steps 3-8, epoch 9, filters 10, done 11.
-    assert [event.id for event in live] == [str(n) for n in range(1, 12)]
-    assert [event.data["seq"] for event in live] == list(range(1, 12))
+    assert [e.data["global_step"] for e in live if e.name == "validation"] == [4, 6]
+    # Numbered as emitted, from 1 without a gap.
+    count = len(live)
+    assert [event.id for event in live] == [str(n) for n in range(1, count + 1)]
+    assert [event.data["seq"] for event in live] == list(range(1, count + 1))
 
-    late = read_sse(client, f"/api/train/{job_id}/events")  # a late subscriber: the history
-    assert late == live
+    # A late subscriber gets the history: every event but the filters between the first and
+    # the latest.
+    filters = [event for event in live if event.name == "filters"]
+    kept = [event for event in live if event not in filters[1:-1]]
+    late = read_sse(client, f"/api/train/{job_id}/events")
+    assert late == kept
     resumed = read_sse(client, f"/api/train/{job_id}/events", {"Last-Event-ID": "3"})
-    assert [event.id for event in resumed] == [str(n) for n in range(4, 12)]
+    assert resumed == [event for event in kept if int(event.id) > 3]
 
     job = wait_for_job(client, job_id)
     assert job["state"] == "done" and job["stopped"] is False and job["error"] is None

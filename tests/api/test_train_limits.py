@@ -155,11 +155,15 @@ def test_a_4096_channel_conv_is_refused_for_its_outputs(client: TestClient) -> N
 def test_a_job_over_the_budget_is_refused_with_its_estimate(
     client: TestClient, body: dict, per_sample: int, samples: int, epochs: int
 ) -> None:
-    """All ten digits of the shared 10,000: 9,000 to train on once a tenth is held out."""
+    """All ten digits of the shared 10,000: 9,000 to train on once a tenth is held out, 1,000
+    held out and scored at each of the 30 validation points and after each epoch."""
     detail = refused(client, body)
-    estimate = 3 * per_sample * samples * epochs
+    validation = per_sample * (30 + epochs) * 1_000
+    estimate = 3 * per_sample * samples * epochs + validation
     assert f"training needs about {estimate:.2e} multiply-adds" in problems(detail)
+    assert f"+ {validation:.2e} for validation" in problems(detail)
     assert "the limit per job is 1e+13: lower epochs" in problems(detail)
+    assert "within the compute budget" in detail["fields"]["epochs"]
 
 
 # -- A.2: what one model's trace may cost, bounded when the model is created --------------------
@@ -273,6 +277,8 @@ def test_each_numeric_bound_the_schema_states_is_enforced(client: TestClient) ->
             "gamma",
             "label_smoothing",
             "step_every",
+            "steps_per_second",
+            "validate_every",
         ]
     )
     for name, bounds in numeric.items():

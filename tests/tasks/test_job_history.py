@@ -92,7 +92,10 @@ def test_a_finished_job_comes_back_after_a_restart_with_what_it_reached(manager,
     steps = [e["global_step"] for e in history if e["type"] == "step"]
     assert steps == list(range(2, 1201, 2))
     assert [e["epoch"] for e in history if e["type"] == "epoch"] == list(range(1, 11))
-    assert history[-1]["type"] == "done" and history[-1]["seq"] == 1 + 1200 + 10 + 1
+    # About 30 validation points by default: one every 40 steps, all kept.
+    points = [e["global_step"] for e in history if e["type"] == "validation"]
+    assert points == list(range(40, 1201, 40))
+    assert history[-1]["type"] == "done" and history[-1]["seq"] == 1 + 1200 + 30 + 10 + 1
 
 
 def test_a_failed_job_is_recorded_and_comes_back_failed(manager, data_dir):

@@ -9,6 +9,7 @@ import pytest
 from tests.synthetic_digits import bars
 
 from cnnviz.data.augment import Augmentation
+from cnnviz.nn.reference import conv2d_forward_naive
 from cnnviz.train import (
     TIME_FIELDS,
     TrainConfig,
@@ -148,16 +149,17 @@ def test_augmentation_changes_training_but_not_the_batch_order_or_initial_weight
 
 
 def test_events_are_well_formed_and_json_serialisable():
-    config = TrainConfig(**dict(REPRO, model="lenet5", augmentation=None))
+    config = TrainConfig(**dict(REPRO, model="lenet5", augmentation=None, validate_every=4))
     trainer, model, events = run(config)
     for event in events:
         assert list(event) == list(fields_of(event["type"])), event["type"]
         assert json.loads(json.dumps(event, allow_nan=False)) == event
     kinds = [e["type"] for e in events]
     assert kinds[0] == "start" and kinds[-1] == "done" and kinds.count("done") == 1
-    assert kinds.count("epoch") == 2 and kinds.count("filters") == 3  # before training + each epoch
-    # after each epoch: its epoch event, then its filters
-    assert kinds[-3:] == ["epoch", "filters", "done"] and kinds[1] == "filters"
+    # Filters before training and with each validation point (steps 4, 8, 12, 16).
+    assert kinds.count("epoch") == 2 and kinds.count("validation") == 4
+    assert kinds.count("filters") == 5 and kinds[1] == "filters"
+    assert kinds[-4:] == ["validation", "filters", "epoch", "done"]
 
     start = events[0]
     assert start["config"] == config.to_dict() and start["model"] == model.to_spec()
@@ -176,11 +178,32 @@ def test_events_are_well_formed_and_json_serialisable():
         assert epoch["seconds"] > 0 and 0 <= epoch["val_accuracy"] <= 1
 
     filters = of_type(events, "filters")
-    assert [f["epoch"] for f in filters] == [0, 1, 2]
+    assert [(f["epoch"], f["global_step"]) for f in filters] == [
+        (0, 0),
+        (1, 4),
+        (1, 8),
+        (2, 12),
+        (2, 16),
+    ]
     assert filters[-1]["layer"] == "conv1" and filters[-1]["shape"] == [6, 1, 5, 5]
     np.testing.assert_array_equal(
         np.array(filters[-1]["weights"], np.float32), model[0].params["weight"]
     )
+    # The probe: the first validation digit through conv1 (LeNet-5's first Conv2D), as the
+    # naive reference convolution computes it with the final weights.
+    probe = filters[-1]["probe"]
+    index = int(trainer.validation_indices[0])
+    assert (probe["split"], probe["index"], probe["layer"]) == ("validation", index, "conv1")
+    digit = TRAIN[0][index]
+    assert probe["label"] == TRAIN[1][index] and probe["class_name"] == str(TRAIN[1][index])
+    np.testing.assert_array_equal(np.array(probe["image"]), digit)
+    conv = model[0]
+    x = digit[None, None].astype(np.float64) / 255
+    expected = conv2d_forward_naive(
+        x, conv.params["weight"].astype(np.float64), conv.params["bias"], conv.window
+    )[0]
+    assert probe["shape"] == [6, 28, 28]
+    np.testing.assert_allclose(probe["values"], expected, atol=1e-4)
 
     done = events[-1]
     assert done["epochs_completed"] == 2 and done["global_step"] == 16

@@ -21,6 +21,10 @@ def job_event_log() -> EventLog:
     return EventLog(sampled="step", first_and_latest=("filters",))
 
 
+def _seq(event: dict) -> int:
+    return event.get("seq", 0)
+
+
 @dataclass
 class Job:
     id: str
@@ -59,15 +63,20 @@ class Job:
         }
 
     def metrics(self) -> dict[str, Any]:
-        """The last step's loss/accuracy, the last epoch's scores, the final evaluation."""
+        """The last step's loss/accuracy, the last epoch's scores, the latest validation scores
+        (of a validation point when one came after the epoch), the final evaluation."""
         last = self.last
         step, epoch, done = (last.get(k) for k in ("step", "epoch", "done"))
+        scored = max(
+            (last.get(k) for k in ("epoch", "validation") if k in last), key=_seq, default=None
+        )
         out: dict[str, Any] = {}
         if step:
             out.update(loss=step["loss"], accuracy=step["accuracy"], lr=step["lr"])
         if epoch:
             out.update({k: epoch[k] for k in ("train_loss", "train_accuracy")})
-            out.update({k: epoch[k] for k in ("val_loss", "val_accuracy")})
+        if scored:
+            out.update({k: scored[k] for k in ("val_loss", "val_accuracy")})
         if done:
             out.update(test_accuracy=done["accuracy"], test_loss=done["loss"])
         return out

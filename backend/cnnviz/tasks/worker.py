@@ -32,9 +32,8 @@ def lower_priority(niceness: int = 19) -> None:
 def run_worker(config_dict, data_dir, with_test, result_path, events, control_conn) -> None:
     """Train in this process; every message to the server is ("event"|"error", payload)."""
     lower_priority()
-    control = TrainingControl()
 
-    def listen() -> None:
+    def listen(control: TrainingControl) -> None:
         while True:
             try:
                 command = control_conn.recv()
@@ -44,9 +43,11 @@ def run_worker(config_dict, data_dir, with_test, result_path, events, control_co
             if command in COMMANDS:
                 getattr(control, command)()
 
-    threading.Thread(target=listen, daemon=True).start()
     try:
         config = TrainConfig.from_dict(config_dict)
+        # The watch pace is the control's: its paced wait ends at once for pause, step and stop.
+        control = TrainingControl(config.steps_per_second)
+        threading.Thread(target=listen, args=(control,), daemon=True).start()
         train_x, train_y = load_split(config.dataset, "train", root=data_dir)
         test_x = test_y = None
         if with_test:

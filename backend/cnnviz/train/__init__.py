@@ -12,10 +12,11 @@ model = trainer.run(emit=print, control=TrainingControl())
 from .config import ConfigError, TrainConfig
 from .control import Control, TrainingControl
 from .events import EVENT_TYPES, TIME_FIELDS, fields_of, without_times
+from .loss import cross_entropy
 from .metrics import Evaluation, as_model_input, confusion_matrix, evaluate, evaluate_model
 from .schedule import SCHEDULES, LRSchedule
 from .split import stratified_order
-from .trainer import Trainer, TrainingDivergedError, cross_entropy
+from .trainer import Trainer, TrainingDivergedError
 
 __all__ = [
     "EVENT_TYPES",

@@ -2,117 +2,50 @@
 every mistake in one error (the CLI and the API both hand it user input)."""
 
 import copy
-import math
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import numpy as np
-
 from ..data.augment import Augmentation
-from ..data.registry import DATASETS, get_dataset
+from ..data.registry import get_dataset
 from ..nn import Dense, Sequential, build_model, make_optimizer
 from ..nn.presets import MNIST_SHAPE, PRESETS
+from .ranges import (
+    MAX_CLASSES,
+    MAX_NAME_LENGTH,
+    OPTIMIZER_RANGES,
+    OPTIONAL,
+    RANGES,
+    REAL,
+    in_range,
+    is_int,
+    optimizer_kwargs_problem,
+    range_problem,
+    range_words,
+)
 from .schedule import SCHEDULES
 
-MAX_BATCH_SIZE = 512
-MAX_EPOCHS = 1000
-#: The most training samples any known dataset has (MNIST's and Fashion-MNIST's 60,000).
-MAX_SAMPLES = max(info.train.count for info in DATASETS.values())
-#: The most classes any known dataset has: the longest `classes` list.
-MAX_CLASSES = max(len(info.classes) for info in DATASETS.values())
-#: Updates one job may run, the bound of warmup_steps and step_every (1,000 epochs of 60,000
-#: samples at batch 1 would be 60 million; the job budget of `cost.py` stops far sooner).
-MAX_STEPS = 1_000_000
-
-#: The range of every numeric field, in pydantic's keywords (ge, gt, le, lt): checked here, and
-#: stated in the API's schema, which is built from this table.
-RANGES: dict[str, dict[str, float]] = {
-    "train_size": {"ge": 1, "le": MAX_SAMPLES},
-    "validation_size": {"ge": 0, "le": MAX_SAMPLES},
-    "lr": {"gt": 0, "le": 10},
-    "batch_size": {"ge": 1, "le": MAX_BATCH_SIZE},
-    "epochs": {"ge": 1, "le": MAX_EPOCHS},
-    "seed": {"ge": 0, "le": 2**32 - 1},
-    "warmup_steps": {"ge": 0, "le": MAX_STEPS},
-    "step_size": {"ge": 1, "le": MAX_EPOCHS},
-    "gamma": {"gt": 0, "le": 1},
-    "label_smoothing": {"ge": 0, "lt": 1},
-    "step_every": {"ge": 1, "le": MAX_STEPS},
-}
-#: The range of each numeric optimizer argument (which optimizer takes which is the engine's to
-#: say: `make_optimizer` names those it does not take). Pairs (Adam's betas) hold two of them.
-OPTIMIZER_RANGES: dict[str, dict[str, float]] = {
-    "momentum": {"ge": 0, "lt": 1},
-    "dampening": {"ge": 0, "le": 1},
-    "weight_decay": {"ge": 0, "le": 1},
-    "lr_decay": {"ge": 0, "le": 1},
-    "initial_accumulator_value": {"ge": 0, "le": 10},
-    "eps": {"ge": 0, "le": 1},
-    "alpha": {"ge": 0, "le": 1},
-    "betas": {"ge": 0, "lt": 1},
-}
-#: Optimizer arguments that are switches.
-OPTIMIZER_FLAGS = ("nesterov", "centered", "amsgrad")
+__all__ = ["MAX_CLASSES", "OPTIMIZER_RANGES", "RANGES", "ConfigError", "TrainConfig", "class_words"]
 
 
 class ConfigError(ValueError):
-    """A training configuration that cannot run; `problems` lists each thing to fix."""
+    """A training configuration that cannot run; `problems` lists each thing to fix, in the API's
+    words (naming the fields). `fields` says the same about the fields a person sets in a form,
+    field by field and in words that do not name the field ("at most 540 for classes 0 and 1"),
+    so a form can show each message next to its own input."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], fields: dict[str, str] | None = None) -> None:
         self.problems = list(problems)
+        self.fields = dict(fields or {})
         super().__init__("; ".join(self.problems))
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-
-
-def _in_range(value: Any, bounds: dict[str, float]) -> bool:
-    return (
-        _is_number(value)
-        and math.isfinite(value)
-        and all(
-            {"ge": value >= b, "gt": value > b, "le": value <= b, "lt": value < b}[key]
-            for key, b in bounds.items()
-        )
-    )
-
-
-def _range_problem(name: str, value: Any, bounds: dict[str, float], integer: bool) -> str | None:
-    """The message for a value outside `bounds` (None when inside): "an integer between 1 and
-    512" for whole numbers, interval notation ("in (0, 10]") for the rest."""
-    if _in_range(value, bounds) and (_is_int(value) or not integer):
-        return None
-    low = bounds.get("ge", bounds.get("gt"))
-    high = bounds.get("le", bounds.get("lt"))
-    if integer:
-        return f"{name} must be an integer between {low:,} and {high:,}, got {value!r}"
-    opening, closing = "[" if "ge" in bounds else "(", "]" if "le" in bounds else ")"
-    return f"{name} must be a number in {opening}{low}, {high}{closing}, got {value!r}"
-
-
-def _optimizer_kwargs_problem(kwargs: dict) -> str | None:
-    """The first optimizer argument outside its range (see OPTIMIZER_RANGES), or None."""
-    for key, value in kwargs.items():
-        if key in OPTIMIZER_FLAGS:
-            if not isinstance(value, bool):
-                return f"optimizer_kwargs: {key} must be true or false, got {value!r}"
-        elif key == "betas":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                return f"optimizer_kwargs: betas must be a pair of numbers, got {value!r}"
-            for i, beta in enumerate(value):
-                if problem := _range_problem(f"betas[{i}]", beta, OPTIMIZER_RANGES[key], False):
-                    return f"optimizer_kwargs: {problem}"
-        elif key in OPTIMIZER_RANGES and (
-            problem := _range_problem(key, value, OPTIMIZER_RANGES[key], False)
-        ):
-            return f"optimizer_kwargs: {problem}"
-    return None
+def class_words(names: list[str], every: bool) -> str:
+    """The classes a run learns, as a sentence says them: "classes 0 and 1", "all 10 classes"."""
+    if every:
+        return f"all {len(names)} classes"
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    return f"classes {listed}"
 
 
 @dataclass
@@ -134,8 +67,16 @@ class TrainConfig:
     lr_schedule: "constant", "cosine" or "step" (see `schedule.py`), with warmup_steps (linear
         warmup, any schedule), step_size (epochs between decays) and gamma (decay factor).
     label_smoothing: in [0, 1); targets (1 - ε) one-hot + ε / K, as torch's cross_entropy.
-    emit_filters: also emit the first convolution's weights before training and after each epoch.
+    emit_filters: also emit the first convolution's weights, and one layer's output for a fixed
+        probe digit, before training and at each validation point (at most twice a second).
     step_every: emit a step event every this many updates.
+    steps_per_second: None trains as fast as possible; a number is a watch pace, at most
+        MAX_STEPS_PER_SECOND updates a second (`TrainingControl` holds the loop to it).
+    validate_every: a validation point (the validation set scored, a `validation` event) every
+        this many updates and after the last; None: about VALIDATION_POINTS points over the run
+        (see `plan.validation_interval`).
+    probe_layer: the layer whose output for the probe digit `filters` events carry; None: the
+        first Conv2D.
     """
 
     model: str = "simple"
@@ -158,6 +99,9 @@ class TrainConfig:
     label_smoothing: float = 0.0
     emit_filters: bool = False
     step_every: int = 1
+    steps_per_second: float | None = None
+    validate_every: int | None = None
+    probe_layer: str | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -166,10 +110,13 @@ class TrainConfig:
     def validate(self) -> None:
         """Raise ConfigError naming every problem, or return."""
         problems: list[str] = []
+        by_field: dict[str, str] = {}
 
-        def need(ok: bool, message: str) -> None:
+        def need(ok: bool, message: str, field: str | None = None, words: str = "") -> None:
             if not ok:
                 problems.append(message)
+                if field:
+                    by_field[field] = words
 
         n_dataset_classes = None
         try:
@@ -182,12 +129,17 @@ class TrainConfig:
         num_classes = n_dataset_classes
         if self.classes is not None:
             classes = self.classes
-            if not isinstance(classes, list | tuple) or not all(_is_int(c) for c in classes):
+            if not isinstance(classes, list | tuple) or not all(is_int(c) for c in classes):
                 problems.append(f"classes must be a list of class labels, got {classes!r}")
             else:
                 num_classes = len(classes)
                 duplicates = sorted(c for c, n in Counter(classes).items() if n > 1)
-                need(len(classes) >= 2, f"classes needs at least 2 labels, got {list(classes)}")
+                need(
+                    len(classes) >= 2,
+                    f"classes needs at least 2 labels, got {list(classes)}",
+                    "classes",
+                    "choose at least 2",
+                )
                 need(not duplicates, f"classes has duplicates: {duplicates}")
                 if n_dataset_classes is not None and len(classes) > n_dataset_classes:
                     problems.append(
@@ -223,16 +175,17 @@ class TrainConfig:
 
         for name, bounds in RANGES.items():
             value = getattr(self, name)
-            if value is None and name in ("train_size", "validation_size"):
+            if value is None and name in OPTIONAL:
                 continue
-            integer = name not in ("lr", "gamma", "label_smoothing")
-            if problem := _range_problem(name, value, bounds, integer):
+            integer = name not in REAL
+            if problem := range_problem(name, value, bounds, integer):
                 problems.append(problem)
+                by_field[name] = range_words(name)
 
-        lr_ok = _in_range(self.lr, RANGES["lr"])
+        lr_ok = in_range(self.lr, RANGES["lr"])
         if not isinstance(self.optimizer_kwargs, dict):
             problems.append(f"optimizer_kwargs must be an object, got {self.optimizer_kwargs!r}")
-        elif problem := _optimizer_kwargs_problem(self.optimizer_kwargs):
+        elif problem := optimizer_kwargs_problem(self.optimizer_kwargs):
             problems.append(problem)
         elif not isinstance(self.optimizer, str):
             problems.append(f"optimizer must be a name, got {self.optimizer!r}")
@@ -255,11 +208,17 @@ class TrainConfig:
             f"emit_filters must be true or false, got {self.emit_filters!r}",
         )
         need(
+            self.probe_layer is None
+            or (isinstance(self.probe_layer, str) and 0 < len(self.probe_layer) <= MAX_NAME_LENGTH),
+            f"probe_layer must be a layer name of at most {MAX_NAME_LENGTH} characters or None, "
+            f"got {self.probe_layer!r}",
+        )
+        need(
             self.augmentation is None or isinstance(self.augmentation, Augmentation),
             f"augmentation must be None or an Augmentation, got {self.augmentation!r}",
         )
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(problems, by_field)
 
     # -- JSON ------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -280,6 +239,7 @@ class TrainConfig:
             for key in data
             if key not in known
         ]
+        by_field: dict[str, str] = {}
         kwargs = {key: value for key, value in data.items() if key in known}
         augmentation = kwargs.get("augmentation")
         if isinstance(augmentation, dict):
@@ -292,8 +252,9 @@ class TrainConfig:
             config = cls(**kwargs)
         except ConfigError as exc:
             problems.extend(exc.problems)
+            by_field.update(exc.fields)
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(problems, by_field)
         return config
 
     # -- derived ---------------------------------------------------------------------------------
@@ -308,12 +269,15 @@ class TrainConfig:
         classes: validation_size held out first (default: a tenth), train_size of the rest
         (default: all of it). A ConfigError with the available count when they do not fit."""
         n_val = available // 10 if self.validation_size is None else self.validation_size
-        problems = []
+        problems, by_field = [], {}
+        _, names = self.dataset_classes()
+        chosen = class_words(names, self.classes is None)
         if n_val >= available:
             problems.append(
                 f"validation_size {n_val:,} leaves no training samples of the {available:,} "
                 "available; lower it"
             )
+            by_field["validation_size"] = f"at most {max(available - 1, 0):,} for {chosen}"
         rest = max(available - n_val, 0)
         n_train = rest if self.train_size is None else self.train_size
         if n_train > rest:
@@ -322,8 +286,12 @@ class TrainConfig:
                 f"({available:,} of the chosen classes minus {n_val:,} held out for "
                 "validation); lower it"
             )
+            by_field["train_size"] = (
+                f"at most {rest:,} for {chosen} ({available:,} on the server, {n_val:,} of "
+                "them held out for validation)"
+            )
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(problems, by_field)
         return n_train, n_val
 
     def build_model(self) -> Sequential:

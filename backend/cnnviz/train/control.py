@@ -2,13 +2,19 @@
 
 The training loop calls `checkpoint()` before every batch; that is the only contact between the
 loop and whoever drives it (the web server, a test). Everything else here is for the driver.
-`checkpoint()` returns at once while running, blocks while paused, and tells the loop whether to
-run the next batch as usual ("run"), as one single step taken while paused ("step") or to stop
-("stop"). A worker-process version only has to offer the same `checkpoint()` over a pipe or shared
-flags: the trainer assumes nothing else (see `Control`).
+`checkpoint()` blocks while paused, and tells the loop whether to run the next batch as usual
+("run"), as one single step taken while paused ("step") or to stop ("stop"). A worker-process
+version only has to offer the same `checkpoint()` over a pipe or shared flags: the trainer assumes
+nothing else (see `Control`).
+
+A watch pace (`steps_per_second`) makes a run slow enough for a class to follow: `checkpoint()`
+then also waits out the rest of the previous batch's time slot (1 / steps_per_second seconds from
+when that batch started). It waits on the same condition as a pause, so pause, step and stop wake
+it at once and still act before the next batch; a single step taken while paused is never paced.
 """
 
 import threading
+import time
 from typing import Literal, Protocol
 
 State = Literal["running", "paused", "stopped"]
@@ -31,12 +37,18 @@ class TrainingControl:
     - `stop()`: the loop finishes the current batch, skips the rest and reports `done` with
       stopped=True. Works while paused too.
     Each method returns whether it changed anything, so a caller can answer "already paused".
+
+    `steps_per_second`: None runs as fast as possible; a number paces the batches (see the module).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, steps_per_second: float | None = None) -> None:
+        if steps_per_second is not None and not steps_per_second > 0:
+            raise ValueError(f"steps_per_second must be above 0 or None, got {steps_per_second!r}")
         self._cond = threading.Condition()
         self._state: State = "running"
         self._steps = 0  # single steps granted while paused
+        self._slot = 1.0 / steps_per_second if steps_per_second else 0.0
+        self._next_batch = -float("inf")  # time.monotonic() the next paced batch may start
 
     @property
     def state(self) -> State:
@@ -48,6 +60,7 @@ class TrainingControl:
             if self._state != "running":
                 return False
             self._state = "paused"
+            self._cond.notify_all()  # a paced wait ends at once
             return True
 
     def resume(self) -> bool:
@@ -75,12 +88,16 @@ class TrainingControl:
             return True
 
     def checkpoint(self) -> Decision:
-        """Called by the loop before each batch: waits while paused with no step granted."""
+        """Called by the loop before each batch: waits out the pace's time slot while running,
+        and waits while paused with no step granted."""
         with self._cond:
+            while self._state == "running" and (left := self._next_batch - time.monotonic()) > 0:
+                self._cond.wait(left)
             while self._state == "paused" and self._steps == 0:
                 self._cond.wait()
             if self._state == "stopped":
                 return "stop"
+            self._next_batch = time.monotonic() + self._slot
             if self._state == "paused":
                 self._steps -= 1
                 return "step"

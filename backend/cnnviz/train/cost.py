@@ -68,22 +68,48 @@ def _itemsize(model: Sequential) -> int:
     return max(sizes, default=4)
 
 
-def check_job(model: Sequential, train_samples: int, epochs: int, batch_size: int) -> None:
+def job_multiply_adds(
+    model: Sequential, train_samples: int, epochs: int, evaluations: int = 0, evaluated: int = 0
+) -> int:
+    """Multiply-adds of a whole job: every training step (PASSES_PER_STEP forward passes of each
+    sample, each epoch) and `evaluations` forward passes over the `evaluated` validation
+    samples."""
+    per_sample = multiply_adds(model)
+    return per_sample * (PASSES_PER_STEP * train_samples * epochs + evaluations * evaluated)
+
+
+def check_job(
+    model: Sequential,
+    train_samples: int,
+    epochs: int,
+    batch_size: int,
+    evaluations: int = 0,
+    evaluated: int = 0,
+) -> None:
     """Raise ConfigError naming each limit the job would pass, with its estimate and what to
-    lower; return when it fits."""
+    lower (and, in `fields`, the same in a form's words); return when it fits. `evaluations`
+    passes over `evaluated` validation samples count towards the budget too."""
     costs = layer_costs(model)
     per_sample = sum(cost.multiply_adds for cost in costs)
     per_epoch = PASSES_PER_STEP * per_sample * train_samples
-    problems = []
-    if per_epoch * epochs > MAX_JOB_MULTIPLY_ADDS:
-        fit = MAX_JOB_MULTIPLY_ADDS // per_epoch
+    validation = per_sample * evaluations * evaluated
+    total = per_epoch * epochs + validation
+    problems, by_field = [], {}
+    if total > MAX_JOB_MULTIPLY_ADDS:
+        fit = max(MAX_JOB_MULTIPLY_ADDS - validation, 0) // per_epoch
         hint = f"at most {fit:,} epochs of these samples fit" if fit else "not one epoch fits"
+        checks = f" + {validation:.2e} for validation" if validation else ""
         problems.append(
-            f"training needs about {per_epoch * epochs:.2e} multiply-adds ({per_sample:,} per "
+            f"training needs about {total:.2e} multiply-adds ({per_sample:,} per "
             f"sample × {PASSES_PER_STEP} for a training step × {train_samples:,} samples × "
-            f"{epochs:,} epochs); the limit per job is {MAX_JOB_MULTIPLY_ADDS:.0e}: lower epochs "
-            f"({hint}) or train_size, or use a smaller model"
+            f"{epochs:,} epochs{checks}); the limit per job is {MAX_JOB_MULTIPLY_ADDS:.0e}: "
+            f"lower epochs ({hint}) or train_size, or use a smaller model"
         )
+        budget = f"within the compute budget of {MAX_JOB_MULTIPLY_ADDS:.0e} multiply-adds a run"
+        if fit:
+            by_field["epochs"] = f"at most {fit:,} for {train_samples:,} training images {budget}"
+        else:
+            by_field["train_size"] = f"too many for one epoch {budget}; lower it"
     per_batch = sum(cost.outputs for cost in costs) * _itemsize(model)
     if per_batch * batch_size > MAX_BATCH_ACTIVATION_BYTES:
         fit = MAX_BATCH_ACTIVATION_BYTES // per_batch
@@ -93,5 +119,9 @@ def check_job(model: Sequential, train_samples: int, epochs: int, batch_size: in
             f"outputs for the backward pass ({per_batch:,} bytes per sample); the limit is "
             f"{MAX_BATCH_ACTIVATION_BYTES // 2**20} MiB: {hint}, or use fewer channels"
         )
+        by_field["batch_size"] = (
+            f"at most {fit:,} for this network (a batch keeps every layer's outputs for the "
+            f"backward pass, at most {MAX_BATCH_ACTIVATION_BYTES // 2**20} MiB)"
+        )
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, by_field)

@@ -1,5 +1,7 @@
-"""The events a training run emits, in order: one `start`, then `step`s with an `epoch` after each
-epoch's last step (and a `filters` after it when asked), and one `done` at the end.
+"""The events a training run emits, in order: one `start` (and a `filters` when asked), then
+`step`s, a `validation` every `validate_every` steps and after the last (with a `filters` after
+it when asked: at most MAX_SNAPSHOTS a run, see `snapshot.py`), an `epoch` after each epoch's
+last step, and one `done` at the end.
 
 Every event is a plain dict with a "type", JSON-able as it is (json.dumps, no NaN: a non-finite
 loss becomes None). Counters are 1-based: epoch 1 is the first, `global_step` counts the updates
@@ -8,8 +10,12 @@ two runs of one configuration on the same data.
 
 - start:   what is about to run, for progress bars and labels.
 - step:    one optimizer update (every `step_every`-th, and every single step taken while paused).
+- validation: the validation scores every few steps, and the training batches' mean since the
+           previous point: the points of the Train view's learning curves.
 - epoch:   the epoch's running training loss and accuracy, and the validation scores after it.
-- filters: the first convolution's weights, before training (epoch 0) and after each epoch.
+- filters: the first convolution's weights and one layer's output for a fixed probe digit,
+           before training (step 0), with validation points, after each single step taken
+           while paused and when a run is stopped: what the Train view redraws live.
 - done:    the final evaluation (on the test set when given, else the validation set, else none:
            then its metric fields are None), and whether the run was stopped early.
 """
@@ -60,12 +66,36 @@ class EpochEvent(TypedDict):
     seconds: float  # the epoch's wall-clock time, validation and pauses included
 
 
+class ValidationEvent(TypedDict):
+    type: Literal["validation"]
+    epoch: int  # the epoch in progress (1-based)
+    global_step: int
+    total_steps: int
+    train_loss: float | None  # mean over the batches since the previous point, as trained
+    train_accuracy: float
+    val_loss: float | None  # None without a validation set
+    val_accuracy: float | None
+
+
+class Probe(TypedDict):
+    split: Literal["validation", "training"]  # where the probe digit comes from
+    index: int  # its position in the training arrays the trainer was given
+    label: int  # its class id (0..K-1)
+    class_name: str
+    image: list[list[int]]  # its 28×28 grey levels, 0-255
+    layer: str  # the layer whose output follows
+    shape: list[int]  # that output's shape for one image, e.g. (6, 28, 28)
+    values: list  # the output, its first MAX_PROBE_CHANNELS channels, 4 decimals
+
+
 class FiltersEvent(TypedDict):
     type: Literal["filters"]
-    epoch: int  # 0: before the first update
-    layer: str  # the first Conv2D's name, e.g. "conv1"
-    shape: list[int]  # (out_channels, in_channels, KH, KW)
-    weights: list  # nested lists of that shape
+    epoch: int  # the epoch in progress; 0 before the first update
+    global_step: int  # updates made so far
+    layer: str | None  # the first Conv2D's name, e.g. "conv1" (None: the model has none)
+    shape: list[int] | None  # (out_channels, in_channels, KH, KW)
+    weights: list | None  # nested lists of that shape
+    probe: Probe | None  # None when the model has no layer to probe
 
 
 class DoneEvent(TypedDict):
@@ -89,6 +119,7 @@ class DoneEvent(TypedDict):
 EVENT_TYPES: dict[str, type] = {
     "start": StartEvent,
     "step": StepEvent,
+    "validation": ValidationEvent,
     "epoch": EpochEvent,
     "filters": FiltersEvent,
     "done": DoneEvent,

@@ -1,6 +1,6 @@
 """Which samples a run trains on: the stratified order the split is cut from, and how many
-samples of the chosen classes a dataset on disk holds (read from its label file once), so a
-train_size it cannot serve is refused before a job starts."""
+samples of each label a dataset on disk holds (read from its label file once), so a train_size
+it cannot serve is refused before a job starts and a form can say what is there."""
 
 import os
 from functools import lru_cache
@@ -33,18 +33,26 @@ def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray
     return perm[np.argsort(key, kind="stable")]
 
 
-def training_pool(config: TrainConfig, root: str | os.PathLike) -> int | None:
-    """How many training samples of `config`'s classes its dataset holds under `root` (the data
-    dir); None when the label file is not there or cannot be read (starting the job reports
-    that)."""
-    info = get_dataset(config.dataset)
-    path = find_file(dataset_dir(info, root), info.train.labels)
+def label_counts(dataset: str, split: str, root: str | os.PathLike) -> tuple[int, ...] | None:
+    """Samples per label (label 0 first) of a split of `dataset` under `root` (the data dir);
+    None when its label file is not there or cannot be read. Read once per file version."""
+    info = get_dataset(dataset)
+    path = find_file(dataset_dir(info, root), info.split(split).labels)
     if path is None:
         return None
     try:
         stat = path.stat()
-        counts = _label_counts(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        return _label_counts(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     except (OSError, DataError):
+        return None
+
+
+def training_pool(config: TrainConfig, root: str | os.PathLike) -> int | None:
+    """How many training samples of `config`'s classes its dataset holds under `root` (the data
+    dir); None when the label file is not there or cannot be read (starting the job reports
+    that)."""
+    counts = label_counts(config.dataset, "train", root)
+    if counts is None:
         return None
     labels, _ = config.dataset_classes()
     return sum(counts[label] for label in labels if label < len(counts))

@@ -3,7 +3,11 @@
 `TrainConfig` says what to train (JSON in and out, every mistake named in one error). `Trainer`
 takes the arrays, splits off a validation set, builds the model and, in `run(emit, control)`,
 trains it batch by batch, reporting through `emit` (see `events.py` for every event's fields) and
-checking `control` between batches for pause, single step, resume and stop.
+checking `control` between batches for pause, single step, resume and stop (and, through
+`TrainingControl(steps_per_second)`, a watch pace). Every `validate_every` steps it scores the
+validation set (a `validation` event) and, when asked, takes a snapshot of the first filters and
+of one layer's output for a probe digit (the first validation digit, else the first training
+digit; `snapshot.py`).
 
 Reproducible: the same configuration and data give bit-identical weights and events (apart from
 wall-clock fields). Every random choice draws from its own stream of `seed`: the model's initial
@@ -28,43 +32,29 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..nn import Conv2D, Sequential, make_optimizer
-from ..nn.losses import log_softmax, softmax_cross_entropy
+from ..nn import Sequential, make_optimizer
 from ..nn.presets import MNIST_SHAPE
 from .config import TrainConfig
 from .control import Control
 from .cost import check_job
-from .events import DoneEvent, EpochEvent, FiltersEvent, StartEvent, StepEvent
+from .events import DoneEvent, EpochEvent, StartEvent, StepEvent
+from .loss import cross_entropy
 from .metrics import Evaluation, as_model_input, evaluate
+from .plan import probe_layer
+from .points import (
+    SincePoint,
+    check_validation_points,
+    validation_count,
+    validation_interval,
+)
 from .schedule import LRSchedule
+from .snapshot import Snapshots, snapshot_stride
 from .split import stratified_order
 
-__all__ = ["Trainer", "TrainingDivergedError", "cross_entropy"]
+__all__ = ["Trainer", "TrainingDivergedError"]
 
 # Independent random streams of one seed.
 _SPLIT, _SHUFFLE, _AUGMENT = 0, 1, 2
-
-
-def cross_entropy(
-    logits: np.ndarray, labels: np.ndarray, label_smoothing: float = 0.0
-) -> tuple[float, np.ndarray]:
-    """Mean softmax cross-entropy and its gradient, with optional label smoothing.
-
-    With smoothing ε the target is q = (1 - ε) onehot(label) + ε / K; the loss is
-    -mean_n sum_k q_nk log p_nk and the gradient (p - q) / N, as torch's
-    `F.cross_entropy(logits, labels, label_smoothing=ε)`.
-    """
-    if not label_smoothing:
-        return softmax_cross_entropy(logits, labels)
-    N, K = logits.shape
-    log_probs = log_softmax(logits)
-    target = np.full_like(log_probs, label_smoothing / K)
-    target[np.arange(N), labels] += 1 - label_smoothing
-    loss = -float((target * log_probs).sum(axis=1).mean())
-    dlogits = np.exp(log_probs)
-    dlogits -= target
-    dlogits /= N
-    return loss, dlogits
 
 
 def _finite(value: float) -> float | None:
@@ -88,8 +78,8 @@ class Trainer:
         size must match the classes); e.g. a float64 model, or one to train further.
 
     After construction: `model`, `classes`, `class_names`, `train_indices` and
-    `validation_indices` (positions in the given training arrays), `test_indices`, and
-    `steps_per_epoch`, `total_steps`.
+    `validation_indices` (positions in the given training arrays), `test_indices`,
+    `steps_per_epoch`, `total_steps`, `validate_every` and `probe_layer`.
     """
 
     def __init__(
@@ -135,10 +125,14 @@ class Trainer:
                 f"the model outputs {shapes[-1]} but the {K} classes need ({K},); "
                 f"give a model whose last layer has {K} outputs"
             )
-        check_job(self.model, n_train, config.epochs, config.batch_size)
         bs = config.batch_size
         self.steps_per_epoch = -(-n_train // bs)
         self.total_steps = self.steps_per_epoch * config.epochs
+        self.validate_every = validation_interval(config.validate_every, self.total_steps)
+        check_validation_points(self.validate_every, self.total_steps)
+        evaluations = validation_count(self.validate_every, self.total_steps) + config.epochs
+        check_job(self.model, n_train, config.epochs, bs, evaluations if n_val else 0, n_val)
+        self.probe_layer = probe_layer(self.model, config.probe_layer)
         self.schedule = LRSchedule(
             config.lr_schedule,
             config.lr,
@@ -219,12 +213,20 @@ class Trainer:
                 total_steps=self.total_steps,
             )
         )
-        if config.emit_filters:
-            self._emit_filters(emit, 0)
+        snapshots = self._snapshots() if config.emit_filters else None
+        stride = snapshot_stride(validation_count(self.validate_every, self.total_steps))
 
-        global_step, epochs_completed, stopped = 0, 0, False
+        def snapshot(epoch: int) -> None:
+            event = snapshots.event(epoch, global_step) if snapshots is not None else None
+            if event is not None:
+                emit(event)
+
+        global_step, epochs_completed, stopped, points = 0, 0, False, 0
+        snapshot(0)
         lr = self.schedule(0)
         window_samples, window_seconds = 0, 0.0
+        point = SincePoint()  # the batches since the last validation point
+        validated: tuple[int, Evaluation | None] | None = None  # (global step, its scores)
         for epoch in range(1, config.epochs + 1):
             epoch_started = time.perf_counter()
             order = self.epoch_order(epoch)
@@ -245,6 +247,7 @@ class Trainer:
                 loss_sum += loss * n
                 correct += hits
                 seen += n
+                point.add(loss, hits, n)
                 window_samples += n
                 window_seconds += time.perf_counter() - batch_started
                 if decision == "step" or global_step % config.step_every == 0:
@@ -264,9 +267,18 @@ class Trainer:
                         )
                     )
                     window_samples, window_seconds = 0, 0.0
+                last = global_step == self.total_steps
+                if global_step % self.validate_every == 0 or last:
+                    validated = (global_step, self._validation())
+                    emit(point.event(epoch, global_step, self.total_steps, validated[1]))
+                    point, points = SincePoint(), points + 1
+                    if points % stride == 0 or last or decision == "step":
+                        snapshot(epoch)
+                elif decision == "step":
+                    snapshot(epoch)
             if stopped:
                 break
-            val = self._evaluate(self._val_x, self._val_y) if len(self._val_y) else None
+            val = validated[1] if validated and validated[0] == global_step else self._validation()
             epochs_completed = epoch
             emit(
                 EpochEvent(
@@ -282,9 +294,8 @@ class Trainer:
                     seconds=time.perf_counter() - epoch_started,
                 )
             )
-            if config.emit_filters:
-                self._emit_filters(emit, epoch)
-
+        if stopped:
+            snapshot(epochs_completed + 1)
         emit(self._done_event(stopped, epochs_completed, global_step, started))
         return model
 
@@ -343,17 +354,31 @@ class Trainer:
     def _evaluate(self, images, labels, indices=None) -> Evaluation:
         return evaluate(self.model, images, labels, indices=indices)
 
-    def _emit_filters(self, emit: Callable[[dict], None], epoch: int) -> None:
-        conv = next((layer for layer in self.model if isinstance(layer, Conv2D)), None)
-        if conv is None:
-            return
-        weight = conv.params["weight"]
-        emit(
-            FiltersEvent(
-                type="filters",
-                epoch=epoch,
-                layer=conv.name,
-                shape=list(weight.shape),
-                weights=weight.tolist(),
-            )
+    def _validation(self) -> Evaluation | None:
+        """The validation set's scores now (None without a validation set)."""
+        return self._evaluate(self._val_x, self._val_y) if len(self._val_y) else None
+
+    def _snapshots(self) -> Snapshots:
+        """Snapshots of this run, its probe the first validation digit (else the first
+        training digit)."""
+        split, images, labels, indices = (
+            "validation",
+            self._val_x,
+            self._val_y,
+            self.validation_indices,
         )
+        if not len(labels):
+            split, images, labels, indices = (
+                "training",
+                self._train_x,
+                self._train_y,
+                self.train_indices,
+            )
+        label = int(labels[0])
+        probe = {
+            "split": split,
+            "index": int(indices[0]),
+            "label": label,
+            "class_name": self.class_names[label],
+        }
+        return Snapshots(self.model, self.probe_layer, as_model_input(images[:1]), probe)

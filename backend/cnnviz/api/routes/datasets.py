@@ -1,4 +1,5 @@
-"""Datasets: `GET /api/datasets` (what is known and what is on disk),
+"""Datasets: `GET /api/datasets` (what is known and what is on disk, with the images of each
+class),
 `POST /api/datasets/{name}/download` (fetch the missing files in the background) with its
 progress as Server-Sent Events at `GET /api/datasets/{name}/download/events`, and
 `GET /api/datasets/{name}/samples` (digits for the gallery).
@@ -29,6 +30,7 @@ from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
 from cnnviz.tasks.downloads import DownloadManager
 from cnnviz.train.config import MAX_CLASSES
+from cnnviz.train.split import label_counts
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -52,10 +54,19 @@ def _describe(info: DatasetInfo, settings: Settings, downloads: DownloadManager)
                 expected=info.split(split).count,
                 missing=s.missing,
                 error=s.error and without_folder(s.error, settings.datasets_dir),
+                class_counts=_class_counts(info, split, settings),
             )
             for split, s in status.splits.items()
         },
     )
+
+
+def _class_counts(info: DatasetInfo, split: str, settings: Settings) -> list[int] | None:
+    """Images per class of a split on disk, one count for each of the dataset's classes."""
+    counts = label_counts(info.name, split, settings.datasets_dir)
+    if counts is None:
+        return None
+    return [counts[label] if label < len(counts) else 0 for label in range(len(info.classes))]
 
 
 @router.get("", response_model=list[DatasetInfoOut])

@@ -1,22 +1,36 @@
 """Training jobs: `POST /api/train` starts one, `GET /api/train/{id}` reports it,
-`GET /api/train/{id}/events` streams it, `POST /api/train/{id}/pause|resume|step|stop` drive it.
+`GET /api/train/{id}/events` streams it, `POST /api/train/{id}/pause|resume|step|stop` drive it,
+and `POST /api/train/plan` says what a run would be before it starts.
 
 Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
 while a class watches. The events stream is Server-Sent Events (`cnnviz.api.sse`): every event is
-sent with `event: <type>` (start, step, epoch, filters, done; error or interrupted when the job
-failed or the server restarted), `id: <its sequence number>` and `data: <the event as JSON>` (the
-dict the trainer emits, see `cnnviz.train.events`, with its `seq`). A subscriber first gets the
-kept history (`cnnviz.tasks.events`: every event but steps and filters, a thousand steps spread
-over the run, the first and latest filters), then live events; the stream ends after
-done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after it.
+sent with `event: <type>` (start, step, validation, epoch, filters, done; error or interrupted
+when the job failed or the server restarted), `id: <its sequence number>` and `data: <the event
+as JSON>` (the dict the trainer emits, see `cnnviz.train.events`, with its `seq`). A subscriber
+first gets the kept history (`cnnviz.tasks.events`: every event but steps and filters, a
+thousand steps spread over the run, the first and latest filters), then live events; the stream
+ends after done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes
+after it.
 """
 
-from fastapi import APIRouter, HTTPException
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException
+from pydantic import ValidationError
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
-from cnnviz.api.schemas.train import CommandResult, JobCreated, TrainJob, TrainRequest
+from cnnviz.api.schemas.train import (
+    CommandResult,
+    JobCreated,
+    TrainJob,
+    TrainPlan,
+    TrainRequest,
+)
 from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
-from cnnviz.models.limits import check_spec, check_training
+from cnnviz.data import get_dataset
+from cnnviz.models.limits import check_model, check_spec
 from cnnviz.tasks.jobs import (
     DatasetMissingError,
     Job,
@@ -26,6 +40,9 @@ from cnnviz.tasks.jobs import (
     JobStateError,
 )
 from cnnviz.train import ConfigError, TrainConfig
+from cnnviz.train.plan import plan_job
+from cnnviz.train.ranges import RANGES, range_words
+from cnnviz.train.split import label_counts
 
 router = APIRouter(prefix="/train", tags=["training"])
 NOT_FOUND = {404: {"description": "no job with this id"}}
@@ -35,13 +52,80 @@ def _out(job: Job) -> TrainJob:
     return TrainJob(**job.record())
 
 
+def _plan(data: dict[str, Any], datasets_dir: Path) -> tuple[TrainConfig | None, TrainPlan]:
+    """The plan of the request body `data` (the run it would start, or every reason it cannot),
+    and its configuration when it has one. Checks the schema, then the spec's sizes before the
+    model is built, then the configuration, the model's limits, the data and the compute."""
+    try:
+        request = TrainRequest.model_validate(data)
+    except ValidationError as exc:
+        problems, fields = [], {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "body"
+            problems.append(f"{'.'.join(map(str, error['loc'])) or 'body'}: {error['msg']}")
+            fields.setdefault(name, range_words(name) if name in RANGES else error["msg"])
+        return None, TrainPlan(fits=False, problems=problems, fields=fields)
+    try:
+        if request.spec is not None:
+            check_spec(request.spec)  # its sizes, before TrainConfig builds it
+        config = TrainConfig.from_dict(request.model_dump())
+        model = config.build_model()
+        check_model(model)
+    except ConfigError as exc:
+        return None, TrainPlan(fits=False, problems=exc.problems, fields=exc.fields)
+    except ValueError as exc:
+        network = "spec" if request.spec is not None else "model"
+        return None, TrainPlan(fits=False, problems=[str(exc)], fields={network: str(exc)})
+    counts = label_counts(config.dataset, "train", datasets_dir)
+    plan = plan_job(config, model, None if counts is None else list(counts))
+    return config, TrainPlan(fits=plan.fits, **asdict(plan))
+
+
+PLAN_EXAMPLE = {"model": "simple", "classes": [0, 1], "train_size": 500, "epochs": 5}
+
+
+@router.post("/plan", response_model=TrainPlan, summary="What a run would be (nothing starts)")
+def plan_training(
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            description="the body POST /api/train would get",
+            openapi_examples={
+                "two digits at a watch pace": {
+                    "value": {**PLAN_EXAMPLE, "batch_size": 32, "steps_per_second": 2}
+                }
+            },
+        ),
+    ],
+    settings: SettingsDep,
+) -> TrainPlan:
+    """The run `POST /api/train` would start with this body: the training images the server has
+    for its classes, how many it trains on, its steps, validation points, compute against the
+    budget, its expected duration at its pace, the layers its probe may watch. A body that
+    cannot run is a verdict, not a refusal: 200 with `fits` false, `problems` and, by field,
+    `fields` (a form asks while it is filled in; a 4xx would be an error in the browser's
+    console at every keystroke)."""
+    config, plan = _plan(body, settings.datasets_dir)
+    if config is not None and plan.available is None:
+        info = get_dataset(config.dataset)
+        plan.problems.append(
+            f"{info.title} is not downloaded; POST /api/datasets/{info.name}/download fetches it"
+        )
+        plan.fields.setdefault("dataset", "not on the server: download it first")
+        plan.fits = False
+    return plan
+
+
 @router.post(
     "",
     status_code=202,
     response_model=JobCreated,
     responses={
         409: {"description": "the dataset is not downloaded (the message says how)"},
-        422: {"description": "a configuration that cannot run; `problems` lists each"},
+        422: {
+            "description": "a configuration that cannot run: `problems` lists each, `fields` "
+            "says them by field (as POST /api/train/plan)"
+        },
         429: {"description": "as many jobs as allowed (max_jobs) are running"},
         503: {"description": "the server is shutting down, or cannot start a process"},
     },
@@ -50,17 +134,14 @@ def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> 
     """Start training in a worker process; follow it at `events_url`. Refused with a 422 before
     any process starts when the model is over the size limits, the dataset has fewer images than
     asked for, or the job would cost more than one job may (the message gives the estimate, the
-    limit and what to lower)."""
-    try:
-        if body.spec is not None:
-            check_spec(body.spec)  # its sizes, before TrainConfig builds it
-        config = TrainConfig.from_dict(body.model_dump())
-        check_training(config, settings.datasets_dir)
-    except ConfigError as exc:
-        detail = {"message": f"the configuration cannot run: {exc}", "problems": exc.problems}
-        raise HTTPException(422, detail) from None
-    except ValueError as exc:
-        detail = {"message": f"the model cannot be trained: {exc}", "problems": [str(exc)]}
+    limit and what to lower): whatever `POST /api/train/plan` finds."""
+    config, plan = _plan(body.model_dump(), settings.datasets_dir)
+    if config is None or not plan.fits:
+        detail = {
+            "message": f"the run cannot start: {'; '.join(plan.problems)}",
+            "problems": plan.problems,
+            "fields": plan.fields,
+        }
         raise HTTPException(422, detail) from None
     try:
         job = jobs.start(config, settings.datasets_dir)

@@ -13,6 +13,11 @@ class SplitInfo(BaseModel):
     expected: int = Field(description="images in the official split")
     missing: list[str] = Field(description="files not on disk")
     error: str | None = Field(description="what is wrong with the files, if anything")
+    class_counts: list[int] | None = Field(
+        None,
+        description="images of each class (label 0 first) in the label file on disk; None when "
+        "it is missing or cannot be read",
+    )
 
 
 class DatasetInfoOut(BaseModel):

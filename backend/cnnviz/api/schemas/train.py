@@ -1,7 +1,7 @@
 """Schemas of the training routes: what `POST /api/train` takes and what a job looks like.
 
 `TrainRequest` mirrors `cnnviz.train.TrainConfig` field for field. Every list and object has a
-maximum length and every number its range (`cnnviz.train.config.RANGES`, the table TrainConfig
+maximum length and every number its range (`cnnviz.train.ranges.RANGES`, the table TrainConfig
 checks), all stated here so /docs shows them; pydantic checks them strictly (numbers are numbers,
 finite) before any code loops over a value. Then `TrainConfig` and `cnnviz.models.limits` check
 what a schema cannot say (labels of the dataset, the model's sizes, the job's cost) and name every
@@ -15,7 +15,7 @@ from typing_extensions import TypedDict
 
 from cnnviz.api.schemas.spec import STRICT, SpecRequest
 from cnnviz.tasks.job import JobState
-from cnnviz.train.config import MAX_CLASSES, OPTIMIZER_RANGES, RANGES
+from cnnviz.train.ranges import MAX_CLASSES, MAX_NAME_LENGTH, OPTIMIZER_RANGES, RANGES
 
 
 def _ranged(name: str) -> Any:
@@ -122,6 +122,24 @@ class TrainRequest(BaseModel):
     label_smoothing: float = _field("label_smoothing", 0.0, "ε of the smoothed targets")
     emit_filters: bool = Field(True, description="stream the first conv layer's filters")
     step_every: int = _field("step_every", 1, "a step event every this many updates")
+    steps_per_second: float | None = _field(
+        "steps_per_second",
+        None,
+        "a watch pace: at most this many updates a second, so a class can follow the charts "
+        "(pause, step and stop still act within one batch); null: as fast as possible",
+    )
+    validate_every: int | None = _field(
+        "validate_every",
+        None,
+        "a validation point (a `validation` event) every this many updates and after the "
+        "last; null: about 30 over the run",
+    )
+    probe_layer: str | None = Field(
+        None,
+        max_length=MAX_NAME_LENGTH,
+        description="the layer whose output for a fixed probe digit the `filters` events carry; "
+        "null: the first Conv2D",
+    )
 
 
 class JobCreated(BaseModel):
@@ -161,3 +179,44 @@ class CommandResult(BaseModel):
     id: str
     state: JobState
     changed: bool = Field(description="false when it changed nothing (e.g. already paused)")
+
+
+class LayerOutput(BaseModel):
+    name: str
+    type: str
+    shape: list[int] = Field(description="the layer's output for one image")
+
+
+class TrainPlan(BaseModel):
+    """What a run will be, or why it cannot run (`cnnviz.train.plan`)."""
+
+    fits: bool = Field(description="true when POST /api/train would start this run")
+    problems: list[str] = Field(description="every reason it cannot run, naming the fields")
+    fields: dict[str, str] = Field(
+        description="the same, by request field, in words that do not name the field (a form "
+        "shows each beside its input, after its own label)"
+    )
+    dataset: str | None = None
+    classes: list[int] | None = None
+    class_names: list[str] | None = None
+    class_counts: list[int] | None = Field(
+        None, description="training images on the server of each chosen class"
+    )
+    available: int | None = Field(None, description="their sum")
+    validation_size: int | None = Field(None, description="held out of them for validation")
+    train_size: int | None = Field(None, description="trained on")
+    max_train_size: int | None = Field(None, description="the most train_size may be")
+    batch_size: int | None = None
+    epochs: int | None = None
+    steps_per_epoch: int | None = None
+    total_steps: int | None = None
+    steps_per_second: float | None = Field(None, description="the watch pace (null: full speed)")
+    validate_every: int | None = None
+    validation_points: int | None = None
+    multiply_adds: int | None = Field(None, description="the run's compute")
+    budget: int | None = Field(None, description="the compute one run may use")
+    seconds: float | None = Field(
+        None, description="expected duration: at the pace, or estimated from the compute"
+    )
+    probe_layer: str | None = Field(None, description="the layer the probe digit is shown at")
+    layers: list[LayerOutput] = Field(default_factory=list)
