@@ -75,8 +75,11 @@ def test_rename_from_the_panel_updates_the_picker_and_the_server(
     )
     assert picker.inner_text() == "Zero or one — untrained"
     assert row.locator("[data-model-name]").inner_text() == "Zero or one"
-    # the label shows beside the picker, since the name no longer says what the model is
-    assert page.locator("[data-model-info]").inner_text() == mine["label"]
+    # the label describes the picker, since the name no longer says what the model is
+    description = page.locator("[data-model-picker]").evaluate(
+        "(s) => document.getElementById(s.getAttribute('aria-describedby')).textContent"
+    )
+    assert description == mine["label"]
     assert server.api("GET", f"/api/models/{mine['id']}")["name"] == "Zero or one"
     # focus is back on the row's Rename button
     assert page.evaluate("document.activeElement.dataset.modelRename") == ""

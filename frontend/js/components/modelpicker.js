@@ -1,6 +1,6 @@
 // The header's model picker: every model in two groups, bundled and yours, each named as the
 // server names it (its label, or the name a user gave it) with its accuracy on its classes; the
-// label beside it when a user's name hides what the model is; and the button that opens the
+// label, read with it, when a user's name hides what the model is; and the button that opens the
 // Models panel (rename, delete, export, import).
 import { modelGroups, optionText, whatItIs } from "../lib/modellist.js";
 import { el } from "./dom.js";
@@ -17,7 +17,9 @@ export function mountModelPicker(store, root) {
       el("optgroup", { label: group.title },
         ...group.models.map((m) => el("option", { value: m.id, text: optionText(m) })))));
     select.value = state.model || "";
-    info.textContent = whatItIs(state.models.find((m) => m.id === state.model));
+    const current = state.models.find((m) => m.id === state.model);
+    info.textContent = whatItIs(current);
+    select.title = current ? optionText(current) : ""; // the whole text, when the header cuts it
   }
 
   store.watch(["models", "model"], render);
