@@ -3,22 +3,25 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boxPercent, cellAtPoint, kernelGrid, layerKind, mapPixels, mapSizes, namedField,
+  boxPercent, cellAtPoint, COLUMN_WIDTHS, fieldBoxes, kernelGrid, layerKind, overviewColumns, SALIENCY_CAPTION,
 } from "../js/lib/netlayout.js";
 
+const axis = (size, jump, start) => ({ size, jump, start });
+const field = (layer, size, jump, start) => ({ layer, rows: axis(size, jump, start), cols: axis(size, jump, start) });
+// LeNet-5 as GET /api/models/lenet5-mnist answers it (the fields counted by hand: conv1's 5×5
+// with padding 2 starts at −2; pool1 doubles the jump; conv2 adds (5 − 1)·2 to the size).
 const LENET = [
-  { type: "Conv2D", name: "conv1", kernel_size: 5, stride: 1, padding: 2, dilation: 1 },
-  { type: "ReLU", name: "relu1" },
-  { type: "MaxPool2D", name: "pool1", kernel_size: 2, stride: null, padding: 0 },
-  { type: "Conv2D", name: "conv2", kernel_size: 5, stride: 1, padding: 0, dilation: 1 },
-  { type: "ReLU", name: "relu2" },
-  { type: "MaxPool2D", name: "pool2", kernel_size: 2, stride: null, padding: 0 },
-  { type: "Flatten", name: "flatten1" },
-  { type: "Dense", name: "fc1" },
+  { name: "conv1", type: "Conv2D", output_shape: [6, 28, 28], receptive_fields: [field("input", 5, 1, -2)] },
+  { name: "relu1", type: "ReLU", output_shape: [6, 28, 28], receptive_fields: [field("input", 5, 1, -2), field("conv1", 1, 1, 0)] },
+  { name: "pool1", type: "MaxPool2D", output_shape: [6, 14, 14],
+    receptive_fields: [field("input", 6, 2, -2), field("conv1", 2, 2, 0), field("relu1", 2, 2, 0)] },
+  { name: "conv2", type: "Conv2D", output_shape: [16, 10, 10],
+    receptive_fields: [field("input", 14, 2, -2), field("conv1", 10, 2, 0), field("relu1", 10, 2, 0), field("pool1", 5, 1, 0)] },
+  { name: "flatten1", type: "Flatten", output_shape: [1600], receptive_fields: [] },
+  { name: "fc1", type: "Dense", output_shape: [120], receptive_fields: [] },
+  { name: "fc3", type: "Dense", output_shape: [10], receptive_fields: [] },
 ];
-const LAYERS = [
-  [6, 28, 28], [6, 28, 28], [6, 14, 14], [16, 10, 10], [16, 10, 10], [16, 5, 5], [400], [120],
-].map((output_shape) => ({ output_shape }));
+const INPUT = [1, 28, 28];
 
 test("layerKind tells maps, flatten and vectors apart", () => {
   assert.equal(layerKind("Conv2D", [1, 6, 28, 28]), "maps");
@@ -28,18 +31,40 @@ test("layerKind tells maps, flatten and vectors apart", () => {
   assert.equal(layerKind("Dense", [1, 10]), "vector");
 });
 
-test("mapSizes gives [H, W] for maps and [1, n] for vectors", () => {
-  const sizes = mapSizes(LAYERS);
-  assert.deepEqual(sizes[0], [28, 28]);
-  assert.deepEqual(sizes[5], [5, 5]);
-  assert.deepEqual(sizes[7], [1, 120]);
+test("overviewColumns: the input and its saliency, maps, a note, bars, labelled scores, the output", () => {
+  const columns = overviewColumns(LENET, INPUT, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+  assert.deepEqual(columns.map((c) => [c.name, c.role]), [
+    ["input", "input"], ["conv1", "maps"], ["relu1", "maps"], ["pool1", "maps"], ["conv2", "maps"],
+    ["flatten1", "flatten"], ["fc1", "vector"], ["fc3", "logits"], ["output", "output"],
+  ]);
+  assert.deepEqual(columns[0], { name: "input", role: "input", kind: "maps", count: 2, h: 28, w: 28, extra: SALIENCY_CAPTION });
+  assert.deepEqual(columns[3], { name: "pool1", role: "maps", kind: "maps", count: 6, h: 14, w: 14 });
+  assert.deepEqual(columns[6], { name: "fc1", role: "vector", kind: "fixed", width: COLUMN_WIDTHS.vector });
+  // A last layer that does not give one score per class is plain bars.
+  assert.equal(overviewColumns(LENET, INPUT, ["0", "1"])[7].role, "vector");
 });
 
-test("mapPixels is a whole number of pixels per cell", () => {
-  assert.equal(mapPixels(28), 84);
-  assert.equal(mapPixels(14), 98);
-  assert.equal(mapPixels(10, 64), 60);
-  assert.equal(mapPixels(200), 200);
+test("fieldBoxes maps conv2's cell (0, 0) to the server's boxes, clipped to each map", () => {
+  const boxes = fieldBoxes(LENET, INPUT, 3, 0, 0);
+  assert.deepEqual(boxes.map((b) => b.name), ["conv2", "pool1", "relu1", "conv1", "input"]);
+  assert.deepEqual(boxes[0], { name: "conv2", index: 3, size: [10, 10], top: 0, left: 0, bottom: 0, right: 0 });
+  // pool1 rows 0..4; conv1 rows 0..9; input rows −2..11, clipped to 0..11
+  assert.deepEqual(boxes[1], { name: "pool1", index: 2, size: [14, 14], top: 0, left: 0, bottom: 4, right: 4 });
+  assert.deepEqual(boxes[3], { name: "conv1", index: 0, size: [28, 28], top: 0, left: 0, bottom: 9, right: 9 });
+  assert.deepEqual(boxes[4], { name: "input", index: -1, size: [28, 28], top: 0, left: 0, bottom: 11, right: 11 });
+  // cell (9, 4): input rows 9·2 − 2 = 16 .. 29 clipped to 27, columns 6 .. 19
+  const far = fieldBoxes(LENET, INPUT, 3, 9, 4).at(-1);
+  assert.deepEqual([far.top, far.bottom, far.left, far.right], [16, 27, 6, 19]);
+  assert.deepEqual(fieldBoxes(LENET, INPUT, -1, 4, 7), [{ name: "input", index: -1, size: [28, 28], top: 4, left: 7, bottom: 4, right: 7 }]);
+});
+
+test("fieldBoxes leaves out a map the cell reads only through padding", () => {
+  const layers = [{ name: "conv1", type: "Conv2D", output_shape: [1, 30, 30], receptive_fields: [field("input", 3, 1, -2)] }];
+  // cell 0 reads rows −2..0 (one real row); cell 29 reads 27..29 (row 27); "full" padding
+  // reaches two rows out: a cell reading rows −5..−3 would read nothing.
+  assert.deepEqual(fieldBoxes(layers, INPUT, 0, 0, 0).at(-1), { name: "input", index: -1, size: [28, 28], top: 0, left: 0, bottom: 0, right: 0 });
+  const out = [{ ...layers[0], receptive_fields: [field("input", 3, 1, -5)] }];
+  assert.equal(fieldBoxes(out, INPUT, 0, 0, 0).length, 1);
 });
 
 test("cellAtPoint maps a pointer to a cell and clamps at the edges", () => {
@@ -52,17 +77,6 @@ test("cellAtPoint maps a pointer to a cell and clamps at the edges", () => {
 test("boxPercent places an inclusive box on a map", () => {
   assert.deepEqual(boxPercent({ top: 0, left: 0, bottom: 27, right: 27 }, 28, 28), { left: 0, top: 0, width: 100, height: 100 });
   assert.deepEqual(boxPercent({ top: 2, left: 5, bottom: 3, right: 5 }, 10, 10), { left: 50, top: 20, width: 10, height: 20 });
-});
-
-test("namedField walks LeNet-5 back from conv2 to the input pixels", () => {
-  const boxes = namedField(LENET, mapSizes(LAYERS), [28, 28], 3, 0, 0);
-  assert.deepEqual(boxes.map((b) => b.name), ["conv2", "pool1", "relu1", "conv1", "input"]);
-  // conv2 (0,0) sees pool1 rows 0..4, i.e. relu1/conv1 rows 0..9, i.e. input rows −2..11 clipped.
-  assert.deepEqual(boxes[1], { layer: 2, index: 2, name: "pool1", top: 0, left: 0, bottom: 4, right: 4 });
-  assert.deepEqual(boxes[3], { layer: 0, index: 0, name: "conv1", top: 0, left: 0, bottom: 9, right: 9 });
-  assert.deepEqual(boxes[4], { layer: -1, index: -1, name: "input", top: 0, left: 0, bottom: 11, right: 11 });
-  const input = namedField(LENET, mapSizes(LAYERS), [28, 28], -1, 4, 7);
-  assert.deepEqual(input, [{ name: "input", index: -1, top: 4, left: 7, bottom: 4, right: 7 }]);
 });
 
 test("kernelGrid lays out output channels as rows and input channels as columns", () => {

@@ -1,7 +1,6 @@
-// The network view's arithmetic, with no DOM: which layers are maps, how big to draw them, which
-// cell a pointer is over, where a receptive-field box sits on a map, and the receptive field of
-// a cell named by layer (wrapping geometry.js `receptiveField`, the one place it is computed).
-import { receptiveField } from "./geometry.js";
+// The network view's arithmetic, with no DOM: which layers are maps, which cell a pointer is
+// over, where a box sits on a map, and the receptive field of a cell as boxes, read from the
+// fields the server composes (`/api/models/{id}` layers[i].receptive_fields).
 
 /** "maps" for (C, H, W) outputs, "flatten", "vector" for 1-D outputs (Dense and their activations). */
 export function layerKind(type, outputShape) {
@@ -11,20 +10,36 @@ export function layerKind(type, outputShape) {
   return "vector";
 }
 
-/** [H, W] of every layer's output (from `/api/models/{id}` layers[i].output_shape); [1, n] for vectors. */
-export function mapSizes(layers) {
-  return layers.map((layer) => {
-    const shape = layer.output_shape.length === 4 ? layer.output_shape.slice(1) : layer.output_shape;
-    return shape.length >= 2 ? shape.slice(-2) : [1, shape[0]];
-  });
-}
+/** CSS widths of the overview's columns that are not maps, when the layers run left to right. */
+export const COLUMN_WIDTHS = { flatten: 28, vector: 44, logits: 104, output: 176 };
+/** The caption under the input's saliency map, in CSS px. */
+export const SALIENCY_CAPTION = 22;
 
 /**
- * CSS width of one map of `height` cells: a whole number of screen pixels per cell, close to
- * `target` (smaller targets for layers with many channels, shown two abreast).
+ * The overview's columns (lib/overview.js `planOverview`) for `layers` (`/api/models/{id}`
+ * layers) and `classes` class names: the input and its saliency (two 28×28 maps), each layer's
+ * maps, Flatten as a note, vectors as bars, the last layer as bars labelled with the classes
+ * ("logits") when it has one unit per class, then the probabilities. Each is
+ * `{name, kind, role}` plus the plan's fields (`count`, `h`, `w` or `width`).
  */
-export function mapPixels(height, target = 96) {
-  return Math.max(1, Math.round(target / height)) * height;
+export function overviewColumns(layers, inputShape, classes) {
+  const [, h, w] = inputShape;
+  const columns = [{ name: "input", role: "input", kind: "maps", count: 2, h, w, extra: SALIENCY_CAPTION }];
+  layers.forEach((layer, i) => {
+    const role = layerKind(layer.type, layer.output_shape);
+    if (role === "maps") {
+      const [count, mh, mw] = layer.output_shape.slice(-3);
+      columns.push({ name: layer.name, role, kind: "maps", count, h: mh, w: mw });
+    } else if (role === "flatten") {
+      columns.push({ name: layer.name, role, kind: "fixed", width: COLUMN_WIDTHS.flatten });
+    } else {
+      const labelled = i === layers.length - 1 && layer.output_shape[layer.output_shape.length - 1] === classes.length;
+      const kind = labelled ? "logits" : "vector";
+      columns.push({ name: layer.name, role: kind, kind: "fixed", width: COLUMN_WIDTHS[kind] });
+    }
+  });
+  columns.push({ name: "output", role: "output", kind: "fixed", width: COLUMN_WIDTHS.output });
+  return columns;
 }
 
 /** The cell {row, col} under point (x, y) of a box `width`×`height` showing an H×W map (clamped). */
@@ -46,17 +61,35 @@ export function boxPercent({ top, left, bottom, right }, rows, cols) {
   };
 }
 
+/** One axis of a server's field (`{size, jump, start}`) at cell `i`, clipped to `n` positions:
+ * [first, last], or null when it reads only padding. */
+function span(axis, i, n) {
+  const first = axis.start + i * axis.jump;
+  const lo = Math.max(0, first);
+  const hi = Math.min(n - 1, first + axis.size - 1);
+  return hi < lo ? null : [lo, hi];
+}
+
 /**
- * The receptive field of cell (row, col) of layer `index`, named: a list from that layer back to
- * the input, each `{name, index, top, left, bottom, right}` (`name` "input" for position −1).
+ * The receptive field of cell (row, col) of layer `index` (−1: the input image) as boxes: the
+ * cell itself, then each earlier map from the nearest back to the input, each
+ * `{name, index, size: [H, W] of that map, top, left, bottom, right}` (inclusive, clipped to
+ * the map; `index` −1 and name "input" for the image). `layers` are `/api/models/{id}` layers,
+ * `inputShape` its input_shape. A map the field reads only through padding is left out.
  */
-export function namedField(specLayers, sizes, inputSize, index, row, col) {
-  if (index < 0) return [{ name: "input", index: -1, top: row, left: col, bottom: row, right: col }];
-  return receptiveField(specLayers, sizes, inputSize, index, row, col).map((box) => ({
-    ...box,
-    index: box.layer,
-    name: box.layer < 0 ? "input" : specLayers[box.layer].name,
-  }));
+export function fieldBoxes(layers, inputShape, index, row, col) {
+  const sizeOf = (at) => (at < 0 ? inputShape : layers[at].output_shape).slice(-2);
+  const cell = { top: row, left: col, bottom: row, right: col };
+  if (index < 0) return [{ name: "input", index: -1, size: sizeOf(-1), ...cell }];
+  const boxes = [{ name: layers[index].name, index, size: sizeOf(index), ...cell }];
+  for (const field of [...layers[index].receptive_fields].reverse()) {
+    const at = field.layer === "input" ? -1 : layers.findIndex((layer) => layer.name === field.layer);
+    const size = sizeOf(at);
+    const rows = span(field.rows, row, size[0]);
+    const cols = span(field.cols, col, size[1]);
+    if (rows && cols) boxes.push({ name: field.layer, index: at, size, top: rows[0], left: cols[0], bottom: rows[1], right: cols[1] });
+  }
+  return boxes;
 }
 
 /** Channel-by-channel grid placement of a (out, in, kh, kw) weight: {rows: out, cols: in, size: kh*kw}. */

@@ -1,59 +1,72 @@
-// The Network view: the whole network as columns (input, every layer's maps or units, the output
-// probabilities), a detail panel for one enlarged map, receptive fields traced back to the input
-// on hover, each conv layer's kernels, and the saliency of a chosen class over the input. This
-// module holds the frame, the loading and the wiring; each section is drawn by a module in
+// The Network view: the whole network on one screen (the input, every layer's maps or units,
+// the probabilities), sized to the viewport, with the connections between layers, a detail
+// panel that opens beside the clicked map, receptive fields traced back to the input on hover,
+// each conv layer's kernels, and the saliency of a chosen class over the input. This module
+// holds the frame, the loading, the layout and the wiring; each part is drawn by a module in
 // views/network/.
 import { currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { decodeArray, extent, plane } from "../lib/arrays.js";
 import { scaleFor } from "../lib/colour.js";
 import { percent } from "../lib/format.js";
-import { cellAtPoint, mapSizes } from "../lib/netlayout.js";
-import { el, isAbort, showErrorIn } from "../components/dom.js";
+import { cellAtPoint, overviewColumns } from "../lib/netlayout.js";
+import { planOverview } from "../lib/overview.js";
+import { el, isAbort, showErrorIn, svg } from "../components/dom.js";
 import { inputScale, networkColumns } from "./network/columns.js";
 import { renderKernels } from "./network/kernels.js";
-import { renderDetail } from "./network/detail.js";
+import { openBeside, renderDetail } from "./network/detail.js";
 import { clearField, showField } from "./network/field.js";
+import { highlightLinks, measureLinks, paintLinks } from "./network/links.js";
+
+/** The overview's spacing and limits (lib/overview.js `planOverview`), CSS px. */
+const SPACING = { gap: 4, columnGap: 16, minSlot: 68, maxCell: 8, maxCellVertical: 3, maxLines: 3 };
+/** A column header's height when the layers run left to right, before one has been measured. */
+const HEAD_GUESS = 76;
+/** Room kept under the overview, inside the viewport. */
+const BOTTOM_ROOM = 28;
 
 export function mount(root, store) {
   root.classList.add("network-view");
   root.replaceChildren();
 
   // ---- static frame ----------------------------------------------------------------------------
-  const note = el("p", { class: "net-note muted", "data-example-note": true, hidden: true },
+  const note = el("p", { class: "net-note", "data-example-note": true, hidden: true },
     "An example digit (a 3) is shown until you draw one in the Draw tab.");
   const targetSelect = el("select", { "data-target-picker": true, "aria-describedby": "net-saliency-help" });
   const kernelToggle = el("button", { type: "button", "aria-pressed": "false", "data-kernel-toggle": true }, "Show kernels");
-  const status = el("p", { class: "net-status muted", role: "status" });
+  const status = el("p", { class: "net-status", role: "status" });
   const error = el("p", { class: "error", role: "alert", hidden: true });
   const toolbar = el("div", { class: "panel net-toolbar" },
-    el("div", { class: "net-intro" },
-      el("h2", { text: "The whole network" }),
-      el("p", { class: "muted", text: "Left to right: the input, every layer's output, the probabilities. Hover a map to see which input pixels a cell looks at; click one to enlarge it." }),
-      note),
+    el("h2", { text: "The whole network" }),
+    status,
     el("div", { class: "row net-controls" },
       el("label", {}, "Backward pass from class", targetSelect),
       kernelToggle),
-    status, error);
+    note, error);
 
+  const links = svg("svg", { class: "net-links", "aria-hidden": "true", focusable: "false" });
   const columns = el("div", { class: "net-cols" });
-  const scroller = el("div", { class: "net-scroll", tabindex: "0", role: "region", "aria-label": "Network layers, scroll sideways" }, columns);
-  const netPanel = el("div", { class: "panel net-panel" }, scroller);
-
-  const detail = el("div", { class: "panel net-detail", "data-detail": true });
+  const detail = el("div", { class: "net-detail", role: "dialog", "data-detail": true, hidden: true });
+  const stage = el("div", { class: "net-stage", role: "group", "aria-label": "The network, from the input to the probabilities" },
+    links, columns, detail);
+  const saliencyHelp = el("p", { id: "net-saliency-help", class: "muted" });
+  const help = el("div", { class: "net-help" },
+    el("p", { class: "muted", text: "Each layer's output is drawn in its column (its row, on a narrow screen), every map to the same scale (a 14×14 map is half as wide as a 28×28 one). Lines show which maps feed which: every map of a convolution reads every map before it, pooling and activations read one. Hover a map to see the cells of earlier maps, and the input pixels, one of its cells reads; click it (or press Enter) to open its detail." }),
+    saliencyHelp);
+  const netPanel = el("div", { class: "panel net-panel" }, stage, help);
   const kernels = el("div", { class: "panel net-kernels", "data-kernels": true, hidden: true });
-  const lower = el("div", { class: "net-lower" }, detail, kernels);
-  root.append(toolbar, netPanel, lower);
+  root.append(toolbar, netPanel, kernels);
 
   // ---- state ---------------------------------------------------------------------------------
   let modelId = null;
   let controller = null;
   let dirty = true;
   let showKernels = Boolean(store.state.networkKernels);
-  // the loaded data the sections draw: the model (/api/models/{id}), its trace, each layer's
-  // decoded output, map size and colour scale
-  const net = { model: null, trace: null, decoded: null, sizes: [], scales: [] };
-  // the enlarged map {name, channel} and the cell last shown in it {row, col}
-  const local = { selected: null, cursor: null };
+  // the loaded data the parts draw: the model (/api/models/{id}), its trace, the decoded input,
+  // saliency and layer outputs, one colour scale per layer
+  const net = { model: null, trace: null, input: null, saliency: null, decoded: [], scales: [] };
+  // the open map {name, channel}, the cell last shown in it {row, col}; the plan and the
+  // connections of the last layout, and the viewport it was made for
+  const local = { selected: null, cursor: null, hovered: null, links: [], plan: null, laidOutFor: "" };
 
   function setError(message) {
     showErrorIn(error, message ? { message } : null);
@@ -81,7 +94,7 @@ export function mount(root, store) {
       if (signal.aborted) return;
       net.trace = result;
       render();
-      status.textContent = `${net.model.name}: predicts ${net.trace.label} (${percent(net.trace.probabilities[net.trace.index])}); gradients from class ${net.trace.target_label}.`;
+      status.textContent = `Predicts ${net.trace.label} (${percent(net.trace.probabilities[net.trace.index])}); gradients from class ${net.trace.target_label}.`;
       root.setAttribute("data-rendered", state.model);
     } catch (err) {
       if (isAbort(err)) return;
@@ -97,16 +110,54 @@ export function mount(root, store) {
 
   // ---- rendering -------------------------------------------------------------------------------
   function render() {
-    const { model, trace } = net;
-    net.sizes = mapSizes(model.layers);
-    net.decoded = trace.layers.map((layer) => ({ output: decodeArray(layer.output) }));
-    net.scales = net.decoded.map(({ output }) => scaleFor(extent(output.data)));
+    const { trace } = net;
+    net.decoded = trace.layers.map((layer) => decodeArray(layer.output));
+    net.scales = net.decoded.map((output) => scaleFor(extent(output.data)));
+    net.input = decodeArray(trace.input);
+    net.saliency = decodeArray(trace.saliency);
+    saliencyHelp.textContent = `Saliency (next to the input): how much each input pixel would change the score (logit) of class ${trace.target_label} if it were a little darker; orange raises it, blue lowers it.`;
     renderTargetPicker();
-    columns.replaceChildren(...networkColumns(net, decodeArray(trace.input), decodeArray(trace.saliency)));
     showKernelPanel();
-    if (local.selected && !findCanvas(local.selected.name, local.selected.channel)) local.selected = null;
-    if (local.selected) findCanvas(local.selected.name, local.selected.channel).parentElement.setAttribute("aria-pressed", "true");
-    showDetail();
+    layout();
+  }
+
+  /** The room the overview has: the stage's width; the height left in the viewport under it
+   * (when the page is scrolled to the top) for the tallest stack of maps. */
+  function spaceFor(columnsSpec) {
+    const head = columns.querySelector(".col-head");
+    const headHeight = head && local.plan && local.plan.orientation === "horizontal" ? head.offsetHeight : HEAD_GUESS;
+    const top = stage.getBoundingClientRect().top + window.scrollY;
+    const smallest = Math.min(...columnsSpec.filter((c) => c.kind === "maps").map((c) => Math.min(c.h, c.w)));
+    const coarse = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
+    return {
+      ...SPACING,
+      width: stage.clientWidth,
+      height: Math.max(200, window.innerHeight - top - headHeight - BOTTOM_ROOM),
+      minCell: Math.min(3, Math.max(1.5, 10 / smallest)),
+      minTarget: coarse ? 44 : 24,
+    };
+  }
+
+  function layout() {
+    const { model, trace } = net;
+    const columnsSpec = overviewColumns(model.layers, model.input_shape, trace.classes);
+    const plan = planOverview(columnsSpec, spaceFor(columnsSpec));
+    local.plan = plan;
+    local.laidOutFor = `${window.innerWidth}×${window.innerHeight}`;
+    stage.dataset.orientation = plan.orientation;
+    const across = plan.orientation === "horizontal";
+    const barsLength = Math.max(160, ...plan.slots.filter((slot) => slot.lines).map((slot) => slot.height));
+    columns.replaceChildren(...networkColumns(net, columnsSpec, plan, barsLength));
+    const types = columnsSpec.map((column) => (model.layers.find((layer) => layer.name === column.name) || {}).type || null);
+    local.links = measureLinks(stage, columns, columnsSpec, types, across);
+    paintLinks(links, local.links, columns.scrollWidth, columns.scrollHeight, hotMap());
+    if (local.selected && !findButton(local.selected.name, local.selected.channel)) local.selected = null;
+    if (local.selected) {
+      findButton(local.selected.name, local.selected.channel).setAttribute("aria-pressed", "true");
+      showDetail(false);
+    } else {
+      detail.hidden = true;
+    }
   }
 
   function renderTargetPicker() {
@@ -129,32 +180,41 @@ export function mount(root, store) {
     if (showKernels) renderKernels(kernels, net.trace);
   }
 
-  // ---- the enlarged map and the receptive fields (views/network/detail.js, field.js) ----------
+  // ---- the detail and the receptive fields (views/network/detail.js, field.js) ---------------
   const layerIndex = (name) => (name === "input" ? -1 : net.model.layers.findIndex((l) => l.name === name));
-  const findCanvas = (name, channel) => columns.querySelector(`canvas[data-map="${name}:${channel}"]`);
-  const fieldOf = (name, channel, row, col) => showField(root, columns, net, name, layerIndex(name), channel, row, col);
+  const findButton = (name, channel) => columns.querySelector(`.map-btn[data-layer-name="${name}"][data-channel="${channel}"]`);
+  const hotMap = () => {
+    const hot = local.hovered || local.selected;
+    return hot ? { layer: hot.name, channel: hot.channel } : null;
+  };
+  const fieldOf = (name, channel, row, col) => showField(root, columns, net.model, name, layerIndex(name), channel, row, col);
   const detailView = {
-    layerIndex,
-    map: (name, channel) => (name === "input"
-      ? plane(decodeArray(net.trace.input), 0)
-      : plane(net.decoded[layerIndex(name)].output, channel)),
-    scale: (name) => (name === "input" ? inputScale(plane(decodeArray(net.trace.input), 0)) : net.scales[layerIndex(name)]),
-    type: (name) => (layerIndex(name) < 0 ? "input" : net.model.layers[layerIndex(name)].type),
+    map: (name, channel) => (name === "input" ? plane(net.input, 0) : plane(net.decoded[layerIndex(name)], channel)),
+    scale: (name) => (name === "input" ? inputScale(plane(net.input, 0)) : net.scales[layerIndex(name)]),
+    layer: (name) => (name === "input" ? null : net.model.layers[layerIndex(name)]),
     showField: fieldOf,
     clearField: () => clearField(root),
-    onClose: () => {
-      const { name, channel } = local.selected;
-      const back = findCanvas(name, channel);
-      local.selected = null;
-      local.cursor = null;
-      clearField(root);
-      showDetail();
-      if (back) back.parentElement.focus();
-    },
+    onClose: closeDetail,
   };
-  function showDetail() {
-    if (!net.trace) return;
+
+  /** Draw the selected map's detail; `fresh` (just clicked): grow it out of the map and scroll
+   * it into view, else only put it back beside its map (after a new layout). */
+  function showDetail(fresh) {
+    const button = findButton(local.selected.name, local.selected.channel);
     renderDetail(detail, local, detailView);
+    openBeside(detail, stage, button, { quiet: !fresh });
+  }
+
+  function closeDetail() {
+    if (!local.selected) return;
+    const back = findButton(local.selected.name, local.selected.channel);
+    if (back) back.removeAttribute("aria-pressed");
+    local.selected = null;
+    local.cursor = null;
+    detail.hidden = true;
+    clearField(root);
+    highlightLinks(links, local.links, hotMap());
+    if (back) back.focus();
   }
 
   // ---- events ----------------------------------------------------------------------------------
@@ -165,26 +225,42 @@ export function mount(root, store) {
     const rect = canvas.getBoundingClientRect();
     const { row, col } = cellAtPoint(event.clientX - rect.left, event.clientY - rect.top, rect.width, rect.height, canvas.height, canvas.width);
     fieldOf(name, Number(channel), row, col);
+    if (!local.hovered || local.hovered.name !== name || local.hovered.channel !== Number(channel)) {
+      local.hovered = { name, channel: Number(channel) };
+      highlightLinks(links, local.links, hotMap());
+    }
   });
   columns.addEventListener("pointerout", (event) => {
     const from = event.target.closest ? event.target.closest(".map-btn") : null;
     if (!from) return;
     if (event.relatedTarget && from.contains(event.relatedTarget)) return;
     clearField(root);
+    local.hovered = null;
+    highlightLinks(links, local.links, hotMap());
   });
   columns.addEventListener("click", (event) => {
     const button = event.target.closest(".map-btn");
     if (!button) return;
-    local.selected = { name: button.dataset.layerName, channel: Number(button.dataset.channel) };
-    local.cursor = null;
     for (const b of columns.querySelectorAll(".map-btn[aria-pressed]")) b.removeAttribute("aria-pressed");
     button.setAttribute("aria-pressed", "true");
-    showDetail();
-    if (event.detail === 0) {
-      // Keyboard: move into the enlarged map so the arrow keys walk its cells.
-      const big = detail.querySelector("canvas.big");
-      if (big) big.focus();
-    }
+    local.selected = { name: button.dataset.layerName, channel: Number(button.dataset.channel) };
+    local.cursor = null;
+    highlightLinks(links, local.links, hotMap());
+    showDetail(true);
+    // Keyboard: move into the enlarged map so the arrow keys walk its cells.
+    if (event.detail === 0) detail.querySelector("canvas.big").focus();
+  });
+  document.addEventListener("keydown", (event) => {
+    // Escape closes the detail, unless it is meant for another dialog (the Models panel).
+    if (event.key !== "Escape" || !local.selected || root.hidden) return;
+    if (event.target.closest && event.target.closest("dialog")) return;
+    closeDetail();
+  });
+
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (!root.hidden && net.trace) layout(); }, 150);
   });
 
   targetSelect.addEventListener("change", () => {
@@ -202,10 +278,14 @@ export function mount(root, store) {
     requestLoad();
   });
   store.watch(["tab"], (state) => {
-    if (state.tab === "network" && dirty) requestAnimationFrame(() => { if (!root.hidden) load(); });
+    if (state.tab !== "network") return;
+    requestAnimationFrame(() => {
+      if (root.hidden) return;
+      if (dirty) load();
+      else if (net.trace && local.laidOutFor !== `${window.innerWidth}×${window.innerHeight}`) layout();
+    });
   });
 
-  showDetail();
   renderToggle();
   load();
 }

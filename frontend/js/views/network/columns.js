@@ -1,150 +1,167 @@
-// The Network view's strip of columns: the input with its saliency, every layer's maps (one
-// colour scale per layer), Flatten, dense layers as bars, and the output probabilities. Each
-// column takes `net`: {model, trace, decoded, sizes, scales} (the view's loaded data).
+// The Network view's overview columns, sized by the plan (lib/overview.js): the input with its
+// saliency, every layer's maps (one colour scale per layer, every map drawn to the same scale
+// of CSS pixels per cell), Flatten as a note, vectors as bars, the last layer's bars labelled
+// with the classes, and the probabilities. Each column is a section `[data-layer=NAME]`; what a
+// connection joins are its `[data-unit]` elements, in order, inside its `[data-block]`.
 import { extent, plane } from "../../lib/arrays.js";
 import { scaleFor } from "../../lib/colour.js";
+import { cellAtPoint } from "../../lib/netlayout.js";
 import { fixed, grouped, percent, shapeText } from "../../lib/format.js";
-import { layerKind, mapPixels } from "../../lib/netlayout.js";
 import { drawHeatmap, legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
-import { barsCanvas } from "./bars.js";
-
-/** Larger maps on large screens (a projector on a wall). */
-export const zoom = () => (window.innerWidth >= 1700 ? 1.25 : 1);
+import { barsCanvas, classBars } from "./bars.js";
 
 /** The input image's colour scale: 0 to its largest value, at least 1. */
 export const inputScale = (map) => scaleFor([0, Math.max(1, extent(map.data)[1])]);
 
-/** A map as a focusable button holding its canvas; `data-map="NAME:CHANNEL"` on the canvas. */
-function mapButton(name, channel, map, scale, px, label) {
+/** Bars across a row when the layers run top to bottom: their height, CSS px. */
+const ROW_BARS = 44;
+
+/** A map as a button (at least the plan's box, its canvas centred) holding its canvas in a
+ * wrap the receptive-field boxes are placed in; `data-map="NAME:CHANNEL"` on the canvas. */
+function mapButton(name, channel, map, scale, slot, label) {
   const canvas = el("canvas", { "data-map": `${name}:${channel}`, "aria-hidden": "true" });
   drawHeatmap(canvas, map, scale);
-  canvas.style.width = `${px}px`;
-  canvas.style.height = `${(px * map.height) / map.width}px`;
+  canvas.style.width = `${slot.mapWidth}px`;
+  canvas.style.height = `${slot.mapHeight}px`;
   return el("button", {
-    type: "button", class: "map-btn", "aria-label": label,
+    type: "button", class: "map-btn", "aria-label": label, "data-unit": "",
     "data-layer-name": name, "data-channel": String(channel),
-  }, canvas);
+    style: `width: ${slot.boxWidth}px; height: ${slot.boxHeight}px`,
+  }, el("span", { class: "map-wrap" }, canvas));
 }
 
-function header(name, type, shape, params, scale, title) {
-  const head = el("div", { class: "col-head" },
-    el("h3", {}, el("span", { class: "col-name", text: name }), " ", el("span", { class: "col-type", text: type })),
-    el("p", { class: "col-meta num" },
-      el("span", { title: "output shape", text: shapeText(shape) }),
-      " · ",
-      el("span", { title: "trainable parameters", text: `${grouped(params)} params` })));
-  if (scale) head.append(legend(scale, title));
-  return head;
+/** A column's header: its name (the layer type as a tooltip), its output shape, its colour
+ * scale when it has maps. */
+function header(name, type, shape, scale, title) {
+  return el("div", { class: "col-head" },
+    el("h3", { class: "col-name", title: type, text: name }),
+    el("p", { class: "col-shape num", text: shape }),
+    scale ? legend(scale, title) : null);
 }
 
-function inputColumn(net, input, saliency) {
+function section(column, layer, ...children) {
+  const label = layer ? `${layer.name}, ${layer.type}, ${shapeText(layer.output_shape)}, ${grouped(layer.parameters)} parameters` : column.name;
+  return el("section", { class: `net-col col-${column.role}`, "data-layer": column.name, "aria-label": label }, ...children);
+}
+
+function grid(slot, ...children) {
+  return el("div", {
+    class: "maps", "data-block": "",
+    style: `grid-template-columns: repeat(${slot.perLine}, ${slot.boxWidth}px)`,
+  }, ...children);
+}
+
+function inputColumn(net, column, slot) {
   const { trace } = net;
-  const map = plane(input, 0);
-  const inScale = inputScale(map);
-  const px = mapPixels(28, 140 * zoom());
-  const salMap = plane(saliency, 0);
+  const map = plane(net.input, 0);
+  const scale = inputScale(map);
+  const salMap = plane(net.saliency, 0);
   const salScale = scaleFor(extent(salMap.data), { signed: true });
   const salCanvas = el("canvas", { "data-saliency": true, role: "img",
-    "aria-label": `Saliency of class ${trace.target_label} over the input, 28×28` });
+    "aria-label": `Saliency of class ${trace.target_label} over the input, ${map.height}×${map.width}`,
+    "aria-describedby": "net-saliency-help" });
   drawHeatmap(salCanvas, salMap, salScale);
-  salCanvas.style.width = `${px}px`;
-  salCanvas.style.height = `${px}px`;
-  const salWrap = el("div", { class: "map-wrap saliency-wrap", "data-rf-host": "saliency" }, salCanvas);
-  const col = el("section", { class: "net-col col-input", "data-layer": "input", "aria-label": "input" },
-    header("input", "28×28 image", [1, 28, 28], 0, inScale, "ink"),
-    el("div", { class: "maps maps-1" }, mapButton("input", 0, map, inScale, px, "input image")),
-    el("div", { class: "saliency" },
-      el("h4", {}, "Saliency for class ", el("strong", { text: trace.target_label })),
-      salWrap,
-      legend(salScale, "d logit / d pixel"),
-      el("p", { id: "net-saliency-help", class: "muted small",
-        text: `How much each input pixel would change the score (logit) of class ${trace.target_label} if it were a little darker: orange raises it, blue lowers it.` })));
-  col.querySelector(".col-meta").lastChild.textContent = "no params";
-  return col;
+  salCanvas.style.width = `${slot.mapWidth}px`;
+  salCanvas.style.height = `${slot.mapHeight}px`;
+  const saliency = el("figure", { class: "saliency", style: `width: ${slot.boxWidth}px` },
+    el("span", { class: "map-wrap", "data-rf-host": "saliency", title: "d logit / d pixel: orange raises the class's score, blue lowers it" }, salCanvas),
+    el("figcaption", {}, "saliency ", el("strong", { text: trace.target_label })));
+  const maps = grid({ ...slot, perLine: Math.min(slot.perLine, 2) },
+    mapButton("input", 0, map, scale, slot, "input image"), saliency);
+  return section(column, null, header("input", "the image the network reads", shapeText([1, map.height, map.width]), scale, "ink"), maps);
 }
 
-function mapsColumn(net, i) {
+function mapsColumn(net, column, slot, i) {
   const layer = net.model.layers[i];
-  const name = layer.name;
-  const output = net.decoded[i].output;
-  const [channels] = layer.output_shape.slice(-3);
-  const [h] = net.sizes[i];
-  const many = channels > 8;
-  const px = mapPixels(h, (many ? 64 : 96) * zoom());
+  const output = net.decoded[i];
   const scale = net.scales[i];
   const buttons = [];
-  for (let c = 0; c < channels; c += 1) {
-    buttons.push(mapButton(name, c, plane(output, c), scale, px, `${name} channel ${c}`));
+  for (let c = 0; c < column.count; c += 1) {
+    buttons.push(mapButton(layer.name, c, plane(output, c), scale, slot, `${layer.name} channel ${c}`));
   }
   const title = scale.kind === "diverging" ? "value" : "activation";
-  return el("section", { class: "net-col", "data-layer": name, "aria-label": `${name} ${layer.type}` },
-    header(name, layer.type, layer.output_shape, layer.parameters, scale, title),
-    el("div", { class: `maps ${many ? "maps-2" : "maps-1"}` }, ...buttons));
+  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), scale, title), grid(slot, ...buttons));
 }
 
-function flattenColumn(net, i) {
+function flattenColumn(net, column, i) {
   const layer = net.model.layers[i];
   const from = i > 0 ? shapeText(net.model.layers[i - 1].output_shape) : "";
-  return el("section", { class: "net-col col-flatten", "data-layer": layer.name, "aria-label": `${layer.name} Flatten` },
-    el("p", { class: "flatten-note" },
-      el("strong", { text: layer.name }), el("br"),
-      `${from} → ${shapeText(layer.output_shape)}`, el("br"),
-      el("span", { class: "muted", text: "maps laid end to end" })));
+  return section(column, layer,
+    el("p", { class: "flatten-note", "data-block": "", "data-unit": "" },
+      el("strong", { text: layer.name }), ` ${from} → ${shapeText(layer.output_shape)}: maps laid end to end`));
 }
 
-function vectorColumn(net, i) {
+function vectorColumn(net, column, i, size) {
   const layer = net.model.layers[i];
-  const values = Array.from(net.decoded[i].output.data);
+  const values = Array.from(net.decoded[i].data);
   const scale = net.scales[i];
-  const canvas = barsCanvas(values, scale, layer.name, zoom());
-  canvas.setAttribute("data-bars", layer.name);
+  const canvas = barsCanvas(values, scale, layer.name, size);
+  canvas.setAttribute("data-block", "");
+  canvas.setAttribute("data-unit", "");
   const readout = el("p", { class: "bar-readout num", "aria-hidden": "true" }, "\u00a0");
   canvas.addEventListener("pointermove", (event) => {
     const rect = canvas.getBoundingClientRect();
-    const k = Math.min(values.length - 1, Math.max(0, Math.floor(((event.clientY - rect.top) / rect.height) * values.length)));
-    readout.textContent = `unit ${k}: ${fixed(values[k], 3)}`;
+    const { row, col } = cellAtPoint(event.clientX - rect.left, event.clientY - rect.top, rect.width, rect.height,
+      size.along === "y" ? values.length : 1, size.along === "y" ? 1 : values.length);
+    const k = size.along === "y" ? row : col;
+    readout.textContent = `${k}: ${fixed(values[k], 2)}`;
   });
   canvas.addEventListener("pointerleave", () => { readout.textContent = "\u00a0"; });
-  const last = i === net.model.layers.length - 1;
-  return el("section", { class: "net-col col-vector", "data-layer": layer.name, "aria-label": `${layer.name} ${layer.type}` },
-    header(layer.name, layer.type, layer.output_shape, layer.parameters, scale, last ? "logit" : "value"),
-    readout, canvas);
+  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), null), canvas, readout);
 }
 
-function outputColumn(net) {
+function logitsColumn(net, column, i) {
+  const layer = net.model.layers[i];
+  const values = Array.from(net.decoded[i].data);
+  const bars = classBars(values, net.trace.classes, net.scales[i], layer.name);
+  bars.setAttribute("data-block", "");
+  return section(column, layer, header(layer.name, layer.type, "scores", null), bars);
+}
+
+function outputColumn(net, column) {
   const { trace } = net;
   const rows = trace.classes.map((label, k) => {
     const p = trace.probabilities[k];
     const winner = k === trace.index;
+    const fill = el("span", { class: "prob-fill" });
+    fill.style.width = `${Math.max(0, Math.min(100, p * 100))}%`;
     return el("li", {
       class: `prob${winner ? " winner" : ""}${k === trace.target ? " target" : ""}`,
-      "data-output-prob": String(k), "data-value": String(p),
+      "data-output-prob": String(k), "data-value": String(p), "data-unit": "",
       "aria-label": `class ${label}: ${percent(p)}${winner ? ", predicted" : ""}`,
     },
     el("span", { class: "prob-label", text: label }),
-    el("span", { class: "prob-bar", "aria-hidden": "true" },
-      el("span", { class: "prob-fill", style: `width: ${Math.max(0, Math.min(100, p * 100))}%` })),
+    el("span", { class: "prob-bar", "aria-hidden": "true" }, fill),
     el("span", { class: "prob-value num", text: percent(p, 1) }));
   });
-  return el("section", { class: "net-col col-output", "data-layer": "output", "aria-label": "output probabilities" },
-    el("div", { class: "col-head" },
-      el("h3", {}, el("span", { class: "col-name", text: "output" }), " ", el("span", { class: "col-type", text: "softmax" })),
-      el("p", { class: "col-meta num", text: `${trace.classes.length} classes` })),
-    el("p", { class: "prediction" }, "Predicted: ", el("strong", { class: "num", text: trace.label })),
-    el("ol", { class: "probs" }, ...rows));
+  return section(column, null,
+    header("output", "softmax", `${trace.classes.length} classes`, null),
+    el("p", { class: "prediction" }, "Predicted ", el("strong", { class: "num", text: trace.label })),
+    el("ol", { class: "probs", "data-block": "", "aria-label": "probability of each class" }, ...rows));
 }
 
-/** Every column of `net`, from the input (decoded `input` and `saliency`) to the output. */
-export function networkColumns(net, input, saliency) {
-  const spec = net.model.spec.layers;
-  const cols = [inputColumn(net, input, saliency)];
-  net.model.layers.forEach((layer, i) => {
-    const kind = layerKind(spec[i].type, layer.output_shape);
-    if (kind === "maps") cols.push(mapsColumn(net, i));
-    else if (kind === "flatten") cols.push(flattenColumn(net, i));
-    else cols.push(vectorColumn(net, i));
+/**
+ * Every column of `net` ({model, trace, input, saliency, decoded, scales}: the view's loaded
+ * data, decoded) laid out by `plan` for `columns` (lib/netlayout.js `overviewColumns`);
+ * `barsLength` is how long a column of bars is when the layers run left to right.
+ */
+export function networkColumns(net, columns, plan, barsLength) {
+  const across = plan.orientation === "horizontal";
+  return columns.map((column, k) => {
+    const slot = plan.slots[k];
+    const i = net.model.layers.findIndex((layer) => layer.name === column.name);
+    let node;
+    if (column.role === "input") node = inputColumn(net, column, slot);
+    else if (column.role === "maps") node = mapsColumn(net, column, slot, i);
+    else if (column.role === "flatten") node = flattenColumn(net, column, i);
+    else if (column.role === "vector") {
+      node = vectorColumn(net, column, i, across
+        ? { width: slot.width, height: barsLength, along: "y" }
+        : { width: slot.width, height: ROW_BARS, along: "x" });
+    } else if (column.role === "logits") node = logitsColumn(net, column, i);
+    else node = outputColumn(net, column);
+    if (across) node.style.width = `${slot.width}px`;
+    return node;
   });
-  cols.push(outputColumn(net));
-  return cols;
 }

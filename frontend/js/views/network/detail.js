@@ -1,40 +1,46 @@
-// The Network view's detail panel: one map enlarged, each cell's value under the pointer or the
-// arrow keys, and its receptive field traced back to the input.
-import { fixed } from "../../lib/format.js";
+// The Network view's detail: one map enlarged in a panel that opens beside the clicked map
+// (below it on a phone), growing out of it unless motion is reduced; each cell's value under the
+// pointer or the arrow keys, and its receptive field traced back to the input.
+import { fixed, grouped, shapeText } from "../../lib/format.js";
 import { cellAtPoint } from "../../lib/netlayout.js";
+import { placeDetail, revealBy } from "../../lib/overview.js";
 import { drawHeatmap, legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
+import { reducedMotion } from "../../components/gradflow.js";
 import { placeBox } from "./field.js";
 
+/** How long the panel takes to grow out of the map, ms. */
+const GROW_MS = 220;
+
 /**
- * The detail of `local.selected` ({name, channel}, or null: how to use it) in `panel`.
- * `local.cursor` is the cell last shown, kept while the map stays selected. `view` gives the
- * map's data: `map(name, channel)`, `scale(name)`, `type(name)`, `layerIndex(name)`, and
+ * The detail of `local.selected` ({name, channel}) in `panel`. `local.cursor` is the cell last
+ * shown, kept while the map stays selected. `view` gives the map's data: `map(name, channel)`,
+ * `scale(name)`, `layer(name)` (its `/api/models/{id}` row, null for the input),
  * `showField(name, channel, row, col)` / `clearField()` for the receptive field, `onClose()`.
  */
 export function renderDetail(panel, local, view) {
-  if (!local.selected) {
-    panel.replaceChildren(el("h2", { text: "Detail" }),
-      el("p", { class: "muted", text: "Click (or press Enter on) any map to enlarge it here. Then hover it, or use the arrow keys, to read each value and see its receptive field." }));
-    return;
-  }
   const { name, channel } = local.selected;
   const map = view.map(name, channel);
   const scale = view.scale(name);
-  const i = view.layerIndex(name);
+  const layer = view.layer(name);
   const canvas = el("canvas", { class: "big", "data-detail-map": `${name}:${channel}`, tabindex: "0",
     role: "img", "aria-label": `${name} channel ${channel} enlarged; use the arrow keys to move between cells` });
   drawHeatmap(canvas, map, scale);
   const cursorBox = el("span", { class: "cursor-box", hidden: true });
   const wrap = el("div", { class: "map-wrap big-wrap" }, canvas, cursorBox);
-  const readout = el("p", { class: "detail-readout num", "aria-live": "polite" }, "Hover a cell to read its value.");
+  const readout = el("p", { class: "detail-readout num", "aria-live": "polite" }, "Hover a cell, or use the arrow keys, to read its value.");
   const rfText = el("p", { class: "muted rf-text" });
-  const close = el("button", { type: "button", "data-detail-close": true }, "Close");
+  const close = el("button", { type: "button", class: "detail-close", "data-detail-close": true, "aria-label": "Close the detail" }, "Close");
+  const about = layer
+    ? `${layer.type}, channel ${channel} of ${shapeText(layer.output_shape)}, ${grouped(layer.parameters)} parameters in the layer`
+    : `the ${map.height}×${map.width} image the network reads`;
   panel.replaceChildren(
-    el("h2", {}, `${name} `, el("span", { class: "col-type", text: `${view.type(name)}, channel ${channel}` })),
-    el("p", { class: "num muted", text: `${map.height}×${map.width} cells` }),
-    wrap, legend(scale, scale.kind === "diverging" ? "value" : "activation"), readout, rfText,
-    close);
+    el("div", { class: "detail-top" },
+      el("h2", { id: "net-detail-title" }, `${name} `, el("span", { class: "col-type", text: layer ? `map ${channel}` : "" })),
+      close),
+    el("p", { class: "muted detail-about", text: about }),
+    wrap, legend(scale, scale.kind === "diverging" ? "value" : "activation"), readout, rfText);
+  panel.setAttribute("aria-labelledby", "net-detail-title");
   close.addEventListener("click", view.onClose);
 
   const show = (row, col) => {
@@ -45,7 +51,7 @@ export function renderDetail(panel, local, view) {
     cursorBox.hidden = false;
     const field = view.showField(name, channel, row, col);
     const first = field[field.length - 1];
-    rfText.textContent = i >= 0 && first
+    rfText.textContent = layer && first && first.name === "input"
       ? `Receptive field: input rows ${first.top}–${first.bottom}, columns ${first.left}–${first.right} (${first.bottom - first.top + 1}×${first.right - first.left + 1} pixels).`
       : "";
   };
@@ -68,4 +74,40 @@ export function renderDetail(panel, local, view) {
     const base = local.cursor || { row: 0, col: 0 };
     show(Math.min(map.height - 1, Math.max(0, base.row + move[0])), Math.min(map.width - 1, Math.max(0, base.col + move[1])));
   });
+}
+
+function boxIn(node, origin) {
+  const r = node.getBoundingClientRect();
+  return { left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top };
+}
+
+/**
+ * Put `panel` (absolutely placed in `stage`) beside `button` (the clicked map), or below it
+ * across the stage when there is no room beside it; let it grow out of the map and scroll the
+ * page so all of it is in view below the sticky header, unless `quiet` (a new layout only
+ * puts it back beside its map).
+ */
+export function openBeside(panel, stage, button, { quiet = false } = {}) {
+  const origin = stage.getBoundingClientRect();
+  const anchor = boxIn(button, origin);
+  panel.hidden = false;
+  panel.classList.remove("detail-below");
+  let spot = placeDetail(anchor, { width: panel.offsetWidth, height: panel.offsetHeight }, { width: stage.clientWidth, height: stage.clientHeight });
+  if (spot.side === "below") {
+    panel.classList.add("detail-below");
+    spot = { ...spot, top: anchor.bottom + 8 };
+  }
+  Object.assign(panel.style, { left: `${spot.left}px`, top: `${spot.top}px` });
+  if (quiet) return;
+  const header = document.querySelector("header");
+  const viewTop = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  const by = revealBy(panel.getBoundingClientRect(), viewTop, window.innerHeight);
+  if (by) window.scrollBy({ top: by, behavior: "instant" });
+  if (reducedMotion() || typeof panel.animate !== "function") return;
+  const to = panel.getBoundingClientRect();
+  const from = button.getBoundingClientRect();
+  panel.animate([
+    { transformOrigin: "0 0", transform: `translate(${from.left - to.left}px, ${from.top - to.top}px) scale(${from.width / to.width}, ${from.height / to.height})`, opacity: 0.4 },
+    { transformOrigin: "0 0", transform: "none", opacity: 1 },
+  ], { duration: GROW_MS, easing: "cubic-bezier(0.2, 0, 0, 1)" });
 }

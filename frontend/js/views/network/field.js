@@ -1,9 +1,8 @@
-// The Network view's receptive fields: the input cells (and the cells of every earlier layer) a
-// hovered cell depends on, outlined on every map of those layers (lib/netlayout.js computes them).
-import { boxPercent, namedField } from "../../lib/netlayout.js";
+// The Network view's receptive fields: the cells of every earlier map (and the input pixels) a
+// hovered cell reads, outlined on every map of those layers, as the server composed them
+// (lib/netlayout.js `fieldBoxes` only clips them to each map).
+import { boxPercent, fieldBoxes } from "../../lib/netlayout.js";
 import { el } from "../../components/dom.js";
-
-export const INPUT_SIZE = [28, 28];
 
 /** Place `node` (absolutely positioned) over `box` of a rows×cols map, in percentages. */
 export function placeBox(node, box, rows, cols) {
@@ -17,25 +16,27 @@ export function clearField(root) {
   for (const node of root.querySelectorAll(".rf-source")) node.classList.remove("rf-source");
 }
 
-function addBox(host, box, rows, cols, attrs) {
-  const span = el("span", { class: "rf-box", "aria-hidden": "true", ...attrs });
-  placeBox(span, box, rows, cols);
+function addBox(host, box, attrs) {
+  const span = el("span", {
+    class: "rf-box", "aria-hidden": "true",
+    "data-box": `${box.top},${box.left},${box.bottom},${box.right}`, ...attrs,
+  });
+  placeBox(span, box, ...box.size);
   host.append(span);
 }
 
 /** Draw the receptive field of (row, col) on map NAME:channel (layer `index`, −1 for the input)
- * in every earlier column of `columns`; `root` is the view (cleared first), `net` its data
- * ({model, sizes}). Returns the field, from that layer back to the input. */
-export function showField(root, columns, net, name, index, channel, row, col) {
+ * in every earlier column of `columns`; `root` is the view (cleared first), `model` its
+ * `/api/models/{id}` answer. Returns the boxes, from that map back to the input. */
+export function showField(root, columns, model, name, index, channel, row, col) {
   clearField(root);
-  const field = namedField(net.model.spec.layers, net.sizes, INPUT_SIZE, index, row, col);
-  for (const box of field) {
-    const [rows, cols] = box.index < 0 ? INPUT_SIZE : net.sizes[box.index];
+  const boxes = fieldBoxes(model.layers, model.input_shape, index, row, col);
+  for (const box of boxes) {
     if (box.name === name) {
       const hostCanvas = columns.querySelector(`canvas[data-map="${name}:${channel}"]`);
       if (hostCanvas) {
-        hostCanvas.parentElement.classList.add("rf-source");
-        addBox(hostCanvas.parentElement, box, rows, cols, { "data-rf-layer": name, class: "rf-box rf-cell" });
+        hostCanvas.closest(".map-btn").classList.add("rf-source");
+        addBox(hostCanvas.parentElement, box, { "data-rf-layer": name, class: "rf-box rf-cell" });
       }
       continue;
     }
@@ -43,12 +44,12 @@ export function showField(root, columns, net, name, index, channel, row, col) {
     canvases.forEach((canvas, k) => {
       // The first map of a layer carries the contract hook; the others show the same box.
       const attrs = k === 0 ? { "data-rf-layer": box.name } : { class: "rf-box rf-copy", "data-rf-copy": box.name };
-      addBox(canvas.parentElement, box, rows, cols, attrs);
+      addBox(canvas.parentElement, box, attrs);
     });
     if (box.name === "input") {
       const sal = columns.querySelector("[data-rf-host=saliency]");
-      if (sal) addBox(sal, box, rows, cols, { class: "rf-box rf-copy", "data-rf-copy": "saliency" });
+      if (sal) addBox(sal, box, { class: "rf-box rf-copy", "data-rf-copy": "saliency" });
     }
   }
-  return field;
+  return boxes;
 }
