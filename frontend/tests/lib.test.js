@@ -6,7 +6,7 @@ import { argmax, decodeArray, extent, fromRows, plane, toRows } from "../js/lib/
 import { diverging, inkOn, scaleFor, sequential } from "../js/lib/colour.js";
 import { densify } from "../js/lib/example.js";
 import { compact, fixed, percent, shapeText } from "../js/lib/format.js";
-import { cellAt, formulaText, outputSize, paddingFor, receptiveField, windowAt } from "../js/lib/geometry.js";
+import { receptiveField } from "../js/lib/geometry.js";
 import { formatCell, formatHash, parseCell, parseHash } from "../js/lib/url.js";
 
 const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");
@@ -80,25 +80,6 @@ test("numbers are formatted alike everywhere", () => {
   assert.equal(compact(0.012345), "0.0123");
   assert.equal(percent(0.98843), "98.84%");
   assert.equal(shapeText([1, 6, 28, 28]), "6×28×28");
-});
-
-test("output sizes follow floor((n + 2p − d(k − 1) − 1) / s) + 1", () => {
-  assert.equal(outputSize(28, 5, 1, 2, 2), 28);
-  assert.equal(outputSize(14, 5), 10);
-  assert.equal(outputSize(28, 2, 2), 14);
-  assert.equal(outputSize(7, 3, 2, 1, 1, 2), 3);
-  assert.equal(outputSize(3, 5), 0);
-  assert.equal(formulaText(28, 5, 1, 2, 1), "\u230a(28 + 2\u00b72 \u2212 1\u00b7(5 \u2212 1) \u2212 1) / 1\u230b + 1 = 28");
-  assert.deepEqual(paddingFor("same", 5), [2, 2]);
-  assert.deepEqual(paddingFor("same", 4), [1, 2]);
-  assert.deepEqual(paddingFor("full", 3, 2), [4, 4]);
-  assert.deepEqual(paddingFor("3", 3), [3, 3]);
-  assert.throws(() => paddingFor("-1", 3), /whole number/);
-});
-
-test("windows and cells", () => {
-  assert.deepEqual(cellAt(30, 28), { row: 1, col: 2 });
-  assert.deepEqual(windowAt(1, 2, 3, 2, 2), { rows: [2, 4, 6], cols: [4, 6, 8] });
 });
 
 test("receptive field of a LeNet-5 conv2 cell reaches a 14×14 box of the input", () => {

@@ -3,35 +3,22 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  avgPool2d, avgPoolBackward, cosineSimilarity, maxAbs, maxDifference, maxPoolBackward, pooledSize,
-  shift2d,
+  avgPoolBackward, cosineSimilarity, maxAbs, maxDifference, maxPoolBackward, shift2d, windowEdges,
+  windowIndexAt,
 } from "../js/lib/pooling.js";
 
 const planeOf = (rows) => ({
   height: rows.length, width: rows[0].length, data: Float32Array.from(rows.flat()),
 });
 
-test("pooledSize: floor((n - k) / s) + 1", () => {
-  assert.equal(pooledSize(28, 2), 14);
-  assert.equal(pooledSize(5, 2), 2);
-  assert.equal(pooledSize(5, 3, 1), 3);
-  assert.equal(pooledSize(1, 2), 0);
-});
-
-test("avgPool2d takes the mean of each window", () => {
-  const p = planeOf([
-    [1, 2, 3, 4],
-    [5, 6, 7, 8],
-    [0, 0, 1, 1],
-    [0, 4, 1, 1],
-  ]);
-  const out = avgPool2d(p, 2, 2);
-  assert.equal(out.height, 2);
-  assert.equal(out.width, 2);
-  assert.deepEqual([...out.data], [3.5, 5.5, 1, 1]);
-  // stride 1 overlaps windows; an odd size drops the last row and column at stride 2
-  assert.deepEqual([...avgPool2d(planeOf([[0, 2, 4], [2, 4, 6]]), 2, 1).data], [2, 4]);
-  assert.deepEqual([...avgPool2d(planeOf([[1, 3, 9], [5, 7, 9], [9, 9, 9]]), 2).data], [4]);
+test("windowIndexAt: the window a pointer is over, from the API's windows", () => {
+  const stride2 = [[0, 1], [2, 3], [4, 5]]; // 2×2, stride 2
+  assert.deepEqual([0, 1, 2, 3, 5, 9].map((v) => windowIndexAt(stride2, v)), [0, 0, 1, 1, 2, 2]);
+  const overlapping = [[0, 1, 2], [1, 2, 3], [2, 3, 4]]; // 3 wide, stride 1: the one starting there
+  assert.deepEqual([0, 1, 2, 4].map((v) => windowIndexAt(overlapping, v)), [0, 1, 2, 2]);
+  const padded = [[-1, 0, 1], [1, 2, 3]]; // 3 wide, stride 2, padding 1
+  assert.deepEqual([-1, 0, 1, 3].map((v) => windowIndexAt(padded, v)), [0, 0, 1, 1]);
+  assert.equal(windowIndexAt([[0, 1], [4, 5]], 3), 0, "a gap belongs to the window before it");
 });
 
 test("maxPoolBackward sends each gradient to its winner and 0 elsewhere", () => {
@@ -42,11 +29,23 @@ test("maxPoolBackward sends each gradient to its winner and 0 elsewhere", () => 
   assert.deepEqual([...maxPoolBackward(planeOf([[1, 3]]), [1, 1], 1, 3).data], [0, 4, 0]);
 });
 
-test("avgPoolBackward spreads g / k² over the window", () => {
-  const out = avgPoolBackward(planeOf([[4, -8]]), 2, 2, 2, 4);
+test("windowEdges: the lines of a tiling, none for overlapping windows", () => {
+  assert.deepEqual(windowEdges([[0, 1], [2, 3], [4, 5]], 7), [2, 4, 6], "the 7th cell is in no window");
+  assert.deepEqual(windowEdges([[0, 1], [2, 3]], 4), [2]);
+  assert.deepEqual(windowEdges([[-1, 0, 1], [2, 3, 4]], 5), [2], "padding: the first edge is outside");
+  assert.deepEqual(windowEdges([[0, 1, 2], [1, 2, 3]], 4), [], "overlapping");
+  assert.deepEqual(windowEdges([[0, 1], [3, 4]], 5), [], "a gap");
+});
+
+test("avgPoolBackward spreads g / (KH·KW) over each window the API lists", () => {
+  const twoByTwo = { rows: [[0, 1]], cols: [[0, 1], [2, 3]] };
+  const out = avgPoolBackward(planeOf([[4, -8]]), twoByTwo, 2, 4);
   assert.deepEqual([...out.data], [1, 1, -2, -2, 1, 1, -2, -2]);
-  const overlap = avgPoolBackward(planeOf([[4, 4]]), 2, 1, 2, 3);
+  const overlap = avgPoolBackward(planeOf([[4, 4]]), { rows: [[0, 1]], cols: [[0, 1], [1, 2]] }, 2, 3);
   assert.deepEqual([...overlap.data], [1, 2, 1, 1, 2, 1]);
+  // 3×3 windows with padding 1: the share of the padding cells is lost (9 cells, 4 real)
+  const padded = avgPoolBackward(planeOf([[9]]), { rows: [[-1, 0, 1]], cols: [[-1, 0, 1]] }, 2, 2);
+  assert.deepEqual([...padded.data], [1, 1, 1, 1]);
 });
 
 test("shift2d moves right/down and fills with 0", () => {

@@ -3,6 +3,7 @@
 // as a dot from its output cell to the input cells it reaches, filling the right map as it lands.
 // One canvas, drawn at the device's pixel ratio; `showEnd()` draws the final state at once.
 import { css } from "../lib/colour.js";
+import { windowEdges } from "../lib/pooling.js";
 
 const W = 1000;          // logical width of the drawing
 const LABEL = 34;        // room for the labels above the maps
@@ -60,22 +61,19 @@ export function gradientFlow(canvas) {
     context.strokeStyle = "rgba(120,120,120,0.9)";
     context.lineWidth = 1;
     context.strokeRect(side.x, side.y, plane.width * side.cell, plane.height * side.cell);
-    // the pooling windows on the input map
-    if (side === layout.dst && data.window) {
-      const { k, s } = data.window;
-      if (k === s) {
-        context.strokeStyle = "rgba(120,120,120,0.45)";
-        context.beginPath();
-        for (let x = k; x < plane.width; x += s) {
-          context.moveTo(side.x + x * side.cell, side.y);
-          context.lineTo(side.x + x * side.cell, side.y + plane.height * side.cell);
-        }
-        for (let y = k; y < plane.height; y += s) {
-          context.moveTo(side.x, side.y + y * side.cell);
-          context.lineTo(side.x + plane.width * side.cell, side.y + y * side.cell);
-        }
-        context.stroke();
+    // the pooling windows on the input map (their edges, when they tile it without overlapping)
+    if (side === layout.dst && data.windows) {
+      context.strokeStyle = "rgba(120,120,120,0.45)";
+      context.beginPath();
+      for (const x of windowEdges(data.windows.cols, plane.width)) {
+        context.moveTo(side.x + x * side.cell, side.y);
+        context.lineTo(side.x + x * side.cell, side.y + plane.height * side.cell);
       }
+      for (const y of windowEdges(data.windows.rows, plane.height)) {
+        context.moveTo(side.x, side.y + y * side.cell);
+        context.lineTo(side.x + plane.width * side.cell, side.y + y * side.cell);
+      }
+      context.stroke();
     }
     context.fillStyle = getComputedStyle(canvas).color || "#222";
     context.font = "600 20px system-ui, sans-serif";

@@ -1,27 +1,29 @@
-// Pooling maths the Pooling & backprop view computes in the page (the model itself only does max
-// pooling): average pooling for comparison, how a gradient is routed back through max and average
-// pooling, shifting a drawing by a few pixels, and the cosine similarity of two maps. Pure
-// functions on planes `{height, width, data}` (row-major), no DOM.
+// What the Pooling & backprop view does with the server's numbers, in the page: how a gradient is
+// routed back through max pooling (to each window's winner, from the trace's indices) and average
+// pooling (spread over the windows the API lists), which window a pointer is over, shifting a
+// drawing by a few pixels, and the cosine similarity of two maps. Pure functions on planes
+// `{height, width, data}` (row-major), no DOM, and no window maths: windows come from the API.
 
-/** Output size of a pooling window of `k` with stride `s` over `n` cells (no padding). */
-export const pooledSize = (n, k, s = k) => (n >= k ? Math.floor((n - k) / s) + 1 : 0);
+/**
+ * Which window a pointer at input coordinate `v` is over, along one axis: `spans` are the API's
+ * windows by axis (for each output row, the input rows its window covers, ascending). Returns the
+ * last window starting at or before `v` (overlapping windows: the one that starts there; a gap
+ * between windows: the one before it), 0 before the first.
+ */
+export function windowIndexAt(spans, v) {
+  let found = 0;
+  spans.forEach((span, i) => { if (span[0] <= v) found = i; });
+  return found;
+}
 
-/** Average pooling of `plane` with a k×k window and stride `s` (no padding): each output is the
- * mean of its window. Returns a plane (Float32Array data). */
-export function avgPool2d(plane, k, s = k) {
-  const height = pooledSize(plane.height, k, s);
-  const width = pooledSize(plane.width, k, s);
-  const data = new Float32Array(height * width);
-  for (let r = 0; r < height; r += 1) {
-    for (let c = 0; c < width; c += 1) {
-      let sum = 0;
-      for (let i = 0; i < k; i += 1) {
-        for (let j = 0; j < k; j += 1) sum += plane.data[(r * s + i) * plane.width + c * s + j];
-      }
-      data[r * width + c] = sum / (k * k);
-    }
-  }
-  return { height, width, data };
+/** The lines between windows along one axis, for a grid drawn over a map `size` cells long: each
+ * window's first cell and the cell after its last, inside (0, size); none when windows overlap
+ * (every cell would be an edge) or leave gaps that are not windows. */
+export function windowEdges(spans, size) {
+  for (let i = 1; i < spans.length; i += 1) if (spans[i][0] !== spans[i - 1].at(-1) + 1) return [];
+  const edges = new Set();
+  for (const span of spans) for (const v of [span[0], span.at(-1) + 1]) if (v > 0 && v < size) edges.add(v);
+  return [...edges].sort((a, b) => a - b);
 }
 
 /** The backward pass of max pooling: each upstream gradient goes to its window's winner
@@ -33,16 +35,19 @@ export function maxPoolBackward(grad, indices, height, width) {
   return { height, width, data };
 }
 
-/** The backward pass of average pooling: each upstream gradient is spread evenly, g / k², over
- * its window. Returns a plane of the input's size. */
-export function avgPoolBackward(grad, k, s, height, width) {
+/** The backward pass of average pooling: each upstream gradient is spread evenly over its window
+ * (`windows` as the API gives them: `rows[i]` and `cols[j]` are the input rows and columns of
+ * output (i, j)'s window), g / (KH·KW) to each cell; what falls on padding is lost, as in the
+ * network. Returns a plane of the input's size. */
+export function avgPoolBackward(grad, windows, height, width) {
   const data = new Float32Array(height * width);
-  const share = 1 / (k * k);
+  const share = 1 / (windows.rows[0].length * windows.cols[0].length);
   for (let r = 0; r < grad.height; r += 1) {
     for (let c = 0; c < grad.width; c += 1) {
       const g = grad.data[r * grad.width + c] * share;
-      for (let i = 0; i < k; i += 1) {
-        for (let j = 0; j < k; j += 1) data[(r * s + i) * width + c * s + j] += g;
+      for (const i of windows.rows[r]) {
+        if (i < 0 || i >= height) continue;
+        for (const j of windows.cols[c]) if (j >= 0 && j < width) data[i * width + j] += g;
       }
     }
   }

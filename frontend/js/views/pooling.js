@@ -1,14 +1,17 @@
 // The Pooling & backprop view: max pooling over a whole feature map (every window's winner
 // marked), average pooling beside it, the backward pass through pooling animated (gradients fly
 // to the winners, or spread evenly for average pooling), translation invariance, the backward
-// convolution stepped position by position, and the saliency map over the drawing. This module
+// convolution stepped position by position, and the saliency map over the drawing. It opens on
+// the channel's most active window, which the server picks (POST /pool-step without a position),
+// unless the link names one; that answer also brings every window of the layer. This module
 // holds the frame, the loading and the wiring; each section is drawn by a module in views/pooling/.
+import * as api from "../api.js";
 import { currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { decodeArray, plane } from "../lib/arrays.js";
 import { percent } from "../lib/format.js";
-import { parseCell } from "../lib/url.js";
+import { formatCell, parseCell } from "../lib/url.js";
 import { el, isAbort } from "../components/dom.js";
-import { isPool, kernelOf } from "./pooling/parts.js";
+import { isPool } from "./pooling/parts.js";
 import { windowSection } from "./pooling/window.js";
 import { renderAverage } from "./pooling/average.js";
 import { renderBackprop } from "./pooling/backprop.js";
@@ -24,7 +27,7 @@ export function mount(root, store) {
     info: null,          // GET /api/models/{id}
     trace: null,         // the trace for the current digit and target
     layers: null,        // decoded trace layers by name
-    sel: parseCell(store.state.window) || { row: 0, col: 0 }, // the chosen window, in the URL
+    sel: parseCell(store.state.window), // the chosen window, in the URL; null: the most active
     shift: { dy: 1, dx: 1 },
     bconv: { layer: null, channel: 0, input: 0, position: 0 },
   };
@@ -62,7 +65,7 @@ export function mount(root, store) {
   root.append(intro, s1, s2, s3, s4, s5, s6);
 
   // ---- the sections (views/pooling/) ----
-  const view = { local, store, fresh };
+  const view = { local, store, fresh, poolStep };
   const windowPane = windowSection(s1, view);
   const shiftPane = shiftSection(s4, { ...view, poolContext });
   let flows = []; // section 3's gradient flows, finished when the view is hidden
@@ -72,30 +75,41 @@ export function mount(root, store) {
     errorBox.textContent = message || "";
   }
 
-  // ---- geometry of the chosen pooling layer ----
+  // ---- the chosen pooling layer ----
+  /** The chosen layer and channel: its row (GET /api/models/{id}: shapes, window), the trace's
+   * planes around it; `step` (the pool-step answer) is added by renderAll. */
   function poolContext() {
     if (!local.info || !local.layers) return null;
-    const specLayers = local.info.spec.layers;
+    const rows = local.info.layers;
     const name = store.state.pool;
-    const index = specLayers.findIndex((l) => l.name === name);
-    if (index < 0 || !isPool(specLayers[index].type)) return null;
-    const spec = specLayers[index];
-    const { k, s } = kernelOf(spec);
+    const index = rows.findIndex((l) => l.name === name);
+    if (index < 0 || !isPool(rows[index].type)) return null;
+    const row = rows[index];
     const out = local.layers[name];
     const channels = out.output.shape[1];
     const channel = Math.min(Math.max(0, Number(store.state.map) || 0), channels - 1);
-    const prevName = index > 0 ? specLayers[index - 1].name : null;
+    const prevName = index > 0 ? rows[index - 1].name : null;
     const input = prevName ? local.layers[prevName].output : local.inputArray;
     const inputGrad = prevName ? local.layers[prevName].gradient : local.saliency;
     return {
-      name, spec, index, k, s, channel, channels, prevName: prevName || "input",
-      isMax: spec.type === "MaxPool2D" && Boolean(out.indices),
+      name, index, geometry: row.geometry, channel, channels, prevName: prevName || "input",
+      isMax: row.type === "MaxPool2D" && Boolean(out.indices),
       input: plane(input, channel),
       output: plane(out.output, channel),
       grad: plane(out.gradient, channel),
       inputGrad: plane(inputGrad, channel),
       indices: out.indices ? plane(out.indices, channel).data : null,
     };
+  }
+
+  /** The pool-step answer for the chosen window of `ctx` (none chosen: the most active one),
+   * with the gradient of the backward pass's class as its upstream. */
+  function poolStep(ctx, cell, signal) {
+    const target = targetClass(store.state, local.info);
+    return api.poolStep(store.state.model, currentDigit(), {
+      layer: ctx.name, channel: ctx.channel, ...(cell || {}), upstream: "logit",
+      ...(target === null ? {} : { target_class: target }),
+    }, signal);
   }
 
   // ---- loading ----
@@ -115,7 +129,7 @@ export function mount(root, store) {
   }
 
   function fillLayerSelect() {
-    const pools = local.info.spec.layers.filter((l) => isPool(l.type));
+    const pools = local.info.layers.filter((l) => isPool(l.type));
     layerSelect.replaceChildren(...pools.map((l) => el("option", { value: l.name, text: `${l.name} (${l.type})` })));
     if (!pools.length) {
       status.textContent = "This model has no pooling layer: pick a model with one (LeNet-5 has two).";
@@ -151,7 +165,6 @@ export function mount(root, store) {
       status.textContent = `The network reads ${trace.label} (${percent(trace.probabilities[trace.index], 1)}). Gradients are of the logit for class ${trace.target_label}.`;
       fillTargetSelect();
       renderAll();
-      shiftPane.load();
     } catch (error) {
       if (isAbort(error)) return;
       status.textContent = "";
@@ -179,7 +192,7 @@ export function mount(root, store) {
     channelSelect.value = want;
   }
 
-  function renderAll() {
+  async function renderAll() {
     const ctx = poolContext();
     if (!ctx) {
       for (const s of [s1, s2, s3, s4]) s.replaceChildren();
@@ -189,23 +202,41 @@ export function mount(root, store) {
     }
     layerSelect.value = ctx.name;
     fillChannelSelect(ctx);
-    local.sel.row = Math.min(local.sel.row, ctx.output.height - 1);
-    local.sel.col = Math.min(local.sel.col, ctx.output.width - 1);
+    const cell = local.sel && {
+      row: Math.min(local.sel.row, ctx.output.height - 1), col: Math.min(local.sel.col, ctx.output.width - 1),
+    };
+    const signal = fresh("layer");
+    try {
+      ctx.step = await poolStep(ctx, cell, signal);
+    } catch (error) {
+      if (!isAbort(error)) showError(`${ctx.name} could not be loaded: ${error.message}`);
+      return;
+    }
+    if (signal.aborted) return;
+    local.sel = { row: ctx.step.row, col: ctx.step.col };
+    // The window the server picked goes into the link, so the link opens on it again.
+    if (store.state.tab === "pooling") store.set({ window: formatCell(local.sel) });
     windowPane.render(ctx);
     renderAverage(s2, ctx);
     for (const f of flows) f.flow.stop();
     flows = renderBackprop(s3, ctx, { root, label: local.trace.target_label });
     shiftPane.render(ctx);
+    shiftPane.load();
     renderBackconv(s5, view);
     renderSaliency(s6, local);
   }
 
   // ---- wiring ----
+  // Another layer or channel opens on its most active window (no window: the server picks).
   layerSelect.addEventListener("change", () => {
     local.bconv.layer = null;
-    store.set({ pool: layerSelect.value, map: 0 });
+    local.sel = null;
+    store.set({ pool: layerSelect.value, map: 0, window: null });
   });
-  channelSelect.addEventListener("change", () => store.set({ map: Number(channelSelect.value) }));
+  channelSelect.addEventListener("change", () => {
+    local.sel = null;
+    store.set({ map: Number(channelSelect.value), window: null });
+  });
   targetSelect.addEventListener("change", () => {
     store.set({ target: targetSelect.value === "" ? null : Number(targetSelect.value) });
   });
@@ -216,7 +247,7 @@ export function mount(root, store) {
   const JOBS = {
     3: () => loadModel(),
     2: () => loadTrace(),
-    1: () => { if (local.info && local.layers) { renderAll(); shiftPane.load(); } },
+    1: () => { if (local.info && local.layers) renderAll(); },
   };
   function whenShown(level) {
     if (store.state.tab === "pooling") JOBS[level]();
@@ -235,14 +266,14 @@ export function mount(root, store) {
   store.watch(["digit", "target"], () => whenShown(2));
   store.watch(["window"], (state) => {
     const cell = parseCell(state.window);
-    if (!cell || (cell.row === local.sel.row && cell.col === local.sel.col)) return;
+    if (!cell || (local.sel && cell.row === local.sel.row && cell.col === local.sel.col)) return;
     local.sel = cell; // a link or the Back button: renderAll clamps it to the map
     if (local.info && local.layers) whenShown(1);
   });
   store.watch(["pool", "map"], (state, changed) => {
     if (!local.info || !local.layers) return;
     if (changed.has("pool")) {
-      const pools = local.info.spec.layers.filter((l) => isPool(l.type));
+      const pools = local.info.layers.filter((l) => isPool(l.type));
       if (!pools.some((l) => l.name === state.pool)) return;
       local.bconv.layer = null;
     }

@@ -7,22 +7,23 @@ import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { maxAbs } from "../../lib/pooling.js";
 import { legend } from "../../components/heatmap.js";
+import { numberGrid } from "../../components/numbergrid.js";
 import { el, isAbort, svg } from "../../components/dom.js";
-import { numberGrid, powerOf, powerText, stage } from "./parts.js";
+import { powerOf, powerText, stage, windowRect } from "./parts.js";
 
-/** The model's conv layers (none before the model is described). */
+/** The model's conv layers, as its layer rows (none before the model is described). */
 function convLayers(info) {
-  return info ? info.spec.layers.filter((l) => l.type === "Conv2D") : [];
+  return info ? info.layers.filter((l) => l.type === "Conv2D") : [];
 }
 
 /** When `local.bconv.layer` is not one of `convs`, start over on a layer picked here. */
 function bconvDefaults(convs, { local, store }) {
   if (!convs.some((l) => l.name === local.bconv.layer)) {
     // the conv layer that feeds the chosen pooling layer, else the first
-    const specLayers = local.info.spec.layers;
-    const pi = specLayers.findIndex((l) => l.name === store.state.pool);
+    const rows = local.info.layers;
+    const pi = rows.findIndex((l) => l.name === store.state.pool);
     let pick = convs[0].name;
-    for (let i = pi - 1; i >= 0; i -= 1) if (specLayers[i].type === "Conv2D") { pick = specLayers[i].name; break; }
+    for (let i = pi - 1; i >= 0; i -= 1) if (rows[i].type === "Conv2D") { pick = rows[i].name; break; }
     local.bconv.layer = pick;
     local.bconv.channel = Number(store.state.map) || 0;
     local.bconv.position = null;
@@ -41,15 +42,15 @@ export function renderBackconv(section, view) {
   }
   bconvDefaults(convs, view);
   const b = local.bconv;
-  const specLayers = local.info.spec.layers;
-  const index = specLayers.findIndex((l) => l.name === b.layer);
-  const spec = specLayers[index];
+  const rows = local.info.layers;
+  const index = rows.findIndex((l) => l.name === b.layer);
+  const inChannels = rows[index].input_shape[0];
   const out = local.layers[b.layer];
   const channels = out.output.shape[1];
   b.channel = Math.min(b.channel, channels - 1);
-  b.input = Math.min(b.input, spec.in_channels - 1);
+  b.input = Math.min(b.input, inChannels - 1);
   const upstream = plane(out.gradient, b.channel);
-  const prevName = index > 0 ? specLayers[index - 1].name : "input";
+  const prevName = index > 0 ? rows[index - 1].name : "input";
   const dx = plane(index > 0 ? local.layers[prevName].gradient : local.saliency, b.input);
   const xin = plane(index > 0 ? local.layers[prevName].output : local.inputArray, b.input);
   if (b.position === null || b.position >= upstream.data.length) {
@@ -71,7 +72,7 @@ export function renderBackconv(section, view) {
   chSel.value = String(b.channel);
   chSel.addEventListener("change", () => { b.channel = Number(chSel.value); b.position = null; rerender(); });
   const inSel = el("select", { "data-bconv-input": "" },
-    ...Array.from({ length: spec.in_channels }, (_, i) => el("option", { value: String(i), text: String(i) })));
+    ...Array.from({ length: inChannels }, (_, i) => el("option", { value: String(i), text: String(i) })));
   inSel.value = String(b.input);
   inSel.addEventListener("change", () => { b.input = Number(inSel.value); rerender(); });
 
@@ -164,9 +165,9 @@ async function loadConvStep(parts, { local, store, fresh }) {
       el("div", { class: "pool-bconv-g" }, el("span", { class: "muted", text: "g =" }),
         el("strong", { class: "num", "data-bconv-g": "", text: fixed(g, 4) })),
       el("div", { class: "pool-bconv-mats" },
-        el("figure", {}, numberGrid(patch, pScale, { label: "the input patch", digits: 1, power: pP }), el("figcaption", { text: `input patch${powerText(pP)}` })),
-        el("figure", {}, numberGrid(dW, sScale, { label: "this position's share of dW", digits: 1, hook: "data-bconv-dw", power: pW }), el("figcaption", { text: `dW share = g × patch${powerText(pW)}` })),
-        el("figure", {}, numberGrid(dX, sScale, { label: "this position's share of dX", digits: 1, hook: "data-bconv-dx", power: pX }), el("figcaption", { text: `dX share = g × kernel${powerText(pX)}` })),
+        el("figure", {}, numberGrid(patch, { scale: pScale, label: "the input patch", digits: 1, power: pP, cls: "square compact" }), el("figcaption", { text: `input patch${powerText(pP)}` })),
+        el("figure", {}, numberGrid(dW, { scale: sScale, label: "this position's share of dW", digits: 1, hook: "data-bconv-dw", power: pW, cls: "square compact" }), el("figcaption", { text: `dW share = g × patch${powerText(pW)}` })),
+        el("figure", {}, numberGrid(dX, { scale: sScale, label: "this position's share of dX", digits: 1, hook: "data-bconv-dx", power: pX, cls: "square compact" }), el("figcaption", { text: `dX share = g × kernel${powerText(pX)}` })),
       ),
       el("p", { class: "muted" }, `db share = g = `, el("span", { class: "num", text: fixed(bw.dbias, 4) })),
     );
@@ -179,13 +180,11 @@ async function loadConvStep(parts, { local, store, fresh }) {
     const stampBound = maxAbs(stamp);
     const stampScale = scaleFor([-stampBound, stampBound], { signed: true });
     const st = stage(stampMap, stampScale, "this position's share of dX");
-    const top = step.rows[0];
-    const left = step.cols[0];
-    st.overlay.append(svg("rect", { class: "pool-window", x: left, y: top, width: step.rows.length, height: step.cols.length }));
+    st.overlay.append(windowRect(step.rows, step.cols, { class: "pool-window" }));
     shareHolder.replaceChildren(st.root, legend(stampScale, "dX share"));
-    const r0 = Math.max(0, top);
+    const r0 = Math.max(0, step.rows[0]);
     const r1 = Math.min(xin.height - 1, step.rows.at(-1));
-    const c0 = Math.max(0, left);
+    const c0 = Math.max(0, step.cols[0]);
     const c1 = Math.min(xin.width - 1, step.cols.at(-1));
     sentence.textContent = g === 0
       ? `At output (${row}, ${col}) the gradient g is 0 (this output did not affect the class-${local.trace.target_label} logit, e.g. the ReLU or the max pool after it blocked it), so it adds nothing to dW, db or dX.`

@@ -1,8 +1,8 @@
 // Section 3 of the Pooling view: the backward pass through the pooling layer animated, gradients
-// flying to the winners (max pooling) or spread evenly (average), checked against the trace.
+// flying to the winners (max pooling, the trace's indices) or spread evenly over the windows the
+// API lists (average), each checked against the network's own backward pass in the trace.
 import { compact } from "../../lib/format.js";
 import { scaleFor } from "../../lib/colour.js";
-import { layerWindow } from "../../lib/geometry.js";
 import { avgPoolBackward, maxAbs, maxDifference, maxPoolBackward } from "../../lib/pooling.js";
 import { announce } from "../../shell.js";
 import { legend } from "../../components/heatmap.js";
@@ -14,7 +14,10 @@ import { el } from "../../components/dom.js";
 export function renderBackprop(section, ctx, { root, label }) {
   const { height, width } = ctx.input;
   const routedMax = ctx.indices ? maxPoolBackward(ctx.grad, ctx.indices, height, width) : null;
-  const routedAvg = avgPoolBackward(ctx.grad, ctx.k, ctx.s, height, width);
+  const { windows } = ctx.step;
+  const routedAvg = avgPoolBackward(ctx.grad, windows, height, width);
+  const [kh, kw] = ctx.geometry.kernel;
+  const cells = kh * kw;
   const bound = maxAbs(ctx.grad.data, ctx.inputGrad.data);
   const scale = scaleFor([-bound, bound], { signed: true });
   const play = el("button", { class: "primary pool-play", type: "button", "data-backprop-play": "" }, "▶ Play the backward pass");
@@ -31,7 +34,7 @@ export function renderBackprop(section, ctx, { root, label }) {
     const canvas = el("canvas", { class: "pool-flow", "data-backprop-max": "", role: "img",
       "aria-label": `Max pooling backward: each of the ${ctx.grad.data.length} upstream gradients of ${ctx.name} goes to its window's winner in ${ctx.prevName}; the other cells get 0.` });
     const flow = gradientFlow(canvas);
-    flows.push({ flow, data: { source: ctx.grad, target: routedMax, routes, scale, window: ctx,
+    flows.push({ flow, data: { source: ctx.grad, target: routedMax, routes, scale, windows,
       labels: [`∂logit/∂${ctx.name}  (${ctx.grad.height}×${ctx.grad.width})`, `∂logit/∂${ctx.prevName}  (${height}×${width})`] } });
     const diff = maxDifference(routedMax.data, ctx.inputGrad.data);
     const matches = diff <= 1e-5 * bound + 1e-7;
@@ -45,38 +48,36 @@ export function renderBackprop(section, ctx, { root, label }) {
     ));
   }
   {
-    const share = 1 / (ctx.k * ctx.k);
     const routes = [];
     for (let r = 0; r < ctx.grad.height; r += 1) {
       for (let c = 0; c < ctx.grad.width; c += 1) {
         const g = ctx.grad.data[r * ctx.grad.width + c];
         if (g === 0) continue;
         const to = [];
-        for (let i = 0; i < ctx.k; i += 1) {
-          for (let j = 0; j < ctx.k; j += 1) to.push([(r * ctx.s + i) * width + c * ctx.s + j, g * share]);
+        for (const i of windows.rows[r]) {
+          for (const j of windows.cols[c]) if (i >= 0 && i < height && j >= 0 && j < width) to.push([i * width + j, g / cells]);
         }
         routes.push({ from: r * ctx.grad.width + c, to });
       }
     }
     const canvas = el("canvas", { class: "pool-flow", "data-backprop-avg": "", role: "img",
-      "aria-label": `Average pooling backward: each upstream gradient is spread evenly, g / ${ctx.k * ctx.k}, over its ${ctx.k}×${ctx.k} window.` });
+      "aria-label": `Average pooling backward: each upstream gradient is spread evenly, g / ${cells}, over its ${kh}×${kw} window.` });
     const flow = gradientFlow(canvas);
-    flows.push({ flow, data: { source: ctx.grad, target: routedAvg, routes, scale, window: ctx,
+    flows.push({ flow, data: { source: ctx.grad, target: routedAvg, routes, scale, windows,
       labels: [`∂logit/∂output  (${ctx.grad.height}×${ctx.grad.width})`, `∂logit/∂input  (${height}×${width})`] } });
-    const padded = (layerWindow(ctx.spec) || {}).p;
     let note;
     if (ctx.isMax) {
-      note = el("p", { class: "muted", text: `Computed here for comparison: every cell of a window gets 1/${ctx.k * ctx.k} of the blame, so the gradient map is blurrier and weaker.` });
+      note = el("p", { class: "muted", text: `Spread here for comparison: every cell of a window gets 1/${cells} of the blame, so the gradient map is blurrier and weaker.` });
     } else {
       const diff = maxDifference(routedAvg.data, ctx.inputGrad.data);
-      const matches = !padded && diff <= 1e-5 * bound + 1e-7;
+      const matches = diff <= 1e-5 * bound + 1e-7;
       note = el("p", { class: matches ? "pool-check good" : "pool-check bad", "data-backprop-check": matches ? "match" : "mismatch" },
         matches
           ? `✓ Matches the network's backward pass: spreading each gradient evenly gives the trace's gradient at ${ctx.prevName} (largest difference ${compact(diff)}).`
-          : `✗ Differs from the network's gradient at ${ctx.prevName} by up to ${compact(diff)}${padded ? " (this layer pads its input, which the page's computation leaves out)" : ""}.`);
+          : `✗ Differs from the network's gradient at ${ctx.prevName} by up to ${compact(diff)}.`);
     }
     blocks.push(el("div", { class: "pool-flow-block" },
-      el("h3", { text: `Average pooling: g is spread evenly, g / ${ctx.k * ctx.k} to each cell` }),
+      el("h3", { text: `Average pooling: g is spread evenly, g / ${cells} to each cell` }),
       canvas,
       note,
     ));

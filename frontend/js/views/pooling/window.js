@@ -1,28 +1,35 @@
 // Section 1 of the Pooling view: the pooling input with every window and its winner marked, the
-// pooled output, and the chosen window's numbers forward and back (POST /api/pool-step).
-import * as api from "../../api.js";
-import { announce, currentDigit } from "../../shell.js";
+// pooled output, and the chosen window's numbers forward and back (POST /api/pool-step). The
+// windows, their ties and the first window's numbers are the answer renderAll fetched
+// (`ctx.step`); choosing another window asks for that one.
+import { announce } from "../../shell.js";
 import { extent } from "../../lib/arrays.js";
 import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { formatCell } from "../../lib/url.js";
-import { maxAbs } from "../../lib/pooling.js";
+import { maxAbs, windowIndexAt } from "../../lib/pooling.js";
 import { legend } from "../../components/heatmap.js";
+import { numberGrid } from "../../components/numbergrid.js";
 import { el, isAbort, svg } from "../../components/dom.js";
-import { numberGrid, stage } from "./parts.js";
+import { stage, windowRect } from "./parts.js";
 
 const LINK_DELAY_MS = 400;
 
-/** Section 1 in `section`: `render(ctx)` draws it for a pool context; the chosen window is
- * `local.sel`, kept across renders (like the pending window request and its debounce). */
-export function windowSection(section, { local, store, fresh }) {
+/** Section 1 in `section`: `render(ctx)` draws it for a pool context with its first answer
+ * `ctx.step`; the chosen window is `local.sel`, kept across renders (like the pending window
+ * request and its debounce); `poolStep(ctx, cell, signal)` asks for another window. */
+export function windowSection(section, { local, store, fresh, poolStep }) {
   let shown = null; // the drawn section's context and the nodes that follow the selection
   function render(ctx) {
     const scale = scaleFor(extent([...ctx.input.data, ...ctx.output.data]));
     const kind = ctx.isMax ? "max" : "average";
+    const { kernel, stride, padding } = ctx.geometry;
+    const { windows } = ctx.step;
     const title = el("h2", { id: "pool-h1", text: `1 · ${ctx.isMax ? "Max" : "Average"} pooling over the whole map` });
+    const strideText = stride[0] === stride[1] ? `${stride[0]}` : `${stride[0]}×${stride[1]}`;
+    const padText = padding.some(Boolean) ? `, padding ${padding.join(", ")} (top, bottom, left, right)` : "";
     const lead = el("p", {},
-      `${ctx.name} slides a ${ctx.k}×${ctx.k} window with stride ${ctx.s} over ${ctx.prevName}'s channel ${ctx.channel} `
+      `${ctx.name} slides a ${kernel[0]}×${kernel[1]} window with stride ${strideText}${padText} over ${ctx.prevName}'s channel ${ctx.channel} `
       + `(${ctx.input.height}×${ctx.input.width}) and keeps the ${kind} of each window: ${ctx.output.height}×${ctx.output.width} outputs.`
       + (ctx.isMax ? " The ring marks each window's winner; faint rings mark ties (e.g. a window of zeros), where the first cell wins." : ""));
 
@@ -31,40 +38,26 @@ export function windowSection(section, { local, store, fresh }) {
     big.root.setAttribute("data-pool-input", "");
     big.root.setAttribute("aria-label", `Pooling windows over ${ctx.prevName}: use the arrow keys to pick a window`);
     big.root.setAttribute("role", "application");
-    // the window grid
+    // every window, as the server lists them
     const grid = svg("g", { class: "pool-gridlines" });
-    for (let r = 0; r < ctx.output.height; r += 1) {
-      for (let c = 0; c < ctx.output.width; c += 1) {
-        grid.append(svg("rect", { x: c * ctx.s, y: r * ctx.s, width: ctx.k, height: ctx.k }));
-      }
-    }
+    for (const rows of windows.rows) for (const cols of windows.cols) grid.append(windowRect(rows, cols));
     big.overlay.append(grid);
-    // the winners
+    // the winners; a tie (e.g. a window of zeros: the first cell wins) is drawn faint
     if (ctx.indices) {
       const winners = svg("g", { class: "pool-winners" });
+      const ties = ctx.step.winner_ties.flat();
       for (let i = 0; i < ctx.indices.length; i += 1) {
         const idx = ctx.indices[i];
-        const wr = Math.floor(idx / ctx.input.width);
-        const wc = idx % ctx.input.width;
-        const dot = svg("circle", { cx: wc + 0.5, cy: wr + 0.5, r: 0.36, "data-winner": "", "data-out": i });
-        // a tie (e.g. a window of zeros): the first cell wins; drawn faint so real winners stand out
-        const orow = Math.floor(i / ctx.output.width);
-        const ocol = i % ctx.output.width;
-        let ties = 0;
-        for (let a = 0; a < ctx.k; a += 1) {
-          for (let b = 0; b < ctx.k; b += 1) {
-            const r = orow * ctx.s + a;
-            const c = ocol * ctx.s + b;
-            if (r < ctx.input.height && c < ctx.input.width && ctx.input.data[r * ctx.input.width + c] === ctx.input.data[idx]) ties += 1;
-          }
-        }
-        if (ties > 1) dot.classList.add("is-tie");
+        const dot = svg("circle", {
+          cx: (idx % ctx.input.width) + 0.5, cy: Math.floor(idx / ctx.input.width) + 0.5, r: 0.36, "data-winner": "", "data-out": i,
+        });
+        if (ties[i] > 1) dot.classList.add("is-tie");
         winners.append(dot);
       }
       big.overlay.append(winners);
     }
-    const windowRect = svg("rect", { class: "pool-window", "data-pool-window": "", width: ctx.k, height: ctx.k });
-    big.overlay.append(windowRect);
+    const selected = svg("g", { "data-pool-window": "" });
+    big.overlay.append(selected);
 
     const small = stage(ctx.output, scale, `${ctx.name} channel ${ctx.channel}, the pooled output`, "pool-stage-output");
     small.root.setAttribute("data-pool-output", "");
@@ -82,7 +75,7 @@ export function windowSection(section, { local, store, fresh }) {
     section.replaceChildren(title, lead, figures, legend(scale, "activation"),
       el("p", { class: "muted", text: "Hover or click a window (or focus the map and use the arrow keys) to see its numbers." }));
 
-    shown = { ctx, windowRect, cellRect, detail, scale };
+    shown = { ctx, selected, cellRect, detail, scale };
     placeSelection();
 
     const pick = (event, target, cellW, cellH) => {
@@ -93,9 +86,7 @@ export function windowSection(section, { local, store, fresh }) {
     };
     const fromInput = (event) => {
       const [y, x] = pick(event, big.root, ctx.input.width, ctx.input.height);
-      const row = Math.min(ctx.output.height - 1, Math.max(0, Math.floor(y / ctx.s)));
-      const col = Math.min(ctx.output.width - 1, Math.max(0, Math.floor(x / ctx.s)));
-      select(row, col);
+      select(windowIndexAt(windows.rows, Math.floor(y)), windowIndexAt(windows.cols, Math.floor(x)));
     };
     const fromOutput = (event) => {
       const [y, x] = pick(event, small.root, ctx.output.width, ctx.output.height);
@@ -113,13 +104,13 @@ export function windowSection(section, { local, store, fresh }) {
       const col = Math.min(ctx.output.width - 1, Math.max(0, local.sel.col + move[1]));
       select(row, col);
     });
-    loadWindow();
+    showWindow(ctx.step);
   }
 
   function placeSelection() {
-    const { ctx, windowRect, cellRect } = shown;
-    windowRect.setAttribute("x", local.sel.col * ctx.s);
-    windowRect.setAttribute("y", local.sel.row * ctx.s);
+    const { ctx, selected, cellRect } = shown;
+    const { rows, cols } = ctx.step.windows;
+    selected.replaceChildren(windowRect(rows[local.sel.row], cols[local.sel.col], { class: "pool-window" }));
     cellRect.setAttribute("x", local.sel.col);
     cellRect.setAttribute("y", local.sel.row);
   }
@@ -139,42 +130,44 @@ export function windowSection(section, { local, store, fresh }) {
   }
 
   async function loadWindow() {
-    const { ctx, detail, scale } = shown;
-    const { row, col } = local.sel;
-    const g = ctx.grad.data[row * ctx.output.width + col];
+    const { ctx, detail } = shown;
     const signal = fresh("window");
     try {
-      const step = await api.poolStep(store.state.model, currentDigit(), {
-        layer: ctx.name, channel: ctx.channel, row, col, upstream: g,
-      }, signal);
-      if (signal.aborted) return;
-      const mark = step.winner ? [step.winner.window_row, step.winner.window_col] : null;
-      const gradScale = scaleFor([-maxAbs(step.routed.flat()), maxAbs(step.routed.flat())], { signed: true });
-      const mean = step.window.flat().reduce((a, b) => a + b, 0) / step.window.flat().length;
-      const values = step.window.flat();
-      const tie = step.winner && values.filter((v) => v === step.output).length > 1;
-      detail.replaceChildren(...[
-        el("h3", { text: `Window (${row}, ${col})` }),
-        el("p", { class: "muted", text: `rows ${step.rows[0]}–${step.rows.at(-1)}, columns ${step.cols[0]}–${step.cols.at(-1)} of ${ctx.prevName}` }),
-        numberGrid(step.window, scale, { mark, label: `the window's ${step.window.length * step.window[0].length} values`, hook: "data-pool-window-values", digits: 3 }),
-        el("p", { class: "pool-big-number" },
-          el("span", { text: step.winner ? "max = " : "output = " }),
-          el("strong", { class: "num", "data-pool-output-value": "", text: fixed(step.output, 3) })),
-        step.winner
-          ? el("p", { class: "muted", text: `The winner sits at row ${step.winner.row}, column ${step.winner.col}.`
-            + (tie ? " Several values tie for the maximum: the first one (reading row by row) wins, as in PyTorch." : "")
-            + ` The average would be ${fixed(mean, 3)} (computed here).` })
-          : null,
-        el("h3", { text: "On the way back" }),
-        el("p", {}, "The gradient arriving here is g = ", el("strong", { class: "num", text: fixed(step.upstream, 4) }),
-          step.winner ? ". All of it goes to the winner; the other cells get 0:" : ". Each cell gets an equal share:"),
-        numberGrid(step.routed, gradScale, { mark, label: "the gradient each window cell receives", digits: 4, hook: "data-pool-routed" }),
-      ].filter(Boolean));
-      announce(`Window ${row}, ${col}: output ${fixed(step.output, 3)}`);
+      const step = await poolStep(ctx, local.sel, signal);
+      if (!signal.aborted) showWindow(step);
     } catch (error) {
       if (isAbort(error)) return;
       detail.replaceChildren(el("p", { class: "error", role: "alert", text: `The window could not be loaded: ${error.message}` }));
     }
+  }
+
+  /** The pool-step answer `step`'s numbers in the detail panel. */
+  function showWindow(step) {
+    const { ctx, detail, scale } = shown;
+    const { row, col } = step;
+    const mark = step.winner ? [step.winner.window_row, step.winner.window_col] : null;
+    const gradScale = scaleFor([-maxAbs(step.routed.flat()), maxAbs(step.routed.flat())], { signed: true });
+    const tie = step.winner && step.winner_ties[row][col] > 1;
+    detail.dataset.windowRows = step.rows.join(",");
+    detail.dataset.windowCols = step.cols.join(",");
+    detail.replaceChildren(...[
+      el("h3", { text: `Window (${row}, ${col})` }),
+      el("p", { class: "muted", text: `rows ${step.rows[0]}–${step.rows.at(-1)}, columns ${step.cols[0]}–${step.cols.at(-1)} of ${ctx.prevName}${step.padding_mask.flat().some(Boolean) ? " (outside the map: padding, 0)" : ""}` }),
+      numberGrid(step.window, { scale, mask: step.padding_mask, mark, label: `the window's ${step.window.length * step.window[0].length} values`, hook: "data-pool-window-values", digits: 3, cls: "square" }),
+      el("p", { class: "pool-big-number" },
+        el("span", { text: step.winner ? "max = " : "output = " }),
+        el("strong", { class: "num", "data-pool-output-value": "", text: fixed(step.output, 3) })),
+      step.winner
+        ? el("p", { class: "muted", text: `The winner sits at row ${step.winner.row}, column ${step.winner.col}.`
+          + (tie ? " Several values tie for the maximum: the first one (reading row by row) wins, as in PyTorch." : "")
+          + ` The average would be ${fixed(step.average[row][col], 3)}.` })
+        : null,
+      el("h3", { text: "On the way back" }),
+      el("p", {}, "The gradient arriving here is g = ", el("strong", { class: "num", text: fixed(step.upstream, 4) }),
+        step.winner ? ". All of it goes to the winner; the other cells get 0:" : ". Each cell gets an equal share:"),
+      numberGrid(step.routed, { scale: gradScale, mask: step.padding_mask, mark, label: "the gradient each window cell receives", digits: 4, hook: "data-pool-routed", cls: "square" }),
+    ].filter(Boolean));
+    announce(`Window ${row}, ${col}: output ${fixed(step.output, 3)}`);
   }
 
   return { render };

@@ -5,7 +5,7 @@ import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { channelSums } from "../../lib/stepper.js";
 import { el } from "../../components/dom.js";
-import { gridBox, setNumber } from "./numbers.js";
+import { gridBox } from "../../components/numbergrid.js";
 
 /** The arithmetic section; `ui` holds the nodes the view updates. */
 export function arithmeticSection() {
@@ -63,6 +63,12 @@ export function renderArithmetic(ui, r) {
     setNumber(ui.act, r.pre_activation);
     ui.act.dataset.type = "none";
   }
+}
+
+/** `value` shown to 4 decimals, exactly in `data-value`. */
+function setNumber(node, value) {
+  node.dataset.value = String(value);
+  node.textContent = fixed(value, 4);
 }
 
 /** "…" in the big numbers while the next answer is on its way. */

@@ -5,7 +5,7 @@ import { scaleFor } from "../../lib/colour.js";
 import { fixed } from "../../lib/format.js";
 import { legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
-import { gridBox } from "./numbers.js";
+import { gridBox } from "../../components/numbergrid.js";
 
 /** The backward section (hidden until asked for); `ui` holds the nodes the view updates. */
 export function backwardSection() {
@@ -47,7 +47,7 @@ export function renderBackward(ui, r, direction) {
   const dxScale = scaleFor(extent(b.dinput.flat(2)), { signed: true });
   const grids = (tensor, scale, what) => tensor.map((vals, c) => {
     const label = tensor.length > 1 ? `${what}, in ch ${c}` : what;
-    return gridBox(label, vals, { scale, digits: 4, label, cls: "small-grid" });
+    return gridBox(label, vals, { scale, digits: 4, label, cls: "compact" });
   });
   ui.dbias.textContent = fixed(b.dbias, 6);
   ui.dbias.dataset.value = String(b.dbias);

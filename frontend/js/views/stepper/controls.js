@@ -40,7 +40,8 @@ export function renderControls(ui, convs, pos) {
   const names = convs.map((c) => c.name);
   if ([...ui.layer.options].map((o) => o.value).join() !== names.join()) {
     ui.layer.replaceChildren(...convs.map((c) => {
-      const text = `${c.name} (${c.spec.kernel_size}×${c.spec.kernel_size}, ${c.outShape[0]} filters)`;
+      const [kh, kw] = c.geometry.kernel;
+      const text = `${c.name} (${kh}×${kw}, ${c.outShape[0]} filters)`;
       return el("option", { value: c.name, text });
     }));
   }
@@ -55,8 +56,15 @@ export function renderControls(ui, convs, pos) {
   ui.scrub.max = String(pos.total - 1);
 }
 
-/** The scrub bar and the position text at `pos`. */
+/** The scrub bar and the position text at `pos` (while the server picks the most active
+ * position, pos.step is null: the text says so). */
 export function renderPlace(ui, pos) {
+  if (pos.step === null) {
+    ui.position.textContent = "finding the most active position…";
+    delete ui.position.dataset.row;
+    delete ui.position.dataset.col;
+    return;
+  }
   ui.scrub.value = String(pos.step);
   ui.scrub.setAttribute("aria-valuetext", `row ${pos.row}, column ${pos.col}`);
   ui.position.dataset.row = String(pos.row);
