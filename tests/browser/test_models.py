@@ -5,6 +5,7 @@ knows only some digits. Models are made through the API (a 2-class spec: cheaper
 import http.client
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from tests.browser.pages import goto_view, wait_predicted
 from tests.live_server import LiveServer
 
@@ -157,6 +158,7 @@ def test_the_draw_view_warns_for_a_two_class_model(
     screenshot(f"draw-two-classes-{size}", page)
     open_panel(page)
     screenshot(f"models-panel-{size}", page)
+    assert serious_violations(page) == []
     page.keyboard.press("Escape")
     # the bundled ten-digit model: no warning
     before = int(view.get_attribute("data-predictions"))
@@ -164,6 +166,16 @@ def test_the_draw_view_warns_for_a_two_class_model(
     wait_predicted(page, before)
     assert not warning.is_visible()
     assert view.locator("[data-prob]").count() == 10
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def option_values(page, selector: str) -> set[str]:
