@@ -5,6 +5,7 @@ trains `simple` on a tiny made-up dataset."""
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,52 @@ def test_downloads_report_progress_then_done_or_error(tmp_path):
     assert job.state == "failed"
     failed = {"type": "error", "message": "download failed: disk full", "seq": 1}
     assert job.log.events() == [failed]
+
+
+PACE = 10  # steps per second: a slot of 100 ms
+
+
+def steps_in(job, seconds: float) -> int:
+    """How many steps the job makes in the next `seconds` (read at the deadline)."""
+    before = global_step(job)
+    time.sleep(seconds)
+    return global_step(job) - before
+
+
+def test_a_paced_job_keeps_its_pace_and_full_speed_is_not_slowed(manager, data_dir):
+    """In 3 s at 4 steps a second a job has 12 slots, and at most one batch already under way:
+    never more than 13 steps. At full speed the same job makes more (the worker runs at idle
+    priority, so on a busy machine it may make far fewer than it could: the bound is the pace's,
+    not the machine's)."""
+    pace, window = 4, 3.0
+    most = int(pace * window) + 1
+    paced = manager.start(TrainConfig.from_dict({**LONG, "steps_per_second": pace}), data_dir)
+    wait_until(lambda: global_step(paced) >= 1, what="the first step")
+    made = steps_in(paced, window)
+    assert 3 <= made <= most, made
+    manager.command(paced.id, "stop")
+    wait_until(lambda: paced.final, what="the paced job to stop")
+
+    fast = manager.start(TrainConfig.from_dict(LONG), data_dir)
+    wait_until(lambda: global_step(fast) >= 1, what="the first step")
+    assert steps_in(fast, window) > most  # a batch of 16 takes a few milliseconds
+    manager.command(fast.id, "stop")
+    wait_until(lambda: fast.final, what="the fast job to stop")
+
+
+def test_pause_step_and_stop_act_within_one_batch_while_pacing(manager, data_dir):
+    job = manager.start(TrainConfig.from_dict({**LONG, "steps_per_second": PACE}), data_dir)
+    wait_until(lambda: global_step(job) >= 3, what="three steps")
+    assert manager.command(job.id, "pause") is True
+    answered_at = global_step(job)
+    paused_at = settle(job)
+    assert paused_at <= answered_at + 1  # the batch in flight, if any, and no more
+    assert manager.command(job.id, "step") is True
+    wait_until(lambda: global_step(job) == paused_at + 1, what="one single step")
+    assert settle(job) == paused_at + 1  # exactly one, at once: single steps are not paced
+    assert manager.command(job.id, "resume") is True
+    wait_until(lambda: global_step(job) >= paused_at + 3, what="steps after resume")
+    assert manager.command(job.id, "stop") is True
+    stopped_at = global_step(job)
+    wait_until(lambda: job.final, what="the job to stop")
+    assert job.stopped and job.last["done"]["global_step"] <= stopped_at + 1

@@ -4,6 +4,7 @@ import queue
 import threading
 import time
 
+import numpy as np
 import pytest
 from tests.synthetic_digits import bars
 
@@ -134,3 +135,96 @@ def test_methods_report_whether_they_changed_anything():
     assert control.pause() and not control.pause()
     assert control.step() and control.checkpoint() == "step"
     assert control.stop() and not control.stop() and control.checkpoint() == "stop"
+
+
+# -- the watch pace ------------------------------------------------------------------------------
+PACE = 20  # steps per second: a slot of 50 ms
+
+
+def checkpoints_in_a_thread(control: TrainingControl, count: int) -> tuple[queue.Queue, object]:
+    """`count` checkpoints in a thread (the loop without training); each decision and the
+    monotonic time it was taken arrive in the queue."""
+    decisions: queue.Queue = queue.Queue()
+
+    def loop() -> None:
+        for _ in range(count):
+            decision = control.checkpoint()
+            decisions.put((decision, time.monotonic()))
+            if decision == "stop":
+                return
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    return decisions, thread
+
+
+def test_the_pace_spaces_batches_by_its_slot_and_no_pace_does_not_wait():
+    control = TrainingControl(steps_per_second=PACE)
+    started = time.monotonic()
+    times = []
+    for _ in range(11):
+        assert control.checkpoint() == "run"
+        times.append(time.monotonic())
+    # The first batch goes at once; each next one a full slot after the one before it.
+    assert times[0] - started < 0.02
+    gaps = np.diff(times)
+    assert gaps.min() >= 1 / PACE - 0.002, gaps  # Condition.wait may wake a hair early: <= 2 ms
+    assert times[-1] - times[0] >= 10 / PACE
+    assert times[-1] - times[0] < 10 / PACE + 0.25, "paced far slower than asked"
+
+    fast = TrainingControl()
+    started = time.monotonic()
+    for _ in range(10_000):
+        fast.checkpoint()
+    assert time.monotonic() - started < 0.5  # 10,000 slots of 50 ms would be 500 s
+
+
+def test_pause_step_and_stop_wake_a_paced_wait_at_once():
+    control = TrainingControl(steps_per_second=0.2)  # a slot of 5 s
+    assert control.checkpoint() == "run"  # the next one waits 5 s...
+    decisions, thread = checkpoints_in_a_thread(control, 3)
+    time.sleep(0.1)
+    assert decisions.empty()
+    control.pause()  # ...until paused: then it waits for a step, not for the slot
+    time.sleep(0.1)
+    asked = time.monotonic()
+    control.step()
+    decision, at = decisions.get(timeout=1)
+    assert decision == "step" and at - asked < 0.05  # a single step is never paced
+    assert control.state == "paused"
+    time.sleep(0.1)
+    assert decisions.empty()  # paused again after exactly one
+    control.resume()
+    time.sleep(0.1)
+    assert decisions.empty()  # running: the slot after the single step is 5 s
+    asked = time.monotonic()
+    control.stop()
+    decision, at = decisions.get(timeout=1)
+    assert decision == "stop" and at - asked < 0.05
+    thread.join(1)
+    assert not thread.is_alive()
+
+
+def test_a_pace_must_be_positive():
+    for bad in (0, -1.0):
+        with pytest.raises(ValueError, match="steps_per_second must be above 0"):
+            TrainingControl(steps_per_second=bad)
+
+
+def test_a_paced_run_takes_its_time_and_pause_acts_within_one_batch():
+    control = TrainingControl(steps_per_second=PACE)
+    run = Run(control)
+    first = run.next("step")
+    steps = run.steps_within(0.6)
+    # 0.6 s at 20 steps a second: 12 slots, so at most 12 steps after the first (8 leaves room
+    # for a busy machine: a batch of 8 takes about a millisecond here).
+    assert 8 <= len(steps) <= 12, [s["global_step"] for s in steps]
+    assert steps[-1]["global_step"] == first["global_step"] + len(steps)
+    control.pause()
+    paused_at = steps[-1]["global_step"]
+    late = run.steps_within(QUIET)
+    assert len(late) <= 1  # at most the batch in flight
+    control.stop()
+    done = run.next("done")
+    assert done["stopped"] and done["global_step"] <= paused_at + 1
+    run.thread.join(10)

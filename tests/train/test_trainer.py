@@ -240,3 +240,24 @@ def test_a_diverging_run_fails_naming_what_to_lower():
     assert not of_type(events, "done")
     for event in events:
         json.dumps(event, allow_nan=False)
+
+
+def test_validation_points_every_n_steps_score_the_validation_set():
+    config = TrainConfig(
+        train_size=256, validation_size=64, batch_size=32, epochs=2, validate_every=5
+    )
+    trainer, model, events = run(config, test=None)
+    points = of_type(events, "validation")
+    # 8 batches of 32 an epoch, 16 in all: a point after steps 5, 10 and 15, and the last.
+    assert [p["global_step"] for p in points] == [5, 10, 15, 16]
+    assert [p["epoch"] for p in points] == [1, 2, 2, 2]
+    steps = of_type(events, "step")  # every step (step_every 1), each a batch of 32
+    for point, (after, upto) in zip(points, [(0, 5), (5, 10), (10, 15), (15, 16)], strict=True):
+        batches = steps[after:upto]
+        assert point["train_loss"] == pytest.approx(np.mean([s["loss"] for s in batches]))
+        assert point["train_accuracy"] == pytest.approx(np.mean([s["accuracy"] for s in batches]))
+    # The last point scores the final model: counted here from its logits.
+    images, labels = TRAIN[0][trainer.validation_indices], TRAIN[1][trainer.validation_indices]
+    logits = model.forward(images[:, None].astype(np.float32) / 255)
+    assert points[-1]["val_accuracy"] == np.mean(logits.argmax(axis=1) == labels)
+    assert of_type(events, "epoch")[-1]["val_accuracy"] == points[-1]["val_accuracy"]

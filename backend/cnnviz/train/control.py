@@ -91,10 +91,16 @@ class TrainingControl:
         """Called by the loop before each batch: waits out the pace's time slot while running,
         and waits while paused with no step granted."""
         with self._cond:
-            while self._state == "running" and (left := self._next_batch - time.monotonic()) > 0:
-                self._cond.wait(left)
-            while self._state == "paused" and self._steps == 0:
-                self._cond.wait()
+            while True:
+                if self._state == "running":
+                    left = self._next_batch - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._cond.wait(left)
+                elif self._state == "paused" and self._steps == 0:
+                    self._cond.wait()
+                else:
+                    break
             if self._state == "stopped":
                 return "stop"
             self._next_batch = time.monotonic() + self._slot

@@ -136,6 +136,7 @@ class TrainRequest(BaseModel):
     )
     probe_layer: str | None = Field(
         None,
+        min_length=1,
         max_length=MAX_NAME_LENGTH,
         description="the layer whose output for a fixed probe digit the `filters` events carry; "
         "null: the first Conv2D",
