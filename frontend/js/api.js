@@ -4,12 +4,14 @@
 // "what to fix" text). Functions that a view may call again before the last answer arrives
 // take an AbortSignal, so stale requests are cancelled rather than raced.
 
-/** A refusal or failure, with the HTTP status (0 when the server could not be reached). */
+/** A refusal or failure, with the HTTP status (0 when the server could not be reached) and the
+ * server's `detail` as it came (e.g. the training route's `{message, problems, fields}`). */
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, detail = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.detail = detail;
   }
 }
 
@@ -50,7 +52,7 @@ async function request(method, path, { body, bytes, signal } = {}) {
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const message = data && data.detail !== undefined ? detailText(data.detail) : response.statusText;
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, data ? data.detail : null);
   }
   return data;
 }
@@ -76,7 +78,7 @@ export const exportUrl = (id) => `${model(id)}/export`;
 /** Upload an exported .npz (a File or Blob) as a new user model; answers its summary. */
 export const importModel = (file) => request("POST", "/api/models/import", { bytes: file });
 
-// A digit through a model: `digit` is `{image: dataURL}` or `{pixels: 28×28}` --------------------
+// A digit through a model: `digit` is `{image: dataURL}`, `{pixels: 28×28}` or `{code}` ----------
 export const predict = (id, digit, signal) =>
   request("POST", `${model(id)}/predict`, { body: digit, signal });
 export const trace = (id, digit, target, signal) =>
@@ -89,6 +91,10 @@ export const convStep = (id, digit, step, signal) =>
   request("POST", `${model(id)}/conv-step`, { body: { ...digit, ...step }, signal });
 export const poolStep = (id, digit, step, signal) =>
   request("POST", `${model(id)}/pool-step`, { body: { ...digit, ...step }, signal });
+
+// Sharing -------------------------------------------------------------------------------------
+/** Where the QR code of `text` (a link) is drawn, an SVG for an <img>: GET /api/qr. */
+export const qrUrl = (text) => `/api/qr?${new URLSearchParams({ text })}`;
 
 // Kernels on images ----------------------------------------------------------------------------
 export const listKernels = () => request("GET", "/api/conv/kernels");
@@ -113,6 +119,9 @@ export function samplesAt(name, { split = "test", offset = 0, n = 1 } = {}) {
 
 // Training -------------------------------------------------------------------------------------
 export const startTraining = (config) => request("POST", "/api/train", { body: config });
+/** What POST /api/train would start with `config` (nothing starts): its numbers, or `fits: false`
+ * with `problems` and, by field, `fields`. */
+export const planTraining = (config, signal) => request("POST", "/api/train/plan", { body: config, signal });
 export const listJobs = () => request("GET", "/api/train");
 export const getJob = (id) => request("GET", `/api/train/${encodeURIComponent(id)}`);
 /** `command` is "pause", "resume", "step" or "stop". */
