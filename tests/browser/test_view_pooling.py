@@ -1,4 +1,7 @@
-"""The pooling view in Chromium: one winner per output cell, a similarity in [-1, 1]."""
+"""The pooling view in Chromium: one winner per output cell, a similarity in [-1, 1]; it opens
+on the most active window with one request."""
+
+from tests.browser.stepping import POOLING_SHOWN, count_requests, most_active, page_digit, traced
 
 MODEL = "lenet5-mnist"
 VIEW = "section[data-view='pooling']"
@@ -57,3 +60,25 @@ def test_the_chosen_window_is_in_the_link(page, open_view):
     view.locator("[data-pool-detail]").get_by_role("heading", name="Window (4, 6)").wait_for()
     view = open_view("pooling&pool=pool2&window=40,40")
     view.locator("[data-pool-detail]").get_by_role("heading", name="Window (4, 4)").wait_for()
+
+
+def test_opens_on_the_most_active_window_with_one_request(page, open_view, server):
+    """Window (0, 0) of the example digit is a tie of background zeros; the view opens on the
+    window numpy finds largest in the trace, with one pool-step request."""
+    windows = count_requests(page, "/pool-step")
+    view = open_view("pooling")
+    page.wait_for_function(POOLING_SHOWN)
+    page.wait_for_load_state("networkidle")
+    maps = traced(server, MODEL, page_digit(page))
+    row, col = most_active(maps["pool1"][0])
+    assert (row, col) != (0, 0)
+    detail = view.locator("[data-pool-detail]")
+    assert detail.locator("h3").first.inner_text() == f"Window ({row}, {col})"
+    value = float(detail.locator("[data-pool-output-value]").inner_text())
+    assert abs(value - float(maps["pool1"][0, row, col])) <= 0.5e-3
+    assert len(windows) == 1, f"pool-step asked {len(windows)} times on open: {windows}"
+
+    # Another channel opens on its own most active window.
+    view.locator("select[data-pool-channel]").select_option("3")
+    row, col = most_active(maps["pool1"][3])
+    detail.get_by_role("heading", name=f"Window ({row}, {col})").wait_for()

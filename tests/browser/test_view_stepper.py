@@ -1,10 +1,18 @@
-"""The convolution stepper in Chromium: its sum + bias is the API trace's number at that cell."""
+"""The convolution stepper in Chromium: its sum + bias is the API trace's number at that cell; it
+opens on the filter's most active cell with one request."""
 
 import random
 import re
 import time
 
 from tests.browser.pages import draw_and_wait, zero_points
+from tests.browser.stepping import (
+    STEPPER_SHOWN,
+    count_requests,
+    most_active,
+    page_digit,
+    traced,
+)
 
 from cnnviz.api.encoding import decode_array
 
@@ -96,3 +104,40 @@ def test_sum_plus_bias_matches_the_trace(page, open_view, server, screenshot):
         }""",
         arg=list(start),
     )
+
+
+def test_opens_on_the_most_active_cell_with_one_request(page, open_view, server):
+    """Position (0, 0) of the example digit is background (all zeros); the stepper opens where
+    the filter answers most, which numpy finds in the trace, and asks for it once (it used to
+    send its first conv-step twice)."""
+    steps = count_requests(page, "/conv-step")
+    view = open_view("stepper")
+    page.wait_for_function(STEPPER_SHOWN)
+    page.wait_for_load_state("networkidle")
+    maps = traced(server, MODEL, page_digit(page))
+    row, col = most_active(maps["conv1"][0])
+    assert (row, col) != (0, 0)
+    position = view.locator("[data-position]")
+    assert (position.get_attribute("data-row"), position.get_attribute("data-col")) == (
+        str(row),
+        str(col),
+    )
+    _, value = shown(page, "[data-sum-plus-bias]")
+    assert abs(value - float(maps["conv1"][0, row, col])) <= 1e-4
+    assert len(steps) == 1, f"conv-step asked {len(steps)} times on open: {steps}"
+    keys = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.hash.slice(1)))")
+    assert keys["at"] == f"{row},{col}", "the cell the server chose is in the link"
+
+    # Another filter opens on its own most active cell, asked once more.
+    view.locator("select[data-stepper-channel]").select_option("4")
+    row, col = most_active(maps["conv1"][4])
+    page.wait_for_function(
+        """([row, col]) => {
+            const p = document.querySelector("section[data-view='stepper'] [data-position]");
+            return p.dataset.row === row && p.dataset.col === col;
+        }""",
+        arg=[str(row), str(col)],
+    )
+    page.wait_for_function(STEPPER_SHOWN)
+    page.wait_for_load_state("networkidle")
+    assert len(steps) == 2, steps
