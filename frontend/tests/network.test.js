@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boxPercent, cellAtPoint, COLUMN_WIDTHS, fieldBoxes, kernelGrid, layerKind, overviewColumns, SALIENCY_CAPTION,
+  boxPercent, cellAtPoint, COLUMN_WIDTHS, fieldBoxes, kernelGrid, layerKind, overviewColumns, rangeText,
+  SALIENCY_CAPTION,
 } from "../js/lib/netlayout.js";
 
 const axis = (size, jump, start) => ({ size, jump, start });
@@ -65,6 +66,12 @@ test("fieldBoxes leaves out a map the cell reads only through padding", () => {
   assert.deepEqual(fieldBoxes(layers, INPUT, 0, 0, 0).at(-1), { name: "input", index: -1, size: [28, 28], top: 0, left: 0, bottom: 0, right: 0 });
   const out = [{ ...layers[0], receptive_fields: [field("input", 3, 1, -5)] }];
   assert.equal(fieldBoxes(out, INPUT, 0, 0, 0).length, 1);
+});
+
+test("rangeText says a scale's range in a few characters", () => {
+  assert.equal(rangeText({ kind: "diverging", min: -10.5, max: 10.5 }), "±10.5");
+  assert.equal(rangeText({ kind: "sequential", min: 0, max: 5.8213 }), "0–5.82");
+  assert.equal(rangeText({ kind: "sequential", min: -1, max: 12345 }), "−1.00–12.3k");
 });
 
 test("cellAtPoint maps a pointer to a cell and clamps at the edges", () => {

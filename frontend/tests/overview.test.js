@@ -11,9 +11,9 @@ import {
 const SPACE = { gap: 0, columnGap: 10, minSlot: 0, minTarget: 0, minCell: 2, maxCell: 7, maxLines: 2 };
 const maps = (count, side) => ({ kind: "maps", count, h: side, w: side });
 
-test("one stack per layer when stacking side by side gains less than a fifth", () => {
+test("one stack per layer unless stacking side by side draws the maps far larger", () => {
   // 2 maps of 8×8 in one stack: 2·round(8u) ≤ 100 → round(8u) ≤ 50 → u = 6.3 (50.4 → 50);
-  // side by side the scale could reach maxCell 7, and 6.3 ≥ 0.8·7.
+  // side by side the scale could reach maxCell 7, and 6.3 ≥ 0.7·7.
   const plan = planOverview([maps(2, 8)], { ...SPACE, width: 1000, height: 100 });
   assert.equal(plan.orientation, "horizontal");
   assert.equal(plan.cell, 6.3);
@@ -23,7 +23,7 @@ test("one stack per layer when stacking side by side gains less than a fifth", (
 test("stacks side by side when one stack would draw the maps far smaller", () => {
   // 4 maps of 8×8, height 100: one stack needs 4·round(8u) ≤ 100 → round(8u) ≤ 25 → u = 3.15;
   // side by side, maxCell 8 fits (64 px maps, all four in one line: two lines would be 128),
-  // and 3.15 < 0.8·8.
+  // and 3.15 < 0.7·8.
   const plan = planOverview([maps(4, 8)], { ...SPACE, maxCell: 8, width: 1000, height: 100 });
   assert.equal(plan.cell, 8);
   assert.deepEqual([plan.slots[0].perLine, plan.slots[0].lines, plan.slots[0].mapWidth], [4, 1, 64]);
@@ -62,15 +62,16 @@ test("top to bottom when left to right does not fit, wrapping within maxLines", 
   assert.equal(plan.cell, 3);
   assert.deepEqual([plan.slots[0].perLine, plan.slots[0].lines], [4, 1]);
   assert.deepEqual(plan.slots[1], { width: 100 });
-  // 44 px buttons on a phone: floor((60 + 4) / (44 + 4)) = 1 per line... 3 lines > 2, down
-  // to u = 2 where the buttons are still 44: the fallback wraps as much as it takes.
-  const phone = planOverview([maps(3, 5)], { ...SPACE, gap: 4, minTarget: 44, maxCellVertical: 3, width: 60, height: 10 });
+  // 44 px buttons on a phone (and a column wider than it): floor((60 + 4) / (44 + 4)) = 1 per
+  // line, 3 lines > 2 at every scale: the smallest scale, wrapping as much as it takes.
+  const phone = planOverview([maps(3, 5), { kind: "fixed", width: 500 }],
+    { ...SPACE, gap: 4, minTarget: 44, maxCellVertical: 3, width: 60, height: 10 });
   assert.deepEqual([phone.orientation, phone.cell, phone.slots[0].perLine, phone.slots[0].lines], ["vertical", 2, 1, 3]);
 });
 
 test("the smallest scale is kept when even it needs more lines than allowed", () => {
   // 10 maps of 10×10 in 50 px: at u = 2 (20 px), floor((50 + 4) / 24) = 2 per line, 5 lines.
-  const plan = planOverview([maps(10, 10)], { ...SPACE, gap: 4, maxLines: 1, width: 50, height: 5 });
+  const plan = planOverview([maps(10, 10), { kind: "fixed", width: 500 }], { ...SPACE, gap: 4, maxLines: 1, width: 50, height: 5 });
   assert.deepEqual([plan.orientation, plan.cell, plan.slots[0].perLine, plan.slots[0].lines], ["vertical", 2, 2, 5]);
 });
 
@@ -118,4 +119,14 @@ test("lines leave and arrive along the flow", () => {
   assert.equal(curvePath([0, 0], [10, 20], true), "M0 0C5 0 5 20 10 20");
   assert.equal(curvePath([0, 0], [10, 20], false), "M0 0C0 10 10 10 10 20");
   assert.equal(bandPoints(box, { left: 50, top: 0, right: 60, bottom: 100 }, true), "30,20 50,0 50,100 30,60");
+});
+
+test("left to right, a little taller than the height, rather than top to bottom when the width allows", () => {
+  // 4 maps of 8×8 at minCell 2 are 16 px, one stack of four 64 px tall: no scale fits height 40
+  // in one stack, nor in two (2·16 = 32 ≤ 40 but 2 stacks are 32 wide > width 30); one stack at
+  // u = 2 is 16 wide and fits the width, so it stays left to right, 64 tall.
+  const plan = planOverview([maps(4, 8)], { ...SPACE, width: 30, height: 40 });
+  assert.deepEqual([plan.orientation, plan.cell, plan.slots[0].perLine, plan.slots[0].height], ["horizontal", 2, 1, 64]);
+  // Narrower than one 16 px map: top to bottom.
+  assert.equal(planOverview([maps(4, 8)], { ...SPACE, width: 15, height: 40 }).orientation, "vertical");
 });

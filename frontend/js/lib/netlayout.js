@@ -1,6 +1,7 @@
 // The network view's arithmetic, with no DOM: which layers are maps, which cell a pointer is
 // over, where a box sits on a map, and the receptive field of a cell as boxes, read from the
 // fields the server composes (`/api/models/{id}` layers[i].receptive_fields).
+import { compact } from "./format.js";
 
 /** "maps" for (C, H, W) outputs, "flatten", "vector" for 1-D outputs (Dense and their activations). */
 export function layerKind(type, outputShape) {
@@ -11,7 +12,7 @@ export function layerKind(type, outputShape) {
 }
 
 /** CSS widths of the overview's columns that are not maps, when the layers run left to right. */
-export const COLUMN_WIDTHS = { flatten: 28, vector: 44, logits: 104, output: 176 };
+export const COLUMN_WIDTHS = { flatten: 28, vector: 40, logits: 104, output: 168 };
 /** The caption under the input's saliency map, in CSS px. */
 export const SALIENCY_CAPTION = 22;
 
@@ -40,6 +41,12 @@ export function overviewColumns(layers, inputShape, classes) {
   });
   columns.push({ name: "output", role: "output", kind: "fixed", width: COLUMN_WIDTHS.output });
   return columns;
+}
+
+/** A colour scale's range in a few characters, for a column as narrow as its maps: "±4.08"
+ * for a signed scale (symmetric about 0), else "0–5.82". */
+export function rangeText(scale) {
+  return scale.kind === "diverging" ? `±${compact(scale.max)}` : `${compact(scale.min)}–${compact(scale.max)}`;
 }
 
 /** The cell {row, col} under point (x, y) of a box `width`×`height` showing an H×W map (clamped). */

@@ -6,8 +6,8 @@
 
 /** How finely the scale is searched, in CSS pixels per cell. */
 const STEP = 0.05;
-/** The share of the largest scale one stack of maps per layer may give up. */
-const SINGLE_STACK_LOSS = 0.8;
+/** The share of the largest scale one stack of maps per layer must keep to be chosen. */
+const SINGLE_STACK_LOSS = 0.7;
 
 /**
  * The overview's plan for `columns`, each `{kind: "maps", count, h, w, extra}` (count maps of
@@ -19,28 +19,36 @@ const SINGLE_STACK_LOSS = 0.8;
  * `minCell`/`maxCell` the scale's range (`maxCellVertical` when top to bottom), `maxLines` how
  * many lines a layer may wrap to when the layers run top to bottom.
  *
- * Left to right is chosen when it fits at `minCell` or more, with the largest scale that fits;
- * else top to bottom (scrolling down), with the largest scale that keeps every layer within
- * `maxLines` lines. Returns `{orientation: "horizontal"|"vertical", cell, slots}`, one slot per
+ * Left to right is chosen when it fits at `minCell` or more, with the largest scale that fits
+ * (or, when no scale fits the height, when it fits the width with every layer in one stack at
+ * `minCell`, taller than the height); else top to bottom (scrolling down), with the largest
+ * scale that keeps every layer within `maxLines` lines. Returns `{orientation: "horizontal"|"vertical", cell, slots}`, one slot per
  * column: maps get `{perLine, lines, mapWidth, mapHeight, boxWidth, boxHeight, width, height}`
  * (perLine buttons of boxWidth×boxHeight side by side, in `lines` lines, each centring its map),
  * fixed columns `{width}`.
  */
 export function planOverview(columns, space) {
   const { minCell, maxCell, maxCellVertical = maxCell } = space;
-  const across = (stacks) => {
+  const across = (stacks, height) => {
     for (const cell of scales(maxCell, minCell)) {
-      const slots = horizontal(columns, space, cell, stacks);
+      const slots = horizontal(columns, { ...space, height }, cell, stacks);
       if (slots) return { orientation: "horizontal", cell, slots };
     }
     return null;
   };
   // One stack per layer reads best (each line joins two maps in plain sight): kept unless
-  // stacking side by side draws the maps more than SINGLE_STACK_LOSS larger.
-  const single = across(1);
-  const stacked = across(Infinity);
+  // one stack costs more than 30% of the scale stacking side by side reaches.
+  const single = across(1, space.height);
+  const stacked = across(Infinity, space.height);
   if (single && (!stacked || single.cell >= stacked.cell * SINGLE_STACK_LOSS)) return single;
   if (stacked) return stacked;
+  // Too low for every layer (a zoomed page, a short window): left to right all the same when
+  // the width allows it, one stack per layer as tall as the smallest scale makes it (the page
+  // scrolls down a little) rather than a long column of layers.
+  const tallest = Math.max(0, ...columns.filter((c) => c.kind === "maps")
+    .map((c) => block(c, mapBox(c, minCell, space.minTarget), 1, space.gap).height));
+  const taller = tallest > space.height ? horizontal(columns, { ...space, height: tallest }, minCell, 1) : null;
+  if (taller) return { orientation: "horizontal", cell: minCell, slots: taller };
   for (const cell of scales(maxCellVertical, minCell)) {
     const slots = vertical(columns, space, cell, space.maxLines);
     if (slots) return { orientation: "vertical", cell, slots };

@@ -16,9 +16,10 @@ import { renderKernels } from "./network/kernels.js";
 import { openBeside, renderDetail } from "./network/detail.js";
 import { clearField, showField } from "./network/field.js";
 import { highlightLinks, measureLinks, paintLinks } from "./network/links.js";
+import { zoomOf } from "./network/boxes.js";
 
 /** The overview's spacing and limits (lib/overview.js `planOverview`), CSS px. */
-const SPACING = { gap: 4, columnGap: 16, minSlot: 68, maxCell: 8, maxCellVertical: 3, maxLines: 3 };
+const SPACING = { gap: 4, columnGap: 12, minSlot: 56, maxCell: 8, maxCellVertical: 3, maxLines: 3 };
 /** A column header's height when the layers run left to right, before one has been measured. */
 const HEAD_GUESS = 76;
 /** Room kept under the overview, inside the viewport. */
@@ -126,13 +127,15 @@ export function mount(root, store) {
   function spaceFor(columnsSpec) {
     const head = columns.querySelector(".col-head");
     const headHeight = head && local.plan && local.plan.orientation === "horizontal" ? head.offsetHeight : HEAD_GUESS;
+    // The viewport is measured in screen pixels, the plan in CSS pixels (presentation mode zooms).
+    const zoom = zoomOf(stage);
     const top = stage.getBoundingClientRect().top + window.scrollY;
     const smallest = Math.min(...columnsSpec.filter((c) => c.kind === "maps").map((c) => Math.min(c.h, c.w)));
     const coarse = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
     return {
       ...SPACING,
       width: stage.clientWidth,
-      height: Math.max(200, window.innerHeight - top - headHeight - BOTTOM_ROOM),
+      height: Math.max(200, (window.innerHeight - top) / zoom - headHeight - BOTTOM_ROOM),
       minCell: Math.min(3, Math.max(1.5, 10 / smallest)),
       minTarget: coarse ? 44 : 24,
     };

@@ -5,7 +5,7 @@
 // connection joins are its `[data-unit]` elements, in order, inside its `[data-block]`.
 import { extent, plane } from "../../lib/arrays.js";
 import { scaleFor } from "../../lib/colour.js";
-import { cellAtPoint } from "../../lib/netlayout.js";
+import { cellAtPoint, rangeText } from "../../lib/netlayout.js";
 import { fixed, grouped, percent, shapeText } from "../../lib/format.js";
 import { drawHeatmap, legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
@@ -32,12 +32,14 @@ function mapButton(name, channel, map, scale, slot, label) {
 }
 
 /** A column's header: its name (the layer type as a tooltip), its output shape, its colour
- * scale when it has maps. */
+ * scale when it has maps (the bar, and its range in a few characters: the column may be as
+ * narrow as its maps). */
 function header(name, type, shape, scale, title) {
   return el("div", { class: "col-head" },
     el("h3", { class: "col-name", title: type, text: name }),
     el("p", { class: "col-shape num", text: shape }),
-    scale ? legend(scale, title) : null);
+    scale ? legend(scale, title) : null,
+    scale ? el("p", { class: "col-range num", "aria-hidden": "true", text: rangeText(scale) }) : null);
 }
 
 function section(column, layer, ...children) {

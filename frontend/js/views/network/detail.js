@@ -7,6 +7,7 @@ import { placeDetail, revealBy } from "../../lib/overview.js";
 import { drawHeatmap, legend } from "../../components/heatmap.js";
 import { el } from "../../components/dom.js";
 import { reducedMotion } from "../../components/gradflow.js";
+import { boxIn, zoomOf } from "./boxes.js";
 import { placeBox } from "./field.js";
 
 /** How long the panel takes to grow out of the map, ms. */
@@ -28,8 +29,8 @@ export function renderDetail(panel, local, view) {
   drawHeatmap(canvas, map, scale);
   const cursorBox = el("span", { class: "cursor-box", hidden: true });
   const wrap = el("div", { class: "map-wrap big-wrap" }, canvas, cursorBox);
-  const readout = el("p", { class: "detail-readout num", "aria-live": "polite" }, "Hover a cell, or use the arrow keys, to read its value.");
-  const rfText = el("p", { class: "muted rf-text" });
+  const readout = el("p", { class: "detail-readout num", "aria-live": "polite" });
+  const rfText = el("p", { class: "muted rf-text", text: "Hover a cell, or focus the map and use the arrow keys, to read its value and see which cells before it it reads." });
   const close = el("button", { type: "button", class: "detail-close", "data-detail-close": true, "aria-label": "Close the detail" }, "Close");
   const about = layer
     ? `${layer.type}, channel ${channel} of ${shapeText(layer.output_shape)}, ${grouped(layer.parameters)} parameters in the layer`
@@ -76,11 +77,6 @@ export function renderDetail(panel, local, view) {
   });
 }
 
-function boxIn(node, origin) {
-  const r = node.getBoundingClientRect();
-  return { left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top };
-}
-
 /**
  * Put `panel` (absolutely placed in `stage`) beside `button` (the clicked map), or below it
  * across the stage when there is no room beside it; let it grow out of the map and scroll the
@@ -88,8 +84,8 @@ function boxIn(node, origin) {
  * puts it back beside its map).
  */
 export function openBeside(panel, stage, button, { quiet = false } = {}) {
-  const origin = stage.getBoundingClientRect();
-  const anchor = boxIn(button, origin);
+  const zoom = zoomOf(stage);
+  const anchor = boxIn(button, stage, zoom);
   panel.hidden = false;
   panel.classList.remove("detail-below");
   let spot = placeDetail(anchor, { width: panel.offsetWidth, height: panel.offsetHeight }, { width: stage.clientWidth, height: stage.clientHeight });
@@ -107,7 +103,7 @@ export function openBeside(panel, stage, button, { quiet = false } = {}) {
   const to = panel.getBoundingClientRect();
   const from = button.getBoundingClientRect();
   panel.animate([
-    { transformOrigin: "0 0", transform: `translate(${from.left - to.left}px, ${from.top - to.top}px) scale(${from.width / to.width}, ${from.height / to.height})`, opacity: 0.4 },
+    { transformOrigin: "0 0", transform: `translate(${(from.left - to.left) / zoom}px, ${(from.top - to.top) / zoom}px) scale(${from.width / to.width}, ${from.height / to.height})`, opacity: 0.4 },
     { transformOrigin: "0 0", transform: "none", opacity: 1 },
   ], { duration: GROW_MS, easing: "cubic-bezier(0.2, 0, 0, 1)" });
 }

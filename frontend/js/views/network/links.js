@@ -3,11 +3,7 @@
 // band. All light; the maps that feed the hovered or selected map are drawn again, highlighted.
 import { bandPoints, connectionPairs, curvePath, edgePoint, linkKind } from "../../lib/overview.js";
 import { svg } from "../../components/dom.js";
-
-function boxIn(node, origin) {
-  const r = node.getBoundingClientRect();
-  return { left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top };
-}
+import { boxIn, zoomOf } from "./boxes.js";
 
 /**
  * Measure the connections between consecutive sections of `cols` (each `[data-layer]` with its
@@ -16,7 +12,7 @@ function boxIn(node, origin) {
  * output). Returns one entry per joint: `{layer, kind, lines: [{from, to, d}], band}`.
  */
 export function measureLinks(stage, cols, columns, types, across) {
-  const origin = stage.getBoundingClientRect();
+  const zoom = zoomOf(stage);
   const sections = [...cols.children];
   const links = [];
   for (let k = 1; k < sections.length; k += 1) {
@@ -27,10 +23,10 @@ export function measureLinks(stage, cols, columns, types, across) {
     if (kind === "band") {
       const from = sections[k - 1].querySelector("[data-block]");
       const to = sections[k].querySelector("[data-block]");
-      if (from && to) entry.band = bandPoints(boxIn(from, origin), boxIn(to, origin), across);
+      if (from && to) entry.band = bandPoints(boxIn(from, stage, zoom), boxIn(to, stage, zoom), across);
     } else {
-      const outs = fromUnits.map((node) => edgePoint(boxIn(node, origin), "out", across));
-      const ins = toUnits.map((node) => edgePoint(boxIn(node, origin), "in", across));
+      const outs = fromUnits.map((node) => edgePoint(boxIn(node, stage, zoom), "out", across));
+      const ins = toUnits.map((node) => edgePoint(boxIn(node, stage, zoom), "in", across));
       for (const [i, j] of connectionPairs(kind, outs.length, ins.length)) {
         entry.lines.push({ from: i, to: j, d: curvePath(outs[i], ins[j], across) });
       }
