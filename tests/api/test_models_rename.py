@@ -3,6 +3,7 @@ folder, a new app and an export all see the name), with every refusal; and what 
 summaries say about a model's classes."""
 
 import datetime as dt
+import errno
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from tests.waiting import wait_for_job
 from cnnviz.api.main import create_app
 from cnnviz.data.store import ENV_DATA_DIR
 from cnnviz.models.store import ModelStore
+from cnnviz.nn import serialize as serialize_module
 from cnnviz.settings import Settings
 
 QUICK = {"model": "simple", "epochs": 1, "batch_size": 32}
@@ -126,6 +128,26 @@ def test_a_deleted_model_cannot_be_renamed(client: TestClient, settings: Setting
     assert client.delete(f"/api/models/{made['id']}").status_code == 204
     assert client.patch(f"/api/models/{made['id']}", json={"name": "x"}).status_code == 404
     assert not (settings.models_dir / f"{made['id']}.npz").exists()  # not brought back
+
+
+def test_a_rename_on_a_full_disk_is_507_and_keeps_the_old_file(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = create(client, preset="simple", name="before")
+    path = settings.models_dir / f"{made['id']}.npz"
+    saved = path.read_bytes()
+
+    def no_space(file, **arrays) -> None:  # np.savez_compressed on a disk that fills up
+        file.write(b"PK\x03\x04" + b"\0" * 4096)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(serialize_module.np, "savez_compressed", no_space)
+    response = client.patch(f"/api/models/{made['id']}", json={"name": "after"})
+    assert response.status_code == 507, response.text
+    assert "No space left on device" in response.json()["detail"]
+    assert path.read_bytes() == saved
+    assert sorted(p.name for p in settings.models_dir.iterdir()) == [path.name]  # no .part
+    assert client.get(f"/api/models/{made['id']}").json()["name"] == "before"
 
 
 # -- what the summaries say ----------------------------------------------------------------------
