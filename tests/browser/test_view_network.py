@@ -61,3 +61,39 @@ def test_the_backward_class_is_in_the_link_and_shared_with_the_pooling_view(page
     view = open_view("network&target=12")
     page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
     assert view.locator("[data-target-picker]").input_value() == ""
+
+
+def test_the_detail_by_keyboard_and_by_touch(page, open_view, sized_page, server):
+    view = open_view("network")
+    page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
+    button = view.locator(".map-btn[data-layer-name='pool1'][data-channel='2']")
+    button.focus()
+    page.keyboard.press("Enter")
+    big = view.locator("canvas[data-detail-map='pool1:2']")
+    big.wait_for()
+    assert page.evaluate("() => document.activeElement.dataset.detailMap") == "pool1:2"
+    # focus shows the middle cell (7, 7) of the 14×14 map; two steps right and one up
+    for key in ("ArrowRight", "ArrowRight", "ArrowUp"):
+        page.keyboard.press(key)
+    view.locator(".detail-readout").get_by_text("row 6, col 9:").wait_for()
+    # pool1 (6, 9) reads conv1 rows 12-13, columns 18-19 (a 2×2 window at stride 2), which read
+    # the input from 2 pixels before to 2 after (5×5, padding 2)
+    assert view.locator(".rf-box[data-rf-layer='conv1']").get_attribute("data-box") == "12,18,13,19"
+    assert view.locator(".rf-box[data-rf-layer='input']").get_attribute("data-box") == "10,16,15,21"
+    page.keyboard.press("Escape")
+    view.locator("[data-detail]").wait_for(state="hidden")
+    assert page.evaluate("() => document.activeElement.dataset.channel") == "2"
+    assert button.get_attribute("aria-pressed") is None
+
+    phone = sized_page("phone")
+    phone.goto(f"{server.url}/#tab=network")
+    phone.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
+    phone.locator("canvas[data-map='conv1:0']").tap()
+    big = phone.locator("canvas[data-detail-map='conv1:0']")
+    box = big.bounding_box()
+    phone.touchscreen.tap(box["x"] + box["width"] * 0.5 / 28, box["y"] + box["height"] * 0.5 / 28)
+    phone.locator(".detail-readout").get_by_text("row 0, col 0:").wait_for()
+    # conv1 (0, 0) reads input rows and columns −2..2: 0..2 inside the image
+    assert phone.locator(".rf-box[data-rf-layer='input']").get_attribute("data-box") == "0,0,2,2"
+    phone.locator("[data-detail-close]").tap()
+    phone.locator("[data-detail]").wait_for(state="hidden")

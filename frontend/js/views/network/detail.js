@@ -60,12 +60,14 @@ export function renderDetail(panel, local, view) {
     cursorBox.hidden = true;
     view.clearField();
   };
-  canvas.addEventListener("pointermove", (event) => {
+  const pointAt = (event) => {
     const rect = canvas.getBoundingClientRect();
     const { row, col } = cellAtPoint(event.clientX - rect.left, event.clientY - rect.top, rect.width, rect.height, map.height, map.width);
     show(row, col);
-  });
-  canvas.addEventListener("pointerleave", () => { if (document.activeElement !== canvas) hide(); });
+  };
+  canvas.addEventListener("pointermove", pointAt);
+  canvas.addEventListener("pointerdown", pointAt); // a tap, where nothing hovers
+  canvas.addEventListener("pointerleave", (event) => { if (event.pointerType === "mouse" && document.activeElement !== canvas) hide(); });
   canvas.addEventListener("focus", () => show(local.cursor ? local.cursor.row : Math.floor(map.height / 2), local.cursor ? local.cursor.col : Math.floor(map.width / 2)));
   canvas.addEventListener("blur", hide);
   canvas.addEventListener("keydown", (event) => {
