@@ -10,6 +10,7 @@ one of the SIZES the page is built for: a laptop, a projector and a phone (touch
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -72,6 +73,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = make_tiny_mnist(root / "data", train=3000, test=200)
     with live_server(root, {"CNNVIZ_DATA_DIR": str(data_dir)}, start_timeout=60) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def finished_run(server: LiveServer) -> str:
+    """The id of a short training run (2 classes, 300 digits, 2 epochs) started through the API
+    and finished, for tests that look at the Train view with its charts and results
+    (`open_view(f"train&job={finished_run}")`)."""
+    body = {"model": "simple", "classes": [0, 1], "train_size": 300, "epochs": 2, "seed": 0}
+    job_id = server.api("POST", "/api/train", body)["id"]
+    deadline = time.monotonic() + 120
+    while (job := server.api("GET", f"/api/train/{job_id}"))["state"] in ("running", "paused"):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the training run did not end within 120 s: {job}", pytrace=False)
+        time.sleep(0.1)
+    assert job["state"] == "done", job
+    return job_id
 
 
 # --- the browser ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the browser tests share besides fixtures: paths, drawing with the mouse, reports."""
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,54 @@ ARTIFACTS = REPO / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 #: Lines for the end of the pytest run (the terminal summary), e.g. the measured draw latency.
 REPORTS: list[str] = []
+
+
+#: The page's views, by the name the URL's `tab` gives each.
+VIEWS = ("draw", "network", "stepper", "pooling", "train")
+
+#: When each view has drawn its data, as a predicate evaluated in the page. The Train view's is
+#: for a finished run opened by its link (`train&job=<id>`): its charts and confusion matrix.
+RENDERED = {
+    "draw": """() => {
+        const view = document.querySelector("section[data-view='draw']");
+        return Number(view.dataset.predictions || 0) > 0 && view.dataset.busy === "false";
+    }""",
+    "network": "() => document.querySelector(\"section[data-view='network'][data-rendered]\")",
+    "stepper": """() => document.querySelector(
+        "section[data-view='stepper'] [data-sum-plus-bias]")?.dataset.value !== undefined""",
+    "pooling": """() => document.querySelector(
+        "section[data-view='pooling'] [data-similarity]")?.dataset.value !== undefined""",
+    "train": """() => document.querySelector(
+        "section[data-view='train'] table[data-confusion]")?.getClientRects().length > 0""",
+}
+
+#: True once the page has finished no new request for 400 ms (resource timing entries are added
+#: as requests end), so the sections a view loads after its first answer are there too.
+QUIET = """() => {
+    const count = performance.getEntriesByType("resource").length;
+    const now = performance.now();
+    const seen = window.__quiet;
+    if (!seen || seen.count !== count) {
+        window.__quiet = {count, since: now};
+        return false;
+    }
+    return now - seen.since >= 400;
+}"""
+
+
+def wait_rendered(page, view: str, timeout_ms: float = 30_000) -> None:
+    """Wait until `view` has drawn its data (RENDERED) and the page has gone quiet."""
+    page.wait_for_function(RENDERED[view], timeout=timeout_ms, polling=50)
+    page.evaluate("() => { window.__quiet = null; }")
+    page.wait_for_function(QUIET, timeout=timeout_ms, polling=50)
+
+
+def open_rendered(page, base_url: str, view: str, job: str | None = None, keys: str = "") -> None:
+    """Open `view` (the Train view following run `job`, with `keys` such as "&present=1" added
+    to the link) and wait until it has drawn its data."""
+    rest = f"train&job={job}" if view == "train" else view
+    goto_view(page, base_url, rest + keys)
+    wait_rendered(page, view)
 
 
 def goto_view(page, base_url: str, hash_rest: str) -> object:
@@ -31,6 +80,28 @@ def stroke(page, canvas, points: list[tuple[float, float]], steps: int = 4) -> N
     for x, y in points[1:]:
         page.mouse.move(x0 + x, y0 + y, steps=steps)
     page.mouse.up()
+
+
+def touch_stroke(page, canvas, points: list[tuple[float, float]], steps: int = 4) -> None:
+    """One finger stroke through `points` (CSS px inside `canvas`), sent as touch input through
+    the DevTools protocol (the page needs a context with has_touch): the page gets pointer
+    events of type "touch", as from a phone's screen. Playwright's touchscreen only taps."""
+    box = canvas.bounding_box()
+    assert box, "the drawing canvas has no bounding box (is it visible?)"
+    x0, y0 = box["x"], box["y"]
+    path = [points[0]]
+    for (xa, ya), (xb, yb) in itertools.pairwise(points):
+        path += [(xa + (xb - xa) * k / steps, ya + (yb - ya) * k / steps) for k in range(1, steps)]
+        path.append((xb, yb))
+    session = page.context.new_cdp_session(page)
+    try:
+        for i, (x, y) in enumerate(path):
+            kind = "touchStart" if i == 0 else "touchMove"
+            touch = {"x": x0 + x, "y": y0 + y}
+            session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [touch]})
+        session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        session.detach()
 
 
 def one_points() -> list[tuple[float, float]]:
