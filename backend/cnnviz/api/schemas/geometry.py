@@ -37,7 +37,9 @@ class AxisField(BaseModel):
 
 
 class ReceptiveField(BaseModel):
-    """A layer's cells in one earlier map: composed from every window in between."""
+    """A layer's cells in one earlier map: the span of every window in between, composed
+    (padding included), to be clipped to that map. Near a border, a cell whose windows reach
+    into an intermediate layer's padding reads a little less than its span."""
 
     layer: str = Field(description='the earlier layer\'s name, or "input" for the image')
     rows: AxisField
