@@ -68,6 +68,8 @@ def test_the_detail_by_keyboard_and_by_touch(page, open_view, sized_page, server
     page.wait_for_selector(f"section[data-view='network'][data-rendered='{MODEL}']")
     button = view.locator(".map-btn[data-layer-name='pool1'][data-channel='2']")
     button.focus()
+    # a focused map shows what feeds it, as a hovered one does: pool1's map 2 reads relu1's map 2
+    assert view.locator("[data-fan-in='pool1:2']").get_attribute("d").count("M") == 1
     page.keyboard.press("Enter")
     big = view.locator("canvas[data-detail-map='pool1:2']")
     big.wait_for()

@@ -241,6 +241,17 @@ export function mount(root, store) {
     local.hovered = null;
     highlightLinks(links, local.links, hotMap());
   });
+  // A map reached by keyboard shows what feeds it, as a hovered one does.
+  columns.addEventListener("focusin", (event) => {
+    const button = event.target.closest(".map-btn");
+    if (!button) return;
+    local.hovered = { name: button.dataset.layerName, channel: Number(button.dataset.channel) };
+    highlightLinks(links, local.links, hotMap());
+  });
+  columns.addEventListener("focusout", () => {
+    local.hovered = null;
+    highlightLinks(links, local.links, hotMap());
+  });
   columns.addEventListener("click", (event) => {
     const button = event.target.closest(".map-btn");
     if (!button) return;
