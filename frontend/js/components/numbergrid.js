@@ -22,6 +22,9 @@ export function numberGrid(values, {
   if (hook) grid.setAttribute(hook, "");
   grid.style.gridTemplateColumns = `repeat(${columns}, ${cls.includes("square") ? "minmax(0, 1fr)" : "auto"})`;
   values.forEach((row, r) => {
+    // A row of the table for screen readers; `display: contents` leaves the cells in the grid.
+    const line = el("div", { class: "numrow", role: "row" });
+    grid.append(line);
     row.forEach((value, c) => {
       const cell = el("span", { class: "cell num", role: "cell", text: fixed(value / unit, digits) });
       cell.title = fixed(value, 6);
@@ -35,7 +38,7 @@ export function numberGrid(values, {
         cell.classList.add("is-marked");
         cell.setAttribute("data-grid-mark", "");
       }
-      grid.append(cell);
+      line.append(cell);
     });
   });
   return grid;

@@ -25,7 +25,7 @@ export function kernelEditor(onEdit) {
 
   function build(values) {
     const cols = values[0].length;
-    grid.style.gridTemplateColumns = `repeat(${cols}, minmax(2.75rem, 4.6rem))`;
+    grid.style.gridTemplateColumns = `repeat(${cols}, minmax(3.6rem, 4.6rem))`;
     inputs = values.map((row, r) => row.map((v, c) => {
       const input = el("input", {
         class: "num", type: "number", step: "any", min: String(-BOUND), max: String(BOUND),

@@ -53,8 +53,7 @@ export function renderSlide(ui, res, picked, onPick) {
   const out = fromRows(res.output);
   const [lo, hi] = extent(out.data);
   const outScale = scaleFor([lo, hi], { signed: lo < 0 });
-  const side = Math.min(288, Math.max(112, 8 * Math.max(out.width, out.height)));
-  const outCanvas = heatmapCanvas(out, { size: side, label: "kernel output", scale: outScale });
+  const outCanvas = heatmapCanvas(out, { size: 224, label: "kernel output", scale: outScale });
   outCanvas.classList.add("pg-pickable");
   outCanvas.addEventListener("click", (event) => {
     const box = outCanvas.getBoundingClientRect();
