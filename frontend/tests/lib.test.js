@@ -6,7 +6,6 @@ import { argmax, decodeArray, extent, fromRows, plane, toRows } from "../js/lib/
 import { diverging, inkOn, scaleFor, sequential } from "../js/lib/colour.js";
 import { densify } from "../js/lib/example.js";
 import { compact, fixed, percent, shapeText } from "../js/lib/format.js";
-import { receptiveField } from "../js/lib/geometry.js";
 import { formatCell, formatHash, parseCell, parseHash } from "../js/lib/url.js";
 
 const b64 = (typed) => Buffer.from(typed.buffer).toString("base64");
@@ -80,22 +79,6 @@ test("numbers are formatted alike everywhere", () => {
   assert.equal(compact(0.012345), "0.0123");
   assert.equal(percent(0.98843), "98.84%");
   assert.equal(shapeText([1, 6, 28, 28]), "6×28×28");
-});
-
-test("receptive field of a LeNet-5 conv2 cell reaches a 14×14 box of the input", () => {
-  const spec = [
-    { type: "Conv2D", kernel_size: 5, stride: 1, padding: 2, dilation: 1 },
-    { type: "ReLU" },
-    { type: "MaxPool2D", kernel_size: 2, stride: null, padding: 0 },
-    { type: "Conv2D", kernel_size: 5, stride: 1, padding: 0, dilation: 1 },
-  ];
-  const sizes = [[28, 28], [28, 28], [14, 14], [10, 10]];
-  const boxes = receptiveField(spec, sizes, [28, 28], 3, 0, 0);
-  assert.deepEqual(boxes.map((b) => b.layer), [3, 2, 1, 0, -1]);
-  assert.deepEqual(boxes[1], { layer: 2, top: 0, left: 0, bottom: 4, right: 4 });
-  assert.deepEqual(boxes[2], { layer: 1, top: 0, left: 0, bottom: 9, right: 9 });
-  // conv1 pads by 2: the box in the input is clipped at the top-left edge.
-  assert.deepEqual(boxes[4], { layer: -1, top: 0, left: 0, bottom: 11, right: 11 });
 });
 
 test("URL hash round trip keeps numbers as numbers and drops empty keys", () => {
