@@ -2,12 +2,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { AUGMENTATION, cellColour, largestMistake, progressLine, runBody, runMetrics, seconds, stepNow } from "../js/lib/trainrun.js";
+import { AUGMENTATION, cellColour, failureLine, largestMistake, progressLine, runBody, runMetrics, seconds, snapshotWhen, stepNow } from "../js/lib/trainrun.js";
 import { starterLayers } from "../js/lib/layers.js";
 
 const FORM = {
   model: "simple", dataset: "mnist", classes: [0, 1], train_size: 500, optimizer: "adam",
   lr: 0.001, batch_size: 32, epochs: 1, seed: 0, augmentation: false, layers: starterLayers(2),
+  steps_per_second: 2, fast: false, probe_layer: "",
 };
 const START = { epochs: 2, total_steps: 32, train_size: 500, validation_size: 56, class_names: ["0", "1"] };
 
@@ -17,6 +18,10 @@ test("runBody names a preset, or sends the spec the server checked", () => {
   assert.equal(preset.spec, undefined);
   assert.equal(preset.augmentation, null);
   assert.equal(preset.emit_filters, true);
+  assert.equal(preset.steps_per_second, 2);
+  assert.equal(preset.probe_layer, null); // the server's choice: the first Conv2D
+  assert.equal(runBody({ ...FORM, fast: true }).steps_per_second, null);
+  assert.equal(runBody({ ...FORM, probe_layer: "relu1" }).probe_layer, "relu1");
   const checked = { layers: [{ type: "Flatten" }, { type: "Dense", in_features: 784, out_features: 2 }] };
   const custom = runBody({ ...FORM, model: "custom", augmentation: true }, checked);
   assert.equal(custom.model, undefined);
@@ -24,24 +29,36 @@ test("runBody names a preset, or sends the spec the server checked", () => {
   assert.deepEqual(custom.augmentation, AUGMENTATION);
 });
 
-test("seconds reads as seconds under a minute, then minutes", () => {
+test("seconds reads as seconds under a minute, then minutes; never 0.0 s", () => {
   assert.equal(seconds(4.25), "4.3 s");
   assert.equal(seconds(125), "2 min 5 s");
+  assert.equal(seconds(0.04), "under 0.1 s");
+  assert.equal(seconds(0), "under 0.1 s");
 });
 
-test("progressLine: epoch, step and time, from the done event once there is one", () => {
+test("progressLine: epoch, step, pace and time, finished from the done event", () => {
   const run = { start: START, last: { epoch: 1, global_step: 20, loss: 0.5 }, epochs: [], done: null };
   assert.equal(stepNow(run), 20);
   assert.equal(progressLine(run, { created: 100 }, 103), "Epoch 1 of 2 · step 20 of 32 · 3.0 s elapsed");
   assert.equal(progressLine(run, null, 103), "Epoch 1 of 2 · step 20 of 32");
+  const paced = { ...run, start: { ...START, config: { steps_per_second: 2 } } };
+  assert.equal(progressLine(paced, { created: 100 }, 110), "Epoch 1 of 2 · step 20 of 32 · 2 steps a second · 10.0 s elapsed");
   const done = { ...run, done: { global_step: 32, seconds: 61, accuracy: 0.9, evaluated_on: "test" } };
   assert.equal(stepNow(done), 32);
-  assert.equal(progressLine(done, { created: 0 }, 999), "Epoch 1 of 2 · step 32 of 32 · 1 min 1 s elapsed");
+  assert.equal(progressLine(done, { created: 0 }, 999), "Epoch 1 of 2 · step 32 of 32 · finished in 1 min 1 s");
+  const quick = { ...done, done: { ...done.done, seconds: 0.02 } };
+  assert.equal(progressLine(quick, { created: 0 }, 999), "Epoch 1 of 2 · step 32 of 32 · finished in under 0.1 s");
   assert.equal(stepNow({ ...run, last: null }), 0);
 });
 
+test("failureLine says plainly that the run failed, started or not", () => {
+  assert.equal(failureLine({ start: null, last: null, done: null }, "Training digits: at most 540"), "The run failed before it started: Training digits: at most 540");
+  assert.equal(failureLine({ start: START, last: { global_step: 12 }, done: null }, "training diverged"), "The run failed at step 12: training diverged");
+  assert.equal(failureLine(null, null), "The run failed before it started: see the server's log");
+});
+
 test("runMetrics lists what is known so far", () => {
-  const run = { start: START, last: { loss: 0.12345 }, epochs: [{ val_accuracy: 0.5 }], done: { accuracy: 0.75, evaluated_on: "test" } };
+  const run = { start: START, last: { loss: 0.12345 }, epochs: [{ val_accuracy: 0.4 }], points: [{ val_accuracy: 0.3 }, { val_accuracy: 0.5 }], done: { accuracy: 0.75, evaluated_on: "test" } };
   assert.deepEqual(runMetrics(run), [
     ["training digits", "500"], ["validation", "56"], ["classes", "0, 1"],
     ["batch loss", "0.123"], ["validation accuracy", "50.00%"], ["test accuracy", "75.00%"],
@@ -56,4 +73,10 @@ test("confusion cells: blue by the row's share on the diagonal, orange by the la
   assert.deepEqual(cellColour(10, 0, 0, 10, 2), [34, 81, 199].map((c) => Math.round(255 + (c - 255) * 0.9)));
   assert.deepEqual(cellColour(0, 0, 1, 10, 2), [255, 255, 255]);
   assert.deepEqual(cellColour(2, 0, 1, 10, 2), [230, 120, 0].map((c) => Math.round(255 + (c - 255) * 0.72)));
+});
+
+test("snapshotWhen: before training, else the step of the run and its epoch", () => {
+  assert.equal(snapshotWhen({ global_step: 0, epoch: 0 }, 80), "before training (random start)");
+  assert.equal(snapshotWhen({ global_step: 24, epoch: 2 }, 80), "at step 24 of 80 (epoch 2)");
+  assert.equal(snapshotWhen({ global_step: 1200, epoch: 3 }, null), "at step 1,200 (epoch 3)");
 });

@@ -59,6 +59,8 @@ def test_training_run_plots_loss_live_and_ends_with_a_confusion_matrix(
         box = classes.get_by_label(str(k), exact=True)
         box.set_checked(k in CLASSES)
     assert digits.input_value() == str(TRAIN_DIGITS)
+    form.locator("[data-train-fast]").check()  # as fast as possible: the watch pace is tested
+    # in test_view_train_watch
 
     page.evaluate(OBSERVE)
     view.locator("button[data-train-start]").click()

@@ -80,7 +80,9 @@ def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fa
     form_error.wait_for(state="hidden")  # the form no longer says the layers do not fit
     screenshot("train-builder")
 
-    # The run trains the spec the server checked (in_channels and in_features filled in).
+    # The run trains the spec the server checked (in_channels and in_features filled in), as
+    # fast as possible (the watch pace is tested in test_view_train_watch).
+    form.locator("[data-train-fast]").check()
     view.locator("button[data-train-start]").click()
     page.wait_for_function(
         "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("

@@ -37,6 +37,8 @@ class StartEvent(TypedDict):
     epochs: int
     steps_per_epoch: int
     total_steps: int
+    validate_every: int  # updates between validation points
+    validation_points: int  # how many the run will have
 
 
 class StepEvent(TypedDict):

@@ -211,6 +211,8 @@ class Trainer:
                 epochs=config.epochs,
                 steps_per_epoch=spe,
                 total_steps=self.total_steps,
+                validate_every=self.validate_every,
+                validation_points=validation_count(self.validate_every, self.total_steps),
             )
         )
         snapshots = self._snapshots() if config.emit_filters else None

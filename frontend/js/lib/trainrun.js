@@ -7,39 +7,60 @@ import { CUSTOM } from "./catalogue.js";
 export const AUGMENTATION = { rotation: 10, shift: 2 };
 
 /** The body of POST /api/train for the form's values: a preset's name, or `spec`, the built
- * layers as the server checked them (POST /api/models/check's `spec`). */
+ * layers as the server checked them (POST /api/models/check's `spec`); the watch pace unless
+ * the form asks for full speed (`fast`), and the layer to watch (empty: the server's choice). */
 export function runBody(form, spec = null) {
   const body = {
     dataset: form.dataset, classes: form.classes, train_size: form.train_size, optimizer: form.optimizer,
     lr: form.lr, batch_size: form.batch_size, epochs: form.epochs, seed: form.seed,
     augmentation: form.augmentation ? { ...AUGMENTATION } : null, emit_filters: true,
+    steps_per_second: form.fast ? null : form.steps_per_second, probe_layer: form.probe_layer || null,
   };
   if (form.model === CUSTOM) body.spec = spec;
   else body.model = form.model;
   return body;
 }
 
-/** A duration: "4.2 s" under a minute, else "2 min 5 s". */
-export const seconds = (s) => (s < 60 ? `${fixed(s, 1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
+/** A duration: "under 0.1 s", "4.2 s" under a minute, else "2 min 5 s". */
+export function seconds(s) {
+  if (s < 0.05) return "under 0.1 s";
+  return s < 60 ? `${fixed(s, 1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
 
 /** The step a run is at: the done event's, else the last step's, else 0. */
 export function stepNow(run) {
   return run.done ? run.done.global_step : run.last ? run.last.global_step : 0;
 }
 
-/** "Epoch 1 of 3 · step 40 of 96 · 4.2 s elapsed" for a started `run` (its start, last step and
- * done events); the time is the done event's, else since the job's `created` until `now` (s). */
+/** "Epoch 1 of 3 · step 40 of 96 · 2 steps a second · 4.2 s elapsed" for a started `run` (its
+ * start, last step and done events); a finished run says "finished in" the done event's time,
+ * a running one the time since the job's `created` until `now` (s). */
 export function progressLine(run, job, now) {
   const s = run.start;
   const epochNow = run.last ? run.last.epoch : 0;
-  let elapsed = null;
-  if (run.done) elapsed = run.done.seconds;
-  else if (job) elapsed = now - job.created;
+  const pace = s.config && s.config.steps_per_second;
+  let time = null;
+  if (run.done) time = `finished in ${seconds(run.done.seconds)}`;
+  else if (job) time = `${seconds(Math.max(0, now - job.created))} elapsed`;
   return [
     `Epoch ${epochNow} of ${s.epochs}`,
     `step ${grouped(stepNow(run))} of ${grouped(s.total_steps)}`,
-    elapsed === null ? null : `${seconds(Math.max(0, elapsed))} elapsed`,
+    pace && !run.done ? `${pace} ${pace === 1 ? "step" : "steps"} a second` : null,
+    time,
   ].filter(Boolean).join(" · ");
+}
+
+/** What the status line says of a run that failed: plainly, whether or not it had started. */
+export function failureLine(run, message) {
+  const what = message || "see the server's log";
+  return run && run.start ? `The run failed at step ${grouped(stepNow(run))}: ${what}` : `The run failed before it started: ${what}`;
+}
+
+/** When a snapshot was taken: "before training (random start)", "at step 24 of 80 (epoch 2)". */
+export function snapshotWhen(event, totalSteps) {
+  if (event.global_step === 0) return "before training (random start)";
+  const of = totalSteps ? ` of ${grouped(totalSteps)}` : "";
+  return `at step ${grouped(event.global_step)}${of} (epoch ${event.epoch})`;
 }
 
 /** The run's figures so far, as [name, value] pairs. */
@@ -52,8 +73,8 @@ export function runMetrics(run) {
     ["classes", s.class_names.join(", ")],
   ];
   if (last && last.loss !== null) items.push(["batch loss", fixed(last.loss, 3)]);
-  const lastEpoch = run.epochs[run.epochs.length - 1];
-  if (lastEpoch && lastEpoch.val_accuracy !== null) items.push(["validation accuracy", percent(lastEpoch.val_accuracy)]);
+  const scored = run.points && run.points.length ? run.points[run.points.length - 1] : run.epochs[run.epochs.length - 1];
+  if (scored && scored.val_accuracy !== null) items.push(["validation accuracy", percent(scored.val_accuracy)]);
   if (done && done.accuracy !== null) items.push([`${done.evaluated_on} accuracy`, percent(done.accuracy)]);
   return items;
 }

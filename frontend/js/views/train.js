@@ -1,18 +1,20 @@
-// The Train view: set up a run (a preset or a network built layer by layer), start it, and watch
-// it learn live: loss per step, train/validation scores per epoch, the first layer's filters,
-// then the confusion matrix, per-class accuracy and the misclassified digits. The job id lives in
-// the URL (`job`), so the same run opens in another browser (the server replays its history).
+// The Train view: set up a run (a preset or a network built layer by layer) with what it would
+// be shown before it starts, start it, and watch it learn live at its pace: loss per step,
+// validation points every few steps, the first layer's filters and one layer's output for a
+// probe digit, then the confusion matrix, per-class accuracy and the misclassified digits. The
+// job id lives in the URL (`job`), so the same run opens in another browser (the server replays
+// its history).
 // This module holds the frame, the job being followed and the wiring; each section is drawn by a
 // module in views/train/.
 import * as api from "../api.js";
 import { percent } from "../lib/format.js";
-import { runBody } from "../lib/trainrun.js";
 import { announce } from "../shell.js";
-import { el as h } from "../components/dom.js";
+import { el as h, isAbort } from "../components/dom.js";
 import { DEFAULTS, setupForm } from "./train/form.js";
 import { runPanel } from "./train/run.js";
 import { trainCharts } from "./train/charts.js";
 import { filtersPanel } from "./train/filters.js";
+import { probePanel } from "./train/probe.js";
 import { resultsPanel } from "./train/results.js";
 
 export function mount(root, store) {
@@ -29,27 +31,37 @@ export function mount(root, store) {
   const panel = runPanel();
   const charts = trainCharts();
   const filters = filtersPanel();
+  const probe = probePanel();
   const results = resultsPanel(store);
-  const main = h("div", { class: "train-main" }, panel.section, ...charts.elements, filters.section, results.section);
+  const live = h("div", { class: "train-live" }, filters.section, probe.section);
+  const main = h("div", { class: "train-main" }, panel.section, ...charts.elements, live, results.section);
   root.replaceChildren(h("div", { class: "train-layout" }, setup.element, main));
   // The start button lives in the run panel but submits this form.
   setup.element.id = "train-form";
   panel.startBtn.setAttribute("form", "train-form");
 
+  // Start asks the server's plan first: a run it cannot serve is never sent (its problems are
+  // shown beside their fields); a refusal that comes anyway (the data changed) is shown the same.
   setup.element.addEventListener("submit", async (event) => {
     event.preventDefault();
     setup.showError(null);
     const problem = setup.check();
     if (problem) { setup.showError(problem); return; }
-    const body = runBody(form, setup.spec());
     panel.startBtn.disabled = true;
     try {
-      const created = await api.startTraining(body);
+      const plan = await setup.planNow();
+      if (!plan || !plan.fits) {
+        if (plan) setup.showProblems(plan);
+        panel.startBtn.disabled = false;
+        return;
+      }
+      const created = await api.startTraining(setup.body());
       follow(created.id);
       store.set({ job: created.id });
       announce("Training started.");
     } catch (error) {
-      setup.showError(error.message);
+      if (error.detail && error.detail.fields) setup.showProblems(error.detail);
+      else if (!isAbort(error)) setup.showError(error.message);
       panel.startBtn.disabled = false;
     }
   });
@@ -63,9 +75,10 @@ export function mount(root, store) {
   }
 
   function resetRun() {
-    run = { start: null, steps: 0, epochs: [], done: null };
+    run = { start: null, steps: 0, epochs: [], points: [], done: null, failed: null };
     charts.reset();
     filters.reset();
+    probe.reset();
     results.reset();
     panel.reset();
   }
@@ -90,6 +103,7 @@ export function mount(root, store) {
         renderResults();
         return;
       }
+      if (record.state === "failed" && !run.failed) run.failed = record.error;
       setState(record.state);
       if (record.error) panel.showError(record.error);
       if (run.done) renderResults();
@@ -128,10 +142,19 @@ export function mount(root, store) {
     close = api.followJob(id, {
       start: (event) => { run.start = event; charts.start(event); renderProgress(); },
       step: (event) => { run.last = event; run.steps += 1; charts.step(event); renderProgress(); },
-      epoch: (event) => { run.epochs.push(event); charts.epoch(event); renderProgress(); },
-      filters: (event) => filters.render(event),
+      validation: (event) => { run.points.push(event); charts.validation(event); renderProgress(); },
+      epoch: (event) => { run.epochs.push(event); renderProgress(); },
+      filters: (event) => {
+        const total = run.start && run.start.total_steps;
+        filters.render(event, total);
+        probe.render(event, total);
+      },
       done: (event) => { run.done = event; refreshJob(); announce(`Training finished${event.accuracy == null ? "" : `: ${percent(event.accuracy)} accuracy on the ${event.evaluated_on} set`}.`); },
-      error: (event) => { panel.showError(`Training failed: ${(event && (event.message || event.error)) || "see the server log"}`); refreshJob(); },
+      error: (event) => {
+        run.failed = (event && (event.message || event.error)) || null;
+        panel.showError(`Training failed: ${run.failed || "see the server log"}`);
+        refreshJob();
+      },
       interrupted: () => { panel.showError("The server restarted or shut down while this run was training; start it again."); refreshJob(); },
     }, () => { refreshJob(); });
   }

@@ -14,6 +14,8 @@ const PARAMS = {
   Dense: [["out_features", "outputs"]],
   ReLU: [], Flatten: [],
 };
+/** Parameter slots of every row: as many as the layer type with the most has. */
+const PARAM_SLOTS = Math.max(...Object.values(PARAMS).map((p) => p.length));
 /** How long after the last change the layers are sent to be checked (ms). */
 const CHECK_DELAY = 250;
 
@@ -93,10 +95,17 @@ export function layerBuilder(form, { save, classes, fits = () => {} }) {
       };
       const remove = h("button", { type: "button", class: "icon", "aria-label": `remove layer ${i + 1}`, text: "✕" });
       remove.addEventListener("click", () => { form.layers = form.layers.filter((_, j) => j !== i); changed(); });
+      // Every row has the same parts in the same places: its number, type, output shape and
+      // tools on the first line, PARAM_SLOTS parameter slots on the second (empty ones kept).
+      const slots = params.length
+        ? [...params, ...Array.from({ length: PARAM_SLOTS - params.length }, () => h("span", { class: "param empty" }))]
+        : [h("span", { class: "param none muted", text: "no parameters" })];
       list.append(h("li", { class: "layer", "data-layer-row": String(i) },
-        h("span", { class: "layer-type", text: layer.type }), ...params,
+        h("span", { class: "layer-number num", text: String(i + 1) }),
+        h("span", { class: "layer-type", text: layer.type }),
         h("span", { class: "layer-shape num", "data-layer-shape": true }),
         h("span", { class: "layer-tools" }, move(i - 1, "↑", "move up"), move(i + 1, "↓", "move down"), remove),
+        h("span", { class: "layer-params" }, ...slots),
         h("p", { class: "layer-error", role: "alert", "data-layer-error": true, hidden: true })));
     });
     const kind = h("select", { "aria-label": "layer type to add" }, ...LAYER_KINDS.map((t) => h("option", { value: t, text: t })));

@@ -1,18 +1,22 @@
-// The Train view's live charts: loss per step (raw and smoothed), loss and accuracy per epoch.
+// The Train view's live charts: loss per step (raw and smoothed), and the validation points as
+// they arrive (every few steps: the server says how often), loss and accuracy, the training
+// batches' mean since the point before beside the held-out digits'.
 import { lineChart } from "../../components/chart.js";
-import { fixed, percent } from "../../lib/format.js";
+import { fixed, grouped, percent } from "../../lib/format.js";
 import { smoother, weightFor } from "../../lib/smooth.js";
 import { el as h } from "../../components/dom.js";
 
-/** The charts: { elements (to append), reset(), start(event), step(event), epoch(event) }, fed by
- * the run's events. */
+/** The charts: { elements (to append), reset(), start(event), step(event), validation(event) },
+ * fed by the run's events. */
 export function trainCharts() {
   const lossRoot = h("div", { "data-loss-chart": true, "data-points": "0" });
-  const epochLossRoot = h("div", { "data-epoch-loss-chart": true });
-  const epochAccRoot = h("div", { "data-epoch-accuracy-chart": true });
+  const pointsLossRoot = h("div", { "data-validation-loss-chart": true, "data-points": "0" });
+  const pointsAccRoot = h("div", { "data-validation-accuracy-chart": true, "data-points": "0" });
+  const every = h("p", { class: "muted points-note", "data-points-note": true, text: "The validation points arrive every few steps while a run trains." });
   const elements = [
     h("section", { class: "panel" }, lossRoot),
-    h("div", { class: "train-epochs" }, h("section", { class: "panel" }, epochLossRoot), h("section", { class: "panel" }, epochAccRoot)),
+    h("section", { class: "panel train-points" }, every,
+      h("div", { class: "train-epochs" }, pointsLossRoot, pointsAccRoot)),
   ];
   const lossChart = lineChart(lossRoot, {
     title: "Loss per step", xLabel: "training step (one batch)", yLabel: "loss", xName: "step",
@@ -22,21 +26,17 @@ export function trainCharts() {
     ],
     format: (v) => fixed(v, 3), height: 300,
   });
-  const epochLoss = lineChart(epochLossRoot, {
-    title: "Loss per epoch", xLabel: "epoch", yLabel: "loss", xName: "epoch", x: [0, 1],
-    series: [
-      { key: "train", label: "training", className: "s-train", markers: true },
-      { key: "val", label: "validation", className: "s-val", markers: true },
-    ],
-    format: (v) => fixed(v, 3), height: 240,
+  const series = [
+    { key: "train", label: "training (mean since the last point)", className: "s-train", markers: true },
+    { key: "val", label: "validation (held-out digits)", className: "s-val", markers: true },
+  ];
+  const pointsLoss = lineChart(pointsLossRoot, {
+    title: "Loss over training", xLabel: "training step", yLabel: "loss", xName: "step",
+    series, format: (v) => fixed(v, 3), height: 240,
   });
-  const epochAcc = lineChart(epochAccRoot, {
-    title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy", xName: "epoch", x: [0, 1], y: [0, 1],
-    series: [
-      { key: "train", label: "training", className: "s-train", markers: true },
-      { key: "val", label: "validation", className: "s-val", markers: true },
-    ],
-    format: (v) => percent(v, 1), tickFormat: (v) => percent(v, 0), height: 240,
+  const pointsAcc = lineChart(pointsAccRoot, {
+    title: "Accuracy over training", xLabel: "training step", yLabel: "accuracy", xName: "step", y: [0, 1],
+    series, format: (v) => percent(v, 1), tickFormat: (v) => percent(v, 0), height: 240,
   });
   let smooth = smoother(0.8);
 
@@ -44,27 +44,28 @@ export function trainCharts() {
     elements,
     reset() {
       smooth = smoother(0.8);
-      lossChart.reset();
-      epochLoss.reset();
-      epochAcc.reset();
-      lossRoot.dataset.points = "0";
+      for (const chart of [lossChart, pointsLoss, pointsAcc]) chart.reset();
+      for (const root of [lossRoot, pointsLossRoot, pointsAccRoot]) root.dataset.points = "0";
     },
     start(event) {
-      lossChart.setX([0, event.total_steps]);
-      epochLoss.setX([0, event.epochs]);
-      epochAcc.setX([0, event.epochs]);
+      for (const chart of [lossChart, pointsLoss, pointsAcc]) chart.setX([0, event.total_steps]);
       smooth = smoother(weightFor(event.total_steps));
+      const n = event.validate_every;
+      every.textContent = `${grouped(event.validation_points)} validation points, one every ${n === 1 ? "step" : `${grouped(n)} steps`}: the held-out digits scored, beside the training batches since the point before.`;
     },
     step(event) {
       lossChart.append("raw", event.global_step, event.loss);
       lossChart.append("smooth", event.global_step, smooth.push(event.loss));
       lossRoot.dataset.points = String(lossChart.series("raw").length);
     },
-    epoch(event) {
-      epochLoss.append("train", event.epoch, event.train_loss);
-      epochLoss.append("val", event.epoch, event.val_loss);
-      epochAcc.append("train", event.epoch, event.train_accuracy);
-      epochAcc.append("val", event.epoch, event.val_accuracy);
+    validation(event) {
+      pointsLoss.append("train", event.global_step, event.train_loss);
+      pointsLoss.append("val", event.global_step, event.val_loss);
+      pointsAcc.append("train", event.global_step, event.train_accuracy);
+      pointsAcc.append("val", event.global_step, event.val_accuracy);
+      const count = String(pointsAcc.series("train").length);
+      pointsLossRoot.dataset.points = count;
+      pointsAccRoot.dataset.points = count;
     },
   };
 }

@@ -1,43 +1,63 @@
 // The Train view's form: the network (one of the server's presets, or the layer builder), the
 // dataset (with a download when its training split is missing), the classes, the training
-// settings. The presets and optimizers are the catalogue's (GET /api/catalogue).
+// settings, the watch pace and the layer to watch. The presets and optimizers are the
+// catalogue's (GET /api/catalogue); what the run would be, and what stops it, the server's plan
+// (views/train/plan.js), whose problems are shown beside their fields.
 import * as api from "../../api.js";
 import { catalogue } from "../../shell.js";
 import { CUSTOM, known, networkChoices, optimizerChoices } from "../../lib/catalogue.js";
 import { grouped, percent } from "../../lib/format.js";
 import { starterLayers } from "../../lib/layers.js";
-import { formProblems } from "../../lib/trainform.js";
-import { AUGMENTATION } from "../../lib/trainrun.js";
+import { availableText, fieldMessages, probeChoices } from "../../lib/trainplan.js";
+import { AUGMENTATION, runBody } from "../../lib/trainrun.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
 import { layerBuilder } from "./builder.js";
+import { planBox } from "./plan.js";
 
-/** The form's values before the user changes any. */
+/** The form's values before the user changes any: a run of two digits that lasts about 40 s at
+ * its watch pace of 2 steps a second (80 steps), long enough for a class to watch it learn. */
 export const DEFAULTS = {
   model: "simple", dataset: "mnist", classes: [0, 1], train_size: 500, optimizer: "adam",
-  lr: 0.001, batch_size: 32, epochs: 1, seed: 0, augmentation: false, layers: starterLayers(2),
+  lr: 0.001, batch_size: 32, epochs: 5, seed: 0, augmentation: false, layers: starterLayers(2),
+  steps_per_second: 2, fast: false, probe_layer: "",
 };
-
-function field(label, input, note) {
-  return h("label", { class: "field" }, h("span", { class: "field-label", text: label }), input, note || null);
-}
 
 /**
  * The form for the values in `form` (changed in place; `save()` keeps them in the store).
  * Returns { element, load() (lists the networks, optimizers and datasets), check() (a message
- * when the run cannot start), spec() (the built layers as the server checked them, for a custom
- * network), showError(message) }.
+ * when the layers stop the run), body() (the request POST /api/train gets), planNow() (the
+ * server's plan of it, asked at once), showProblems(detail) ({fields, problems}: beside each
+ * field, the rest below the form), showError(message) }.
  */
 export function setupForm(form, { save }) {
   let datasets = [];
   let networks = []; // networkChoices() of the catalogue, once it has arrived
   const element = h("form", { class: "panel train-form", "data-train-form": true, "aria-labelledby": "train-form-title", novalidate: true });
+  const errors = {}; // field name -> {error, input}: where that field's problem is shown
+
+  /** The place for the problem of field `name` (the request's), about `input`. */
+  function errorFor(name, input) {
+    const error = h("span", { class: "field-error", id: `train-error-${name}`, "data-field-error": name, hidden: true });
+    errors[name] = { error, input };
+    return error;
+  }
+
+  /** A labelled input, its notes and the place for its problem. */
+  function field(label, input, name, ...notes) {
+    return h("div", { class: "field" }, h("label", {}, h("span", { class: "field-label", text: label }), input), ...notes, errorFor(name, input));
+  }
+
+  function changed() {
+    save();
+    plan.soon();
+  }
 
   function numberInput(name, { min, max, step = 1 } = {}) {
-    const input = h("input", { type: "number", name, min, max, step, value: String(form[name]), inputmode: step === 1 ? "numeric" : "decimal" });
+    const input = h("input", { type: "number", name, min, max, step, value: String(form[name] ?? ""), inputmode: step === 1 ? "numeric" : "decimal" });
     input.addEventListener("input", () => {
       const v = Number(input.value);
       form[name] = input.value === "" ? null : v;
-      save();
+      changed();
     });
     return input;
   }
@@ -48,28 +68,43 @@ export function setupForm(form, { save }) {
   const networkNote = h("p", { class: "muted network-note", "data-network-note": true });
   // Once the layers fit, the form's message that they did not goes (any other message stays).
   let builderProblemShown = false;
-  const builder = layerBuilder(form, { save, classes: () => classCount(), fits: () => { if (builderProblemShown) showError(null); } });
+  const builder = layerBuilder(form, { save, classes: () => classCount(), fits: () => { if (builderProblemShown) showError(null); plan.soon(); } });
   const datasetSelect = h("select", { name: "dataset" });
   const datasetNote = h("p", { class: "dataset-note", "data-dataset-note": true, hidden: true });
   const classBox = h("fieldset", { class: "classes", "data-classes": true });
+  const classError = errorFor("classes", classBox);
   const optimizerSelect = waiting("optimizer", form.optimizer);
   const augment = h("input", { type: "checkbox", name: "augmentation" });
   augment.checked = Boolean(form.augmentation);
+  const paceInput = numberInput("steps_per_second", { min: "0.1", step: "any" });
+  paceInput.id = "train-pace";
+  const fast = h("input", { type: "checkbox", name: "fast", "data-train-fast": true });
+  fast.checked = Boolean(form.fast);
+  paceInput.disabled = fast.checked;
+  const probeSelect = h("select", { name: "probe_layer", "data-probe-layer": true }, h("option", { value: "", text: "the first convolution" }));
+  const available = h("p", { class: "muted field-note", "data-train-available": true });
   const formError = h("div", { class: "error form-error", role: "alert", "data-train-error": true, hidden: true });
+  const plan = planBox({ body: () => body(), onPlan: (answer) => { showPlan(answer); showProblems(answer); } });
 
   element.append(
     h("h2", { id: "train-form-title", text: "Set up a run" }),
-    field("Network", modelSelect), networkNote, builder.element,
-    field("Dataset", datasetSelect), datasetNote,
-    classBox,
+    field("Network", modelSelect, "model"), networkNote, builder.element,
+    field("Dataset", datasetSelect, "dataset"), datasetNote,
+    classBox, classError,
+    field("Training digits", numberInput("train_size", { min: 1 }), "train_size", available),
     h("div", { class: "grid2" },
-      field("Training digits", numberInput("train_size", { min: 1 })),
-      field("Epochs", numberInput("epochs", { min: 1, max: 1000 })),
-      field("Batch size", numberInput("batch_size", { min: 1, max: 512 })),
-      field("Learning rate", numberInput("lr", { min: 0, step: "any" })),
-      field("Optimizer", optimizerSelect),
-      field("Seed", numberInput("seed", { min: 0 }))),
+      field("Epochs", numberInput("epochs", { min: 1 }), "epochs"),
+      field("Batch size", numberInput("batch_size", { min: 1 }), "batch_size"),
+      field("Learning rate", numberInput("lr", { min: 0, step: "any" }), "lr"),
+      field("Optimizer", optimizerSelect, "optimizer"),
+      field("Seed", numberInput("seed", { min: 0 }), "seed")),
+    h("div", { class: "field" },
+      h("label", { class: "field-label", for: "train-pace", text: "Pace (steps a second)" }),
+      h("div", { class: "pace" }, paceInput, h("label", { class: "check" }, fast, h("span", { text: "As fast as possible" }))),
+      errorFor("steps_per_second", paceInput)),
     h("label", { class: "check" }, augment, h("span", { text: `Augmentation: random rotation ±${AUGMENTATION.rotation}° and shift ±${AUGMENTATION.shift} px` })),
+    field("Watch layer (its output for one digit, live)", probeSelect, "probe_layer"),
+    h("h3", { class: "plan-title", text: "This run" }), plan.element,
     formError);
 
   const showError = (message) => {
@@ -79,12 +114,44 @@ export function setupForm(form, { save }) {
   const currentDataset = () => datasets.find((d) => d.name === form.dataset);
   const classCount = () => (form.classes ? form.classes.length : (currentDataset()?.classes.length || 10));
   const drawBuilder = () => builder.draw();
+  /** The request for these values; null while a built network is still being checked. */
+  const body = () => (form.model === CUSTOM && !builder.spec() ? null : runBody(form, builder.spec()));
+
+  /** Each field's problem beside it (after its label's words), the others below the form. */
+  function showProblems({ fields = {}, problems = [] } = {}) {
+    const { byField, others } = fieldMessages(fields);
+    for (const [name, { error, input }] of Object.entries(errors)) {
+      const message = byField[name] || byField[name === "model" ? "spec" : name];
+      error.hidden = !message;
+      error.textContent = message || "";
+      if (message) { input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", error.id); }
+      else { input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby"); }
+    }
+    const rest = Object.keys(fields).length ? others : problems;
+    if (rest.length) showError(rest.join(" "));
+    else if (!builderProblemShown) showError(null);
+  }
+
+  /** What the server has for these classes, and the layers this network lets the probe show. */
+  function showPlan(answer) {
+    const text = availableText(answer);
+    available.textContent = text || "";
+    available.hidden = !text;
+    if (!answer.layers || !answer.layers.length) return;
+    const choices = probeChoices(answer);
+    const server = answer.probe_layer ? ` (here ${answer.probe_layer})` : "";
+    probeSelect.replaceChildren(h("option", { value: "", text: `the first convolution${server}` }), ...choices.map((c) => h("option", { value: c.value, text: c.text })));
+    if (form.probe_layer && !choices.some((c) => c.value === form.probe_layer)) { form.probe_layer = ""; save(); }
+    probeSelect.value = form.probe_layer || "";
+  }
 
   const describeNetwork = () => { networkNote.textContent = networks.find((n) => n.value === form.model)?.note || ""; };
-  modelSelect.addEventListener("change", () => { form.model = modelSelect.value; save(); describeNetwork(); drawBuilder(); });
-  optimizerSelect.addEventListener("change", () => { form.optimizer = optimizerSelect.value; save(); });
-  augment.addEventListener("change", () => { form.augmentation = augment.checked; save(); });
-  datasetSelect.addEventListener("change", () => { form.dataset = datasetSelect.value; save(); renderDataset(); });
+  modelSelect.addEventListener("change", () => { form.model = modelSelect.value; changed(); describeNetwork(); drawBuilder(); });
+  optimizerSelect.addEventListener("change", () => { form.optimizer = optimizerSelect.value; changed(); });
+  augment.addEventListener("change", () => { form.augmentation = augment.checked; changed(); });
+  datasetSelect.addEventListener("change", () => { form.dataset = datasetSelect.value; changed(); renderDataset(); });
+  fast.addEventListener("change", () => { form.fast = fast.checked; paceInput.disabled = fast.checked; changed(); });
+  probeSelect.addEventListener("change", () => { form.probe_layer = probeSelect.value; changed(); });
 
   /** Offer `choices` ({value, text, note}) in `select`, keeping `form[name]` when listed. */
   function offer(select, name, choices) {
@@ -106,7 +173,8 @@ export function setupForm(form, { save }) {
         const picked = [...classBox.querySelectorAll('input[name="class"]')].filter((b) => b.checked).map((b) => Number(b.value));
         setClasses(picked.length === names.length ? null : picked, false);
       });
-      return h("label", { class: "class-box" }, box, h("span", { text: name }));
+      const count = info && info.splits.train && info.splits.train.class_counts;
+      return h("label", { class: "class-box", title: count ? `${grouped(count[i])} training images on the server` : null }, box, h("span", { text: name }));
     });
     const quick = [
       [`${names[0]} vs ${names[1]}`, [0, 1], "two"],
@@ -157,7 +225,7 @@ export function setupForm(form, { save }) {
     const k = classCount();
     const last = form.layers[form.layers.length - 1];
     if (last && last.type === "Dense") form.layers = [...form.layers.slice(0, -1), { ...last, out_features: k }];
-    save();
+    changed();
     if (rerender) renderDataset();
     drawBuilder();
   }
@@ -166,8 +234,8 @@ export function setupForm(form, { save }) {
   renderDataset();
 
   return {
-    element, showError,
-    spec: () => builder.spec(),
+    element, showError, showProblems, body,
+    planNow: () => plan.now(),
     /** Offer the catalogue's networks and optimizers, and the datasets (GET /api/datasets). */
     load() {
       catalogue().then((listed) => {
@@ -176,6 +244,7 @@ export function setupForm(form, { save }) {
         offer(optimizerSelect, "optimizer", optimizerChoices(listed));
         describeNetwork();
         drawBuilder();
+        plan.soon();
       }).catch((error) => showError(`The networks and optimizers cannot be listed: ${error.message}`));
       api.listDatasets().then((list) => {
         datasets = list;
@@ -185,10 +254,8 @@ export function setupForm(form, { save }) {
         renderDataset();
       }).catch((error) => showError(`The datasets cannot be listed: ${error.message}`));
     },
-    /** Why the run cannot start as set up (null when it can). */
+    /** Why the layers stop the run (null when they do not, or the network is a preset). */
     check() {
-      const problems = formProblems(form);
-      if (problems.length) return problems.join(" ");
       return form.model === CUSTOM ? builder.problem() : null;
     },
   };

@@ -1,6 +1,6 @@
 // The Train view's run panel: Start, Pause/Resume, Step, Stop, the job's state, its progress and
 // figures so far, and what went wrong.
-import { progressLine, runMetrics, stepNow } from "../../lib/trainrun.js";
+import { failureLine, progressLine, runMetrics, stepNow } from "../../lib/trainrun.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
 
 /** The run panel: { section, buttons, jobLabel, setState(state) (true while the job is live),
@@ -36,15 +36,17 @@ export function runPanel() {
       stopBtn.disabled = !live;
       return live;
     },
-    /** The progress of `run` (what the events said so far) of the job `job` (its record). */
+    /** The progress of `run` (what the events said so far) of the job `job` (its record); a run
+     * that failed says so plainly, started or not. */
     progress(run, job, jobId) {
       if (!run || !run.start) {
-        if (jobId && run) progressText.textContent = "Waiting for the run to start…";
+        if (run && run.failed) progressText.textContent = failureLine(run, run.failed);
+        else if (jobId && run) progressText.textContent = "Waiting for the run to start…";
         return;
       }
       progressBar.max = run.start.total_steps;
       progressBar.value = stepNow(run);
-      progressText.textContent = progressLine(run, job, Date.now() / 1000);
+      progressText.textContent = run.failed ? failureLine(run, run.failed) : progressLine(run, job, Date.now() / 1000);
       metricsEl.replaceChildren(...runMetrics(run).map(([k, v]) => h("div", {}, h("dt", { text: k }), h("dd", { class: "num", text: v }))));
     },
     showError: (message) => showErrorIn(runError, message ? { message } : null),
