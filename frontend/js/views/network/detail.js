@@ -30,7 +30,7 @@ export function renderDetail(panel, local, view) {
   const cursorBox = el("span", { class: "cursor-box", hidden: true });
   const wrap = el("div", { class: "map-wrap big-wrap" }, canvas, cursorBox);
   const readout = el("p", { class: "detail-readout num", "aria-live": "polite" });
-  const rfText = el("p", { class: "muted rf-text", text: "Hover a cell, or focus the map and use the arrow keys, to read its value and see which cells before it it reads." });
+  const rfText = el("p", { class: "muted rf-text", text: "Point at a cell (hover, or tap), or focus the map and use the arrow keys: its value, and the cells it reads in every earlier map." });
   const close = el("button", { type: "button", class: "detail-close", "data-detail-close": true, "aria-label": "Close the detail" }, "Close");
   const about = layer
     ? `${layer.type}, channel ${channel} of ${shapeText(layer.output_shape)}, ${grouped(layer.parameters)} parameters in the layer`
