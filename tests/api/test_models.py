@@ -85,6 +85,14 @@ def test_bundled_model_detail_has_shapes_parameters_and_card(client: TestClient)
             "padding": [2, 2, 2, 2],
             "dilation": [1, 1],
         },
+        # a 5×5 window padded by 2: output cell 0 sees input rows and columns -2..2
+        "receptive_fields": [
+            {
+                "layer": "input",
+                "rows": {"start": -2, "size": 5, "jump": 1},
+                "cols": {"start": -2, "size": 5, "jump": 1},
+            }
+        ],
     }
     assert body["layers"][-1]["output_shape"] == [10]
     assert sum(row["parameters"] for row in body["layers"]) == body["parameters"]
