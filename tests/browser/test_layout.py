@@ -120,8 +120,13 @@ def test_on_a_phone_the_answer_stays_in_view_while_a_finger_draws(sized_page, se
     wait_rendered(page, "draw")
     view = page.locator("section[data-view='draw']")
     before = int(view.get_attribute("data-predictions"))
+    page.evaluate(
+        """() => { window.__pointers = [];
+        addEventListener("pointerdown", (e) => __pointers.push(e.pointerType), true); }"""
+    )
     touch_stroke(page, page.locator("[data-draw-canvas]"), one_points())
     wait_predicted(page, before)
+    assert page.evaluate("() => __pointers") == ["touch"], "the stroke was not one touch"
     screenshot("layout-draw-phone-drawn", page)
 
     predicted = page.locator("[data-predicted]").inner_text().strip()
