@@ -1,6 +1,7 @@
 // What every view shares: the one store, the live region, the error banner and the model list.
 import * as api from "./api.js";
 import { exampleDigit } from "./components/strokes.js";
+import { sameDigit } from "./lib/digit.js";
 import { sharedRequests } from "./lib/shared.js";
 import { Store } from "./store.js";
 
@@ -18,7 +19,8 @@ export function currentDigit(state = store.state) {
 const descriptions = sharedRequests(); // model id -> GET /api/models/{id}
 const catalogues = sharedRequests(); // one key: GET /api/catalogue
 
-/** A model's description, fetched once per id (a model never changes under its id). */
+/** A model's description, fetched once per id until the model list is reloaded (a model's
+ * layers never change under its id, but its name does when it is renamed). */
 export const describeModel = (id) => descriptions.get(id, () => api.getModel(id));
 
 /** What models can be built from (GET /api/catalogue), fetched once: it changes only when the
@@ -44,7 +46,16 @@ const traces = new WeakMap();
  * request is on its way; `signal` ends this caller's wait only. */
 export function traceOf(id, digit, target, signal) {
   if (!traces.has(digit)) traces.set(digit, sharedRequests());
-  return traces.get(digit).get(`${id}|${target ?? ""}`, () => api.trace(id, digit, target), signal);
+  const start = () => api.trace(id, digit, target).then((answer) => linkInput(digit, answer));
+  return traces.get(digit).get(`${id}|${target ?? ""}`, start, signal);
+}
+
+/** The link's `input` follows the digit every view shows: `answer` (a prediction or trace of
+ * `digit`) carries its code, which becomes `input` while `digit` is still the one on display.
+ * Returns `answer`. */
+export function linkInput(digit, answer) {
+  if (answer.code && sameDigit(digit, currentDigit())) store.set({ input: answer.code });
+  return answer;
 }
 
 /** Say `text` to screen readers (the page's polite live region). */
@@ -64,6 +75,7 @@ export function showError(message) {
 /** Reload the model list (after training or creating one); keeps the chosen model if it exists. */
 export async function refreshModels() {
   const models = await api.listModels();
+  descriptions.clear();
   const current = store.state.model;
   const fallback = (models.find((m) => m.default) || models[0] || {}).id || null;
   store.set({ models, model: models.some((m) => m.id === current) ? current : fallback });

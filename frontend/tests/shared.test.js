@@ -59,3 +59,16 @@ test("untilAborted: an already aborted signal rejects at once, no signal waits a
   await assert.rejects(untilAborted(new Promise(() => {}), done.signal), { name: "AbortError" });
   assert.equal(await untilAborted(Promise.resolve(5)), 5);
 });
+
+test("clear forgets every answer: the next caller asks again", async () => {
+  const cache = sharedRequests();
+  const requests = manualRequests();
+  const before = cache.get("lenet5-mnist", requests.start);
+  requests.made[0].resolve({ name: "old name" });
+  await before;
+  cache.clear();
+  const after = cache.get("lenet5-mnist", requests.start);
+  assert.equal(requests.made.length, 2);
+  requests.made[1].resolve({ name: "new name" });
+  assert.deepEqual(await after, { name: "new name" });
+});

@@ -15,7 +15,7 @@ export function untilAborted(promise, signal) {
 
 /** `const cache = sharedRequests()`; `cache.get(key, start, signal)` returns the promise of
  * `start()` made for `key` the first time (while it is on its way too), awaited until `signal`
- * aborts. */
+ * aborts; `cache.clear()` forgets them all. */
 export function sharedRequests() {
   const known = new Map();
   return {
@@ -26,6 +26,10 @@ export function sharedRequests() {
         request.catch(() => { if (known.get(key) === request) known.delete(key); });
       }
       return untilAborted(known.get(key), signal);
+    },
+    /** Forget every answer: the next caller of each key asks again. */
+    clear() {
+      known.clear();
     },
   };
 }
