@@ -21,6 +21,7 @@ from fastapi import APIRouter, Body, HTTPException
 from pydantic import ValidationError
 
 from cnnviz.api.deps import ExistingJob, JobId, JobsDep, SettingsDep, job_or_404
+from cnnviz.api.schemas.models import ErrorMessage
 from cnnviz.api.schemas.train import (
     CommandResult,
     JobCreated,
@@ -84,7 +85,14 @@ def _plan(data: dict[str, Any], datasets_dir: Path) -> tuple[TrainConfig | None,
 PLAN_EXAMPLE = {"model": "simple", "classes": [0, 1], "train_size": 500, "epochs": 5}
 
 
-@router.post("/plan", response_model=TrainPlan, summary="What a run would be (nothing starts)")
+@router.post(
+    "/plan",
+    response_model=TrainPlan,
+    responses={
+        422: {"model": ErrorMessage, "description": "a body that is not a JSON object"},
+    },
+    summary="What a run would be (nothing starts)",
+)
 def plan_training(
     body: Annotated[
         dict[str, Any],
