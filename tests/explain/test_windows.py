@@ -119,3 +119,16 @@ def test_pool_step_logit_upstream_equals_torch_autograd(image) -> None:
         assert step["routed"].sum() == pytest.approx(expected, rel=1e-9, abs=1e-12)
     predicted = stepper.pool_step(classifier, image, "pool1", 0, 0, 0, upstream="logit")
     assert predicted["target_class"] == int(logits.argmax())
+
+
+def test_ties_in_padded_windows_equal_torch_unfold() -> None:
+    """Padding never ties: torch unfolds the plane padded with −inf, and the count of cells equal
+    to each window's maximum is the answer's."""
+    image = np.random.default_rng(2).integers(0, 3, (7, 6)).astype(np.float32)  # many ties
+    model = Sequential(MaxPool2D(3, stride=2, padding=1), input_shape=(1, 7, 6))
+    step = stepper.pool_step(model, image, "pool1", 0, 0, 0)
+    padded = F.pad(torch.tensor(image[None, None]), (1, 1, 1, 1), value=-float("inf"))
+    windows = F.unfold(padded, 3, stride=2)[0].T.reshape(4, 3, 9)  # (OH, OW, KH·KW)
+    expected = (windows == windows.max(dim=-1, keepdim=True).values).sum(dim=-1).numpy()
+    np.testing.assert_array_equal(step["winner_ties"], expected)
+    assert expected.max() > 1, "the plane should have ties"

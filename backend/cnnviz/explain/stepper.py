@@ -279,14 +279,15 @@ def conv_step(
 
 def _winner_ties(plane: np.ndarray, windows: dict, out: np.ndarray) -> np.ndarray:
     """(OH, OW): how many input cells of each window equal its maximum (1: a clear winner; more:
-    a tie, e.g. a window of zeros, which the first cell in row-major order wins)."""
+    a tie, e.g. a window of zeros, which the first cell in row-major order wins). Every window's
+    cells are gathered at once from the plane padded with NaN (padding never ties)."""
     h, w = plane.shape
-    ties = np.zeros(out.shape, np.int64)
-    for i, rows in enumerate(windows["rows"]):
-        for j, cols in enumerate(windows["cols"]):
-            inside = plane[np.ix_(rows[(rows >= 0) & (rows < h)], cols[(cols >= 0) & (cols < w)])]
-            ties[i, j] = int(np.count_nonzero(inside == out[i, j]))
-    return ties
+    rows, cols = windows["rows"], windows["cols"]
+    top, left = max(0, -int(rows.min())), max(0, -int(cols.min()))
+    bottom, right = max(0, int(rows.max()) - h + 1), max(0, int(cols.max()) - w + 1)
+    padded = np.pad(plane, ((top, bottom), (left, right)), constant_values=np.nan)
+    cells = padded[(rows + top)[:, None, :, None], (cols + left)[None, :, None, :]]
+    return np.count_nonzero(cells == out[:, :, None, None], axis=(2, 3))
 
 
 def pool_step(

@@ -38,10 +38,16 @@ def window_coords(row: int, col: int, geometry: ConvGeometry, hw: tuple[int, int
 def layer_windows(geometry: ConvGeometry, hw: tuple[int, int], out_hw: tuple[int, int]) -> dict:
     """Every window of a layer over an input of size `hw`, by axis (a window is the product of
     its rows and its columns): `rows` (OH, KH), the input rows of each output row's windows, and
-    `cols` (OW, KW), the input columns of each output column's; outside the input: padding."""
-    oh, ow = out_hw
-    rows = [window_coords(r, 0, geometry, hw)[0] for r in range(oh)]
-    cols = [window_coords(0, c, geometry, hw)[1] for c in range(ow)]
+    `cols` (OW, KW), the input columns of each output column's; outside the input: padding.
+
+    The window function slides over each axis's own coordinates, a (Hp, 1) column of row
+    numbers and a (1, Wp) row of column numbers, so a layer's windows cost O(OH + OW) slices."""
+    (h, w), (oh, ow) = hw, out_hw
+    top, bottom, left, right = geometry.padding
+    row_numbers = np.arange(-top, h + bottom)[:, None]
+    col_numbers = np.arange(-left, w + right)[None, :]
+    rows = [conv_window(row_numbers, r, 0, geometry)[:, 0] for r in range(oh)]
+    cols = [conv_window(col_numbers, 0, c, geometry)[0, :] for c in range(ow)]
     return {"rows": np.array(rows), "cols": np.array(cols)}
 
 
