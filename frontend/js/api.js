@@ -97,7 +97,6 @@ export const poolStep = (id, digit, step, signal) =>
 export const qrUrl = (text) => `/api/qr?${new URLSearchParams({ text })}`;
 
 // Kernels on images ----------------------------------------------------------------------------
-export const listKernels = () => request("GET", "/api/conv/kernels");
 export const applyKernel = (body, signal) => request("POST", "/api/conv/apply", { body, signal });
 
 // Datasets -------------------------------------------------------------------------------------
