@@ -1,12 +1,15 @@
 // The backward pass through a pooling layer, drawn: the upstream gradient map on the left, the
 // gradient map at the pooling layer's input on the right, and (on play) each gradient travelling
 // as a dot from its output cell to the input cells it reaches, filling the right map as it lands.
-// One canvas, drawn at the device's pixel ratio; `showEnd()` draws the final state at once.
+// One canvas, drawn at the device's pixel ratio; `showEnd()` draws the final state at once. The
+// maps' names are text above the canvas, not drawn in it: drawn, they shrank with the canvas
+// (to ~7 px on a phone); as text they keep the page's size at any width.
 import { css } from "../lib/colour.js";
 import { windowEdges } from "../lib/pooling.js";
+import { el } from "./dom.js";
 
 const W = 1000;          // logical width of the drawing
-const LABEL = 34;        // room for the labels above the maps
+const LABEL = 16;        // room above the maps, where the dots arc
 const GAP = 0.22;        // the space between the maps, as a share of the width
 
 export function reducedMotion() {
@@ -16,13 +19,19 @@ export function reducedMotion() {
 /**
  * A flow diagram in `canvas`. `setData({source, target, routes, scale, labels})`: `source` is the
  * upstream gradient plane, `target` the final input-gradient plane (height, width), `routes` a
- * list of `{from: index in source, to: [[index in target, value], ...]}`, `scale` a colour scale.
+ * list of `{from: index in source, to: [[index in target, value], ...]}`, `scale` a colour scale,
+ * `labels` the two maps' names (shown above the canvas, which must have a parent by then).
  */
 export function gradientFlow(canvas) {
   let data = null;
   let frame = 0;
   let layout = null;
   const context = canvas.getContext("2d");
+  // the maps' names over their maps (the canvas's own label says it all to screen readers)
+  const names = [el("strong"), el("strong")];
+  const caption = el("div", { class: "flow-names", "aria-hidden": "true" }, names[0], el("span"), names[1]);
+  caption.style.display = "grid";
+  caption.style.alignItems = "end";
 
   function measure() {
     const { source, target } = data;
@@ -36,6 +45,12 @@ export function gradientFlow(canvas) {
       dst: { x: W - dstSide, y: LABEL, cell: dstSide / target.width, plane: target },
       height: LABEL + box + 8,
     };
+    caption.style.gridTemplateColumns = `${srcSide}fr ${W - srcSide - dstSide}fr ${dstSide}fr`;
+    data.labels.forEach((label, i) => { names[i].textContent = label; });
+    if (!caption.isConnected && canvas.parentNode) {
+      canvas.before(caption);
+      caption.style.maxWidth = getComputedStyle(canvas).maxWidth; // as wide as the canvas
+    }
     const ratio = Math.min(3, (typeof devicePixelRatio === "number" && devicePixelRatio) || 1) * 1.2;
     canvas.width = Math.round(W * ratio);
     canvas.height = Math.round(layout.height * ratio);
@@ -50,7 +65,7 @@ export function gradientFlow(canvas) {
     return [side.x + (c + 0.5) * side.cell, side.y + (r + 0.5) * side.cell];
   }
 
-  function drawPlane(side, values, label) {
+  function drawPlane(side, values) {
     const { plane } = side;
     for (let i = 0; i < values.length; i += 1) {
       const r = Math.floor(i / plane.width);
@@ -75,15 +90,11 @@ export function gradientFlow(canvas) {
       }
       context.stroke();
     }
-    context.fillStyle = getComputedStyle(canvas).color || "#222";
-    context.font = "600 20px system-ui, sans-serif";
-    context.textBaseline = "alphabetic";
-    context.fillText(label, side.x, LABEL - 10);
   }
 
   function draw(accumulated, particles = [], sending = []) {
     context.clearRect(0, 0, W, layout.height);
-    drawPlane(layout.src, data.source.data, data.labels[0]);
+    drawPlane(layout.src, data.source.data);
     // the outputs whose gradient is on its way
     context.strokeStyle = "#ff8c00";
     context.lineWidth = 3;
@@ -92,7 +103,7 @@ export function gradientFlow(canvas) {
       const half = layout.src.cell / 2;
       context.strokeRect(x - half + 1.5, y - half + 1.5, 2 * half - 3, 2 * half - 3);
     }
-    drawPlane(layout.dst, accumulated, data.labels[1]);
+    drawPlane(layout.dst, accumulated);
     // the arrow between the maps
     const midY = LABEL + 0.5 * data.source.height * layout.src.cell;
     const x0 = layout.src.x + data.source.width * layout.src.cell + 14;
