@@ -2,6 +2,7 @@
 import * as api from "./api.js";
 import { mountModelPicker } from "./components/modelpicker.js";
 import { wirePresentMode } from "./components/present.js";
+import { wireShare } from "./components/share.js";
 import { refreshModels, showError, store } from "./shell.js";
 import { syncWithUrl } from "./store.js";
 
@@ -51,6 +52,7 @@ async function boot() {
   syncWithUrl(store);
   wireTabs();
   wirePresentMode(store);
+  wireShare();
   mountModelPicker(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));
   api.getHealth().then(

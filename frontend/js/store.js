@@ -2,15 +2,16 @@
 // listen for "change" events, whose `detail.changed` is the set of keys that changed. The keys
 // in URL_KEYS mirror the URL hash both ways, so a shared link opens the same view and the
 // browser's back button walks through views.
-import { formatHash, parseHash, readOldKeys } from "./lib/url.js";
+import { formatHash, parseHash, readOldKeys, withLinkedDigit } from "./lib/url.js";
 
 // Shared: tab, model, target (the class the backward pass starts from, in Network and Pooling),
-// job, present (1: presentation mode, components/present.js). Each view's own: the stepper's
+// job, present (1: presentation mode, components/present.js), input (the code of the digit every
+// view computes from, as the API gave it: last, it is ~1 KB). Each view's own: the stepper's
 // conv, filter, at ("row,col"); the playground's kernel (a name or "RxC:values") and playground
 // (its settings); the Pooling view's pool, map (its channel), window.
 export const URL_KEYS = [
   "tab", "model", "conv", "filter", "at", "kernel", "playground", "pool", "map", "window",
-  "target", "job", "present",
+  "target", "job", "present", "input",
 ];
 
 export class Store extends EventTarget {
@@ -44,8 +45,9 @@ export class Store extends EventTarget {
 
 /** Keep `store`'s URL keys and `location.hash` in step. */
 export function syncWithUrl(store, win = window) {
-  // An old link's shared keys (layer, channel, row, col) are read as the keys of the tab it names.
-  const read = () => readOldKeys(parseHash(win.location.hash), store.state.tab);
+  // An old link's shared keys (layer, channel, row, col) are read as the keys of the tab it names;
+  // a link's input becomes the digit (the page's own input changes only update the link).
+  const read = () => withLinkedDigit(readOldKeys(parseHash(win.location.hash), store.state.tab), store.state);
   store.set(read());
   store.watch(URL_KEYS, (state, changed) => {
     const hash = formatHash(state, URL_KEYS);

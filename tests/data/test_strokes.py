@@ -8,7 +8,7 @@ arithmetic; MNIST's statistics are measured on the official test digits (`mnist_
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-from tests.strokes import coverage, drawing
+from tests.strokes import coverage, drawing, encode
 
 from cnnviz.data import read_idx, strokes
 from cnnviz.data.drawing import preprocess_drawing
@@ -131,3 +131,15 @@ def test_the_brush_does_not_decide_the_answer(lenet, digit: str, height: int) ->
         for brush in range(8, 31, 2)
     }
     assert {label for label, _ in answers.values()} == {int(digit)}, answers
+
+
+@pytest.mark.parametrize("radius", [1, 4, 12, 40])
+def test_a_dot_shrinks_but_stays(radius: int) -> None:
+    """A dot is as wide as it is long (ratio ~1): thinning leaves it a smaller dot, never nothing
+    (a first touch on the pad is a dot, and it is predicted at once)."""
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).ellipse((100, 100, 100 + 2 * radius, 100 + 2 * radius), fill=255)
+    steps = preprocess_drawing(encode(canvas))
+    assert steps.strokes.thinned is True
+    assert steps.image.max() == 1.0
+    assert 0 < steps.image.sum() < 28 * 28

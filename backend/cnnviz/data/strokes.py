@@ -22,7 +22,8 @@ Thinning is a grey-level erosion (a minimum filter over an octagon of radius r),
 anti-aliased edges soft; r follows from the measured width w and the box's longer side s, as
 erosion narrows the strokes and the box alike by 2·r: (w - 2·r) / (s - 2·r) = MAX_RELATIVE.
 One width is measured for the whole drawing, so a stroke added with a brush under half the
-others' would vanish in the erosion; with one brush none does (r < w/2 as long as w < s).
+others' would vanish in the erosion; with one brush none does (r is at most 0.35·w, so a dot, as
+wide as it is long, shrinks instead of vanishing).
 (Keeping thin parts as an opening's residue was tried: an octagon is not a disk, so the round
 ends' rims came back as arcs.) A digit whose holes the brush filled stays without holes, but
 LeNet-5 reads the eroded blob far better than the blob (tests/data/test_strokes.py). The erosion
@@ -42,6 +43,8 @@ from cnnviz.data.resample import shrink
 MAX_RELATIVE = 0.20
 #: MNIST's median of the same ratio, shown to the user beside the drawing's.
 MNIST_RELATIVE = 0.13
+#: The share of its width that thinning always leaves a stroke (a dot, whose width is its size).
+KEEP = 0.3
 #: Thinning works on the crop shrunk so that its longer side is at most this many pixels.
 WORK = 80
 #: Ink at or above this counts for the area and the perimeter (anti-aliased edges are halves).
@@ -130,8 +133,13 @@ def normalise_strokes(crop: np.ndarray) -> StrokeStep:
         return StrokeStep(width, size, relative, False, relative, crop)
     work = shrink(crop, WORK)
     factor = max(work.shape) / size
-    radius = round(factor * (width - MAX_RELATIVE * size) / (2 * (1 - MAX_RELATIVE)))
-    thinned = _cut_to_ink(_thin(work, radius)) if radius > 0 else work
+    to_limit = (width - MAX_RELATIVE * size) / (2 * (1 - MAX_RELATIVE))
+    # A dot or a dab (its width near its size) would be eroded away: it keeps KEEP of its width.
+    radius = round(factor * min(to_limit, width * (1 - KEEP) / 2))
+    thinned = _thin(work, radius) if radius > 0 else work
+    if not (thinned >= BOX_THRESHOLD).any():  # an anti-aliased sliver, rounded away
+        thinned = work
+    thinned = _cut_to_ink(thinned)
     after = stroke_width(thinned) / max(thinned.shape)
     return StrokeStep(width, size, relative, True, after, thinned)
 

@@ -1,8 +1,9 @@
 // The view state that belongs in a link: read from and written to the URL hash, so a teacher can
 // share exactly the view on the screen (model, tab, layer, channel, stepper position, ...).
 // Each view's keys are its own (the stepper's `conv`, `filter`, `at`; the Pooling view's `pool`,
-// `map`, `window`), so choosing in one view never moves another; `tab`, `model`, `target` and
-// `job` are shared. Pure functions of strings, tested with `node --test`.
+// `map`, `window`), so choosing in one view never moves another; `tab`, `model`, `target`, `job`
+// and `input` (the digit every view computes from, as the code an API answer gave for it) are
+// shared. Pure functions of strings, tested with `node --test`.
 
 /** Parse "#tab=network&layer=conv1&row=3" into {tab: "network", layer: "conv1", row: 3}.
  * Values that are whole numbers become numbers; empty values are dropped. */
@@ -64,4 +65,16 @@ export function readOldKeys(state, currentTab) {
     out.at = formatCell({ row: whole(state.row), col: whole(state.col) });
   }
   return out;
+}
+
+/**
+ * `state` (a link read by parseHash) plus the digit its `input` names: `{code}` when the link
+ * carries an input code other than `current.input` (the one the page computes from already), so
+ * opening a link, or pasting another, shows that digit in every view. A link without one leaves
+ * the digit as it is; the page never decodes the code, it sends it back to the API.
+ */
+export function withLinkedDigit(state, current) {
+  const code = state.input;
+  if (typeof code !== "string" || code === current.input) return state;
+  return { ...state, digit: { code } };
 }

@@ -1,10 +1,12 @@
 // The Draw view: draw a digit (mouse, touch or pen), watch the network's ten probabilities change
 // while drawing, see the MNIST preprocessing steps the drawing goes through, or pick a real MNIST
-// test digit from the gallery. The current input becomes `store.state.digit` for every view.
+// test digit from the gallery. The current input becomes `store.state.digit` for every view, and
+// its code (from the prediction's answer) the link's `input`; a link's input is shown here as a
+// 28×28 picture, like a gallery digit.
 // This module holds the frame, the predictions and the wiring; each panel is drawn by a module in
 // views/draw/.
 import * as api from "../api.js";
-import { announce } from "../shell.js";
+import { announce, linkInput } from "../shell.js";
 import { latestOnly, throttledRequests } from "../lib/scheduler.js";
 import { el, isAbort } from "../components/dom.js";
 import { EXAMPLE_SHOWN, drawPad } from "./draw/pad.js";
@@ -38,10 +40,12 @@ export function mount(root, store) {
 
   let lastDigit = null; // the digit object this view last put in the store
 
+  /** The pad's digit becomes every view's; a new one's link input waits for its code (from its
+   * prediction, or a trace another view asks for). */
   function publish() {
     const digit = pad.placeholder ? null : pad.digit();
     lastDigit = digit;
-    store.set({ digit });
+    if (digit !== store.state.digit) store.set({ digit, input: null });
   }
 
   // ---- the pad's buttons ----
@@ -124,9 +128,11 @@ export function mount(root, store) {
     try {
       const answer = await api.predict(model, digit, mine.signal);
       if (mine.signal.aborted) return;
+      linkInput(digit, answer);
+      if (digit.code) pad.paintCode(digit.code, answer.input);
       const info = (store.state.models || []).find((m) => m.id === store.state.model);
       result.render(answer, info);
-      steps.render(answer);
+      steps.render(answer, digit.code ? "link" : "gallery");
       performance.mark(end);
       performance.measure(MEASURE, start, end);
       completed += 1;
@@ -163,6 +169,9 @@ export function mount(root, store) {
     if (digit && digit.pixels) {
       pad.showPixels(digit.pixels);
       changed();
+    } else if (digit && digit.code) {
+      pad.showCode(digit.code); // painted when its prediction answers with the pixels
+      changed();
     } else if (digit && digit.image) {
       pad.loadImage(digit.image, changed);
     } else {
@@ -179,7 +188,7 @@ export function mount(root, store) {
   // ---- start ----
   showEmpty();
   const first = store.state.digit;
-  if (first && (first.pixels || first.image)) showDigit(first);
+  if (first && (first.pixels || first.image || first.code)) showDigit(first);
   else showExample(EXAMPLE_SHOWN, { asPlaceholder: true });
   gallery.load();
 }

@@ -1,6 +1,6 @@
 // The Draw view's pad: the 280×280 canvas and what it shows (strokes drawn with a mouse, a finger
-// or a pen, over a gallery digit or a picture chosen in another view), the brush, undo, clear and
-// the example digits.
+// or a pen, over a gallery digit, a link's digit or a picture chosen in another view), the brush,
+// undo, clear and the example digits.
 import { EXAMPLE_STROKES, densify } from "../../lib/example.js";
 import { CANVAS_SIZE, DEFAULT_BRUSH, strokePath } from "../../components/strokes.js";
 import { el } from "../../components/dom.js";
@@ -47,7 +47,9 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
 
   // ---- what the pad shows ----
   let strokes = []; // [{points: [[x, y], ...], brush}]
-  let base = null; // {pixels: 28×28 in [0, 1]} from the gallery, or {image, picture}, under the strokes
+  // Under the strokes: {pixels: 28×28 in [0, 1]} from the gallery, {code, pixels} a link's digit
+  // (its pixels once the API has answered), or {image, picture}.
+  let base = null;
   let placeholder = false; // the example shown until the user draws
   let current = null; // the stroke being drawn
   let drawing = false;
@@ -78,22 +80,24 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
   function redraw() {
     sizeCanvas();
     context.clearRect(0, 0, canvas.width, canvas.height);
-    if (base) {
+    if (base && (base.picture || base.pixels)) {
       context.imageSmoothingEnabled = true;
       context.imageSmoothingQuality = "high";
       context.drawImage(base.picture || baseCanvas, 0, 0, canvas.width, canvas.height);
     }
     for (const stroke of strokes) strokePath(context, stroke.points, stroke.brush);
     const empty = !base && !strokes.length;
-    if (!base || !base.pixels) unpress();
+    if (!base || !base.pixels || base.code) unpress();
     pad.classList.toggle("is-empty", empty);
     undo.disabled = !strokes.length;
     clear.disabled = empty;
     const text = placeholder
       ? `An example digit (${EXAMPLE_SHOWN}) is shown until you draw your own: start drawing to replace it.`
-      : base && base.pixels && !strokes.length
-        ? "An MNIST test digit, scaled up: draw over it to change it."
-        : "";
+      : base && base.code && !strokes.length
+        ? "The digit from the link, as the network saw it, scaled up: draw over it to change it."
+        : base && base.pixels && !strokes.length
+          ? "An MNIST test digit, scaled up: draw over it to change it."
+          : "";
     // redraw runs on every pointer move: an unchanged note must not lay the page out again
     if (note.textContent !== text) note.textContent = text;
   }
@@ -151,7 +155,10 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
 
     /** The digit the canvas shows, as the API takes it (null when empty). */
     digit() {
-      if (base && !strokes.length) return base.pixels ? { pixels: base.pixels } : { image: base.image };
+      if (base && !strokes.length) {
+        if (base.code) return { code: base.code };
+        return base.pixels ? { pixels: base.pixels } : { image: base.image };
+      }
       if (!base && !strokes.length) return null;
       return { image: canvas.toDataURL("image/png") };
     },
@@ -185,6 +192,20 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
       base = { pixels };
       strokes = [];
       placeholder = false;
+      paintBase();
+      redraw();
+    },
+    /** A link's digit: its input `code`, shown once `paintCode` gives its pixels. */
+    showCode(code) {
+      base = { code, pixels: null };
+      strokes = [];
+      placeholder = false;
+      redraw();
+    },
+    /** The 28×28 `pixels` the API answered for `code`, if the pad still shows that code. */
+    paintCode(code, pixels) {
+      if (!base || base.code !== code || base.pixels) return;
+      base.pixels = pixels;
       paintBase();
       redraw();
     },
