@@ -86,6 +86,17 @@ SMALL_TARGETS = (
 }"""
 )
 
+#: The tabs that are not wholly on screen, off the window or scrolled out of their row's box (a
+#: view one cannot see is there to open).
+TABS_OFF_SCREEN = """() => [...document.querySelectorAll("[role=tab]")]
+    .filter((tab) => {
+        const box = tab.getBoundingClientRect();
+        const row = tab.parentElement.getBoundingClientRect();
+        const left = Math.max(0, row.left);
+        const right = Math.min(innerWidth, row.right);
+        return box.width < 1 || box.left < left - 0.5 || box.right > right + 0.5;
+    })
+    .map((tab) => tab.textContent.trim())"""
 #: The link's keys, in the page.
 LINK = "new URLSearchParams(location.hash.slice(1))"
 #: How far the page scrolls sideways (0: not at all).
@@ -109,6 +120,8 @@ def test_every_view_fits_the_screen(sized_page, server, screenshot, request, siz
         problems.append(f"the page scrolls {overflow} px sideways")
     if small := page.evaluate(TEXT_BELOW, 12):
         problems.append(f"{len(small)} texts under 12 px: " + "; ".join(small[:20]))
+    if hidden := page.evaluate(TABS_OFF_SCREEN):
+        problems.append(f"tabs not wholly on screen: {hidden}")
     if size == "phone" and (targets := page.evaluate(SMALL_TARGETS)):
         problems.append(f"{len(targets)} controls under 44×44 px: " + "; ".join(targets[:20]))
     assert not problems, f"{view} at {size}: " + "\n".join(problems)
