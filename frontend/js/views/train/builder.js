@@ -119,6 +119,7 @@ export function layerBuilder(form, { save, classes, fits = () => {} }) {
       h("p", { "data-builder-note": true, role: "status" }));
     answer = null;
     show();
+    latest.abort(); // an answer still on its way is about the layers before this change
     if (form.layers.length) pace.soon();
     else { latest.abort(); pace.cancel(); answer = { fault: { message: "add at least one layer", layer: null } }; show(); }
   }

@@ -50,7 +50,10 @@ export function planBox({ body, onPlan }) {
 
   return {
     element,
-    soon: () => pace.soon(),
+    soon() {
+      latest.abort(); // an answer still on its way is about the form before this change
+      pace.soon();
+    },
     now() {
       pace.cancel();
       return ask();
