@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import {
   bandPoints, connectionKind, connectionPairs, curvePath, edgePoint, linkKind, MAX_LINES,
-  placeDetail, planOverview, revealBy,
+  placeDetail, planOverview, planRows, revealBy, rowsHeight,
 } from "../js/lib/overview.js";
 
 const SPACE = { gap: 0, columnGap: 10, minSlot: 0, minTarget: 0, minCell: 2, maxCell: 7, maxLines: 2 };
@@ -54,25 +54,68 @@ test("a column is at least minSlot wide and a map button at least minTarget", ()
   assert.deepEqual([small.slots[0].mapWidth, small.slots[0].boxWidth, small.slots[0].height], [15, 24, 72]);
 });
 
-test("top to bottom when left to right does not fit, wrapping within maxLines", () => {
-  // Height 10 cannot hold an 8×8 map at u ≥ 2 (16 px): vertical. At maxCellVertical 3 a map is
-  // 24 px, floor(100 / 24) = 4 side by side: one line.
-  const plan = planOverview([maps(4, 8), { kind: "fixed", width: 500 }], { ...SPACE, maxCellVertical: 3, width: 100, height: 10 });
-  assert.equal(plan.orientation, "vertical");
-  assert.equal(plan.cell, 3);
-  assert.deepEqual([plan.slots[0].perLine, plan.slots[0].lines], [4, 1]);
-  assert.deepEqual(plan.slots[1], { width: 100 });
-  // 44 px buttons on a phone (and a column wider than it): floor((60 + 4) / (44 + 4)) = 1 per
-  // line, 3 lines > 2 at every scale: the smallest scale, wrapping as much as it takes.
-  const phone = planOverview([maps(3, 5), { kind: "fixed", width: 500 }],
-    { ...SPACE, gap: 4, minTarget: 44, maxCellVertical: 3, width: 60, height: 10 });
-  assert.deepEqual([phone.orientation, phone.cell, phone.slots[0].perLine, phone.slots[0].lines], ["vertical", 2, 1, 3]);
+test("top to bottom when left to right does not fit", () => {
+  // Height 10 cannot hold an 8×8 map at u ≥ 2 (16 px), and width 100 cannot hold the fixed
+  // 500 px column: one row per column, planned by planRows.
+  const rows = { labelWidth: 20, width: 100, height: 1000, minRow: 10, rowGap: 0, maxCell: 3, minCell: 1.5, maxLines: 2 };
+  const plan = planOverview([maps(4, 8), { kind: "fixed", role: "vector", width: 500 }], { ...SPACE, width: 100, height: 10, rows });
+  // u = 3: 24 px maps, floor((80 + 0) / 24) = 3 per line → 2 lines, balanced to 2 and 2
+  assert.deepEqual([plan.orientation, plan.cell], ["vertical", 3]);
+  assert.deepEqual([plan.slots[0].perLine, plan.slots[0].lines, plan.slots[0].height], [2, 2, 48]);
+  assert.deepEqual(plan.slots[1], { width: 80, height: 10 });
 });
 
-test("the smallest scale is kept when even it needs more lines than allowed", () => {
-  // 10 maps of 10×10 in 50 px: at u = 2 (20 px), floor((50 + 4) / 24) = 2 per line, 5 lines.
-  const plan = planOverview([maps(10, 10), { kind: "fixed", width: 500 }], { ...SPACE, gap: 4, maxLines: 1, width: 50, height: 5 });
-  assert.deepEqual([plan.orientation, plan.cell, plan.slots[0].perLine, plan.slots[0].lines], ["vertical", 2, 2, 5]);
+// A phone's rows: 368 px wide, a 74 px label column (294 px for the maps), 4 px between maps,
+// rows at least 44 px tall (a finger's target) and 8 px apart, a dense layer a 16 px band.
+const PHONE = {
+  gap: 4, width: 368, labelWidth: 74, minRow: 44, rowGap: 8, maxCell: 3, minCell: 1.5, maxLines: 2,
+  minTarget: 44, rowTargets: true, heights: { vector: 16 },
+};
+const PHONE_COLUMNS = [
+  { kind: "maps", role: "maps", count: 6, h: 28, w: 28 },
+  { kind: "maps", role: "maps", count: 16, h: 10, w: 10 },
+  { kind: "fixed", role: "vector", width: 40 },
+];
+
+test("rows: the largest scale whose rows all fit the height", () => {
+  // u = 3: six 84 px maps, floor(298 / 88) = 3 a line, 2 lines: 84·2 + 4 = 172 tall; sixteen
+  // 30 px maps (under 44: the row is the target, boxes as small as the maps), floor(298 / 34)
+  // = 8 a line, 2 lines: 64; the band 16; gaps 2·8. 172 + 64 + 16 + 16 = 268.
+  const fits = planRows(PHONE_COLUMNS, { ...PHONE, height: 268 });
+  assert.equal(fits.cell, 3);
+  assert.deepEqual(fits.slots.map((slot) => slot.height), [172, 64, 16]);
+  assert.equal(rowsHeight(fits.slots, 8), 268);
+  // One pixel less: u = 2.95 (round(82.6) = 83 px maps: 170; round(29.5) = 30: 64) → 266.
+  assert.equal(planRows(PHONE_COLUMNS, { ...PHONE, height: 267 }).cell, 2.95);
+});
+
+test("rows on a touch screen: maps under 44 px make their row the target", () => {
+  // Height 121: u = 1.65 puts 46 px maps 5 a line (floor(298 / 50)), 2 lines, 172 in all; u =
+  // 1.6 draws them 45 px (28·1.6 = 44.8), 6 in one line: 45 + 44 (16 px maps in 2 lines of 8,
+  // 36, raised to 44) + 16 + 2·8 = 121.
+  const plan = planRows(PHONE_COLUMNS, { ...PHONE, height: 121 });
+  assert.equal(plan.cell, 1.6);
+  const [big, small] = plan.slots;
+  assert.deepEqual([big.perLine, big.lines, big.mapWidth, big.boxWidth, big.height, big.rowTarget], [6, 1, 45, 45, 45, false]);
+  assert.deepEqual([small.perLine, small.lines, small.mapWidth, small.boxWidth, small.height, small.rowTarget], [8, 2, 16, 16, 44, true]);
+  // With a mouse, the same maps are buttons of at least minTarget (here 20): 20 px boxes,
+  // floor(298 / 24) = 12 a line → 2 lines of 8, 44 tall.
+  const mouse = planRows(PHONE_COLUMNS, { ...PHONE, minTarget: 20, rowTargets: false, height: 121 });
+  assert.deepEqual([mouse.cell, mouse.slots[1].boxWidth, mouse.slots[1].rowTarget], [1.6, 20, false]);
+  // The input, one image, keeps its own button: at u = 1.5 its 42 px map sits in a 44 px box.
+  const input = planRows([{ kind: "maps", role: "input", count: 2, h: 28, w: 28 }], { ...PHONE, height: 10 });
+  assert.deepEqual([input.cell, input.slots[0].mapWidth, input.slots[0].boxWidth, input.slots[0].rowTarget], [1.5, 42, 44, false]);
+});
+
+test("rows: too low for every scale, the smallest; too narrow even for it, as narrow as it takes", () => {
+  // Height 10 fits no scale: u = 1.5. 42 px maps, under 44, so that row too is the target,
+  // 6 a line and raised to 44 tall; 15 px maps in 2 lines (34), raised to 44.
+  const low = planRows(PHONE_COLUMNS, { ...PHONE, height: 10 });
+  assert.deepEqual([low.cell, low.slots[0].perLine, low.slots[0].rowTarget, low.slots[0].height, low.slots[1].height], [1.5, 6, true, 44, 44]);
+  // 30 px for the maps: a 28-cell map at 1.5 (42 px) does not fit, so u = 30 / 28 = 1.071,
+  // one 30 px map a line, six lines.
+  const narrow = planRows(PHONE_COLUMNS, { ...PHONE, width: 104, minTarget: 0, height: 10 });
+  assert.deepEqual([narrow.cell, narrow.slots[0].mapWidth, narrow.slots[0].perLine, narrow.slots[0].lines], [1.071, 30, 1, 6]);
 });
 
 test("the detail goes right of the map, else left, else below across the stage", () => {

@@ -10,25 +10,24 @@ const STEP = 0.05;
 const SINGLE_STACK_LOSS = 0.7;
 
 /**
- * The overview's plan for `columns`, each `{kind: "maps", count, h, w, extra}` (count maps of
- * h×w cells; `extra` CSS px more along the stack, e.g. a caption) or `{kind: "fixed", width}`
- * (bars, notes: their width when laid left to right). `space`: `{width, height}` for the maps
- * (height: the tallest stack when left to right), `gap` between maps, `columnGap` the least
- * room between columns (the connections' room), `minSlot` a column's least width (its header),
- * `minTarget` a map button's least width and height (the canvas is centred in it),
- * `minCell`/`maxCell` the scale's range (`maxCellVertical` when top to bottom), `maxLines` how
- * many lines a layer may wrap to when the layers run top to bottom.
+ * The overview's plan for `columns`, each `{kind: "maps", role, count, h, w, extra}` (count maps
+ * of h×w cells; `extra` CSS px more along the stack, e.g. a caption) or `{kind: "fixed", role,
+ * width}` (bars, notes: their width when laid left to right). `space`: `{width, height}` for the
+ * maps (height: the tallest stack when left to right), `gap` between maps, `columnGap` the
+ * least room between columns (the connections' room), `minSlot` a column's least width (its
+ * header), `minTarget` a map button's least width and height (the canvas is centred in it),
+ * `minCell`/`maxCell` the scale's range; for top to bottom, `rows` (see `planRows`).
  *
  * Left to right is chosen when it fits at `minCell` or more, with the largest scale that fits
  * (or, when no scale fits the height, when it fits the width with every layer in one stack at
- * `minCell`, taller than the height); else top to bottom (scrolling down), with the largest
- * scale that keeps every layer within `maxLines` lines. Returns `{orientation: "horizontal"|"vertical", cell, slots}`, one slot per
- * column: maps get `{perLine, lines, mapWidth, mapHeight, boxWidth, boxHeight, width, height}`
- * (perLine buttons of boxWidth×boxHeight side by side, in `lines` lines, each centring its map),
- * fixed columns `{width}`.
+ * `minCell`, taller than the height); else top to bottom, one row per layer (`planRows`).
+ * Returns `{orientation: "horizontal"|"vertical", cell, slots}`, one slot per column: maps get
+ * `{perLine, lines, mapWidth, mapHeight, boxWidth, boxHeight, width, height}` (perLine buttons
+ * of boxWidth×boxHeight side by side, in `lines` lines, each centring its map), fixed columns
+ * `{width}` (and `height` top to bottom).
  */
 export function planOverview(columns, space) {
-  const { minCell, maxCell, maxCellVertical = maxCell } = space;
+  const { minCell, maxCell } = space;
   const across = (stacks, height) => {
     for (const cell of scales(maxCell, minCell)) {
       const slots = horizontal(columns, { ...space, height }, cell, stacks);
@@ -49,15 +48,38 @@ export function planOverview(columns, space) {
     .map((c) => block(c, mapBox(c, minCell, space.minTarget), 1, space.gap).height));
   const taller = tallest > space.height ? horizontal(columns, { ...space, height: tallest }, minCell, 1) : null;
   if (taller) return { orientation: "horizontal", cell: minCell, slots: taller };
-  for (const cell of scales(maxCellVertical, minCell)) {
-    const slots = vertical(columns, space, cell, space.maxLines);
-    if (slots) return { orientation: "vertical", cell, slots };
+  return { orientation: "vertical", ...planRows(columns, { gap: space.gap, minTarget: space.minTarget, ...space.rows }) };
+}
+
+/**
+ * Top to bottom (a narrow screen, a phone): one row per column, its name in a label column
+ * `labelWidth` wide (its gap included) on the left, its maps side by side in the `width` left,
+ * in at most `maxLines` lines; a row at least `minRow` tall (its label); `rowGap` between rows;
+ * a fixed column is a row `heights[role]` tall (else `minRow`); captions (`extra`) sit beside
+ * the maps, so they add no height. The scale is the largest from `maxCell` down to `minCell`
+ * whose rows all fit `height` (the whole network on one screen), else `minCell` (the page
+ * scrolls down), else whatever keeps the widest map inside the width, wrapping as it takes.
+ *
+ * Where a map is smaller than `minTarget` and `rowTargets` is set (a touch screen), the row is
+ * the target (`rowTarget: true`, boxes as small as the maps): a finger cannot pick one map of
+ * a few pixels, so a tap opens the layer's maps, large enough to pick. The input (role
+ * "input"), one image, keeps its button. Returns `{cell, slots}`.
+ */
+export function planRows(columns, space) {
+  for (const cell of scales(space.maxCell, space.minCell)) {
+    const slots = rows(columns, space, cell, space.maxLines);
+    if (slots && rowsHeight(slots, space.rowGap) <= space.height) return { cell, slots };
   }
-  // Even the smallest scale needs more lines: wrap as much as it takes, at a scale that keeps
-  // the widest map inside the width.
+  const smallest = rows(columns, space, space.minCell, space.maxLines);
+  if (smallest) return { cell: space.minCell, slots: smallest };
   const widest = Math.max(1, ...columns.filter((c) => c.kind === "maps").map((c) => c.w));
-  const cell = Math.min(minCell, space.width / widest);
-  return { orientation: "vertical", cell: round(cell), slots: vertical(columns, space, cell, Infinity) };
+  const cell = round(Math.min(space.minCell, (space.width - space.labelWidth) / widest));
+  return { cell, slots: rows(columns, space, cell, Infinity) };
+}
+
+/** How tall rows `slots` are, `gap` apart. */
+export function rowsHeight(slots, gap) {
+  return slots.reduce((sum, slot) => sum + slot.height, 0) + gap * Math.max(0, slots.length - 1);
 }
 
 const round = (value) => Math.round(value * 1000) / 1000;
@@ -110,21 +132,28 @@ function horizontal(columns, space, cell, maxStacks) {
   return total <= width ? slots : null;
 }
 
-/** Maps side by side, wrapping at the width; null when a layer needs more than `maxLines`. */
-function vertical(columns, space, cell, maxLines) {
-  const { width, gap } = space;
+/** Each column a row (`planRows`) at scale `cell`; null when a layer needs more than
+ * `maxLines` lines or a map is wider than the room. */
+function rows(columns, space, cell, maxLines) {
+  const { gap, minRow, heights = {} } = space;
+  const width = space.width - space.labelWidth;
   const slots = [];
   for (const column of columns) {
     if (column.kind !== "maps") {
-      slots.push({ width });
+      slots.push({ width, height: heights[column.role] || minRow });
       continue;
     }
-    const box = mapBox(column, cell, space.minTarget);
-    const perLine = Math.min(column.count, Math.floor((width + gap) / (box.boxWidth + gap)));
-    if (perLine < 1) return null;
-    const placed = block(column, box, perLine, gap);
+    const plain = mapBox(column, cell);
+    // the input, one image, keeps its own button
+    const rowTarget = Boolean(space.rowTargets) && column.role !== "input" && Math.min(plain.mapWidth, plain.mapHeight) < space.minTarget;
+    const box = rowTarget ? plain : mapBox(column, cell, space.minTarget);
+    const most = Math.min(column.count, Math.floor((width + gap) / (box.boxWidth + gap)));
+    if (most < 1) return null;
+    // as many maps in each line as the lines allow (16 in two lines: 8 and 8, not 15 and 1)
+    const perLine = Math.ceil(column.count / Math.ceil(column.count / most));
+    const placed = block({ ...column, extra: 0 }, box, perLine, gap);
     if (placed.lines > maxLines) return null;
-    slots.push(placed);
+    slots.push({ ...placed, height: Math.max(placed.height, minRow), rowTarget });
   }
   return slots;
 }

@@ -13,17 +13,24 @@ import { planOverview } from "../lib/overview.js";
 import { el, isAbort, showErrorIn, svg } from "../components/dom.js";
 import { inputScale, networkColumns } from "./network/columns.js";
 import { renderKernels } from "./network/kernels.js";
-import { openBeside, renderDetail } from "./network/detail.js";
+import { openBeside, renderDetail, renderLayerMaps } from "./network/detail.js";
 import { clearField, showField } from "./network/field.js";
 import { highlightLinks, measureLinks, paintLinks } from "./network/links.js";
 import { zoomOf } from "./network/boxes.js";
 
 /** The overview's spacing and limits (lib/overview.js `planOverview`), CSS px. */
-const SPACING = { gap: 4, columnGap: 12, minSlot: 56, maxCell: 8, maxCellVertical: 3, maxLines: 3 };
+const SPACING = { gap: 4, columnGap: 12, minSlot: 56, maxCell: 8 };
+/** Top to bottom (lib/overview.js `planRows`): the label column, the rows' gap and least
+ * height (a label's three 14 px lines), the height of the rows that are not maps (dense
+ * layers as thin bands, the scores and the probabilities as rows of ten), the scale's range. */
+const ROWS = {
+  labelWidth: 74, rowGap: 8, minRow: 42, maxCell: 3, minCell: 1.5, maxLines: 2,
+  heights: { flatten: 16, vector: 16, logits: 36, output: 46 },
+};
 /** A column header's height when the layers run left to right, before one has been measured. */
 const HEAD_GUESS = 76;
-/** Room kept under the overview, inside the viewport. */
-const BOTTOM_ROOM = 28;
+/** Room kept under the overview, inside the viewport: left to right, top to bottom. */
+const BOTTOM_ROOM = { horizontal: 28, vertical: 8 };
 
 export function mount(root, store) {
   root.classList.add("network-view");
@@ -40,7 +47,7 @@ export function mount(root, store) {
     el("h2", { text: "The whole network" }),
     status,
     el("div", { class: "row net-controls" },
-      el("label", {}, "Backward pass from class", targetSelect),
+      el("label", {}, "Gradients from class", targetSelect),
       kernelToggle),
     note, error);
 
@@ -65,9 +72,10 @@ export function mount(root, store) {
   // the loaded data the parts draw: the model (/api/models/{id}), its trace, the decoded input,
   // saliency and layer outputs, one colour scale per layer
   const net = { model: null, trace: null, input: null, saliency: null, decoded: [], scales: [] };
-  // the open map {name, channel}, the cell last shown in it {row, col}; the plan and the
-  // connections of the last layout, and the viewport it was made for
-  const local = { selected: null, cursor: null, hovered: null, links: [], plan: null, laidOutFor: "" };
+  // the open map {name, channel}, the cell last shown in it {row, col}, the layer whose maps
+  // are open to pick one (a touch screen's row); the plan and the connections of the last
+  // layout, and the viewport it was made for
+  const local = { selected: null, cursor: null, picking: null, hovered: null, links: [], plan: null, laidOutFor: "" };
 
   function setError(message) {
     showErrorIn(error, message ? { message } : null);
@@ -123,21 +131,26 @@ export function mount(root, store) {
   }
 
   /** The room the overview has: the stage's width; the height left in the viewport under it
-   * (when the page is scrolled to the top) for the tallest stack of maps. */
+   * (when the page is scrolled to the top) for the tallest stack of maps, or for every row. */
   function spaceFor(columnsSpec) {
     const head = columns.querySelector(".col-head");
     const headHeight = head && local.plan && local.plan.orientation === "horizontal" ? head.offsetHeight : HEAD_GUESS;
     // The viewport is measured in screen pixels, the plan in CSS pixels (presentation mode zooms).
     const zoom = zoomOf(stage);
-    const top = stage.getBoundingClientRect().top + window.scrollY;
+    const below = (window.innerHeight - stage.getBoundingClientRect().top - window.scrollY) / zoom;
     const smallest = Math.min(...columnsSpec.filter((c) => c.kind === "maps").map((c) => Math.min(c.h, c.w)));
     const coarse = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
+    const minTarget = coarse ? 44 : 24;
     return {
       ...SPACING,
       width: stage.clientWidth,
-      height: Math.max(200, (window.innerHeight - top) / zoom - headHeight - BOTTOM_ROOM),
+      height: Math.max(200, below - headHeight - BOTTOM_ROOM.horizontal),
       minCell: Math.min(3, Math.max(1.5, 10 / smallest)),
-      minTarget: coarse ? 44 : 24,
+      minTarget,
+      rows: {
+        ...ROWS, width: stage.clientWidth, height: Math.max(200, below - BOTTOM_ROOM.vertical),
+        minRow: Math.max(ROWS.minRow, minTarget), rowTargets: coarse,
+      },
     };
   }
 
@@ -148,19 +161,19 @@ export function mount(root, store) {
     local.plan = plan;
     local.laidOutFor = `${window.innerWidth}×${window.innerHeight}`;
     stage.dataset.orientation = plan.orientation;
+    stage.style.setProperty("--row-label", `${ROWS.labelWidth}px`);
+    stage.style.setProperty("--row-gap", `${ROWS.rowGap}px`);
     const across = plan.orientation === "horizontal";
     const barsLength = Math.max(160, ...plan.slots.filter((slot) => slot.lines).map((slot) => slot.height));
     columns.replaceChildren(...networkColumns(net, columnsSpec, plan, barsLength));
     const types = columnsSpec.map((column) => (model.layers.find((layer) => layer.name === column.name) || {}).type || null);
     local.links = measureLinks(stage, columns, columnsSpec, types, across);
     paintLinks(links, local.links, columns.scrollWidth, columns.scrollHeight, hotMap());
-    if (local.selected && !findButton(local.selected.name, local.selected.channel)) local.selected = null;
-    if (local.selected) {
-      findButton(local.selected.name, local.selected.channel).setAttribute("aria-pressed", "true");
-      showDetail(false);
-    } else {
-      detail.hidden = true;
-    }
+    const open = local.selected || (local.picking && { name: local.picking });
+    if (open && !anchorOf(open.name, open.channel)) { local.selected = null; local.picking = null; }
+    if (local.selected) showDetail(false);
+    else if (local.picking) showLayerMaps(local.picking, false);
+    else detail.hidden = true;
   }
 
   function renderTargetPicker() {
@@ -186,6 +199,12 @@ export function mount(root, store) {
   // ---- the detail and the receptive fields (views/network/detail.js, field.js) ---------------
   const layerIndex = (name) => (name === "input" ? -1 : net.model.layers.findIndex((l) => l.name === name));
   const findButton = (name, channel) => columns.querySelector(`.map-btn[data-layer-name="${name}"][data-channel="${channel}"]`);
+  /** What a map's detail opens beside: its button, or its layer's row on a touch screen. */
+  const anchorOf = (name, channel) => findButton(name, channel) || columns.querySelector(`[data-layer-button="${name}"]`);
+  const press = (node) => {
+    for (const b of columns.querySelectorAll("[aria-pressed]")) b.removeAttribute("aria-pressed");
+    if (node) node.setAttribute("aria-pressed", "true");
+  };
   const hotMap = () => {
     const hot = local.hovered || local.selected;
     return hot ? { layer: hot.name, channel: hot.channel } : null;
@@ -203,16 +222,40 @@ export function mount(root, store) {
   /** Draw the selected map's detail; `fresh` (just clicked): grow it out of the map and scroll
    * it into view, else only put it back beside its map (after a new layout). */
   function showDetail(fresh) {
-    const button = findButton(local.selected.name, local.selected.channel);
+    const anchor = anchorOf(local.selected.name, local.selected.channel);
+    press(anchor);
     renderDetail(detail, local, detailView);
-    openBeside(detail, stage, button, { quiet: !fresh });
+    openBeside(detail, stage, anchor, { quiet: !fresh });
+  }
+
+  /** The maps of layer `name` in the detail, large enough to pick one with a finger. */
+  function showLayerMaps(name, fresh) {
+    const i = layerIndex(name);
+    const anchor = anchorOf(name);
+    press(anchor);
+    const maps = Array.from({ length: net.decoded[i].shape.at(-3) }, (_, c) => plane(net.decoded[i], c));
+    renderLayerMaps(detail, net.model.layers[i], maps, net.scales[i], {
+      minTarget: 44,
+      onClose: closeDetail,
+      pick: (channel, byKeyboard) => {
+        local.selected = { name, channel };
+        local.picking = null;
+        local.cursor = null;
+        highlightLinks(links, local.links, hotMap());
+        showDetail(true);
+        if (byKeyboard) detail.querySelector("canvas.big").focus();
+      },
+    });
+    openBeside(detail, stage, anchor, { quiet: !fresh });
   }
 
   function closeDetail() {
-    if (!local.selected) return;
-    const back = findButton(local.selected.name, local.selected.channel);
-    if (back) back.removeAttribute("aria-pressed");
+    const open = local.selected || (local.picking && { name: local.picking });
+    if (!open) return;
+    const back = anchorOf(open.name, open.channel);
+    press(null);
     local.selected = null;
+    local.picking = null;
     local.cursor = null;
     detail.hidden = true;
     clearField(root);
@@ -253,11 +296,18 @@ export function mount(root, store) {
     highlightLinks(links, local.links, hotMap());
   });
   columns.addEventListener("click", (event) => {
+    const row = event.target.closest(".layer-btn");
+    if (row) {
+      local.selected = null;
+      local.picking = row.dataset.layerButton;
+      showLayerMaps(local.picking, true);
+      if (event.detail === 0) detail.querySelector(".pick-btn").focus();
+      return;
+    }
     const button = event.target.closest(".map-btn");
     if (!button) return;
-    for (const b of columns.querySelectorAll(".map-btn[aria-pressed]")) b.removeAttribute("aria-pressed");
-    button.setAttribute("aria-pressed", "true");
     local.selected = { name: button.dataset.layerName, channel: Number(button.dataset.channel) };
+    local.picking = null;
     local.cursor = null;
     highlightLinks(links, local.links, hotMap());
     showDetail(true);
@@ -266,7 +316,7 @@ export function mount(root, store) {
   });
   document.addEventListener("keydown", (event) => {
     // Escape closes the detail, unless it is meant for another dialog (the Models panel).
-    if (event.key !== "Escape" || !local.selected || root.hidden) return;
+    if (event.key !== "Escape" || !(local.selected || local.picking) || root.hidden) return;
     if (event.target.closest && event.target.closest("dialog")) return;
     closeDetail();
   });
@@ -288,7 +338,7 @@ export function mount(root, store) {
   });
 
   store.watch(["model", "digit", "target"], (state, changed) => {
-    if (changed.has("model")) { net.model = null; local.selected = null; }
+    if (changed.has("model")) { net.model = null; local.selected = null; local.picking = null; }
     requestLoad();
   });
   store.watch(["tab"], (state) => {

@@ -63,7 +63,10 @@ export function classBars(values, classes, scale, name) {
   const rows = values.map((v, k) => {
     const { start, length } = barOf(v, scale, 100);
     const fill = el("span", { class: "logit-fill" });
-    Object.assign(fill.style, { left: `${start}%`, width: `${Math.max(length, 0.5)}%`, background: colourOf(v, scale) });
+    // where it starts and how long it is, across (or up, top to bottom: network.css)
+    fill.style.setProperty("--start", `${start}%`);
+    fill.style.setProperty("--length", `${Math.max(length, 0.5)}%`);
+    fill.style.background = colourOf(v, scale);
     return el("li", { class: "logit", "data-unit": "", "data-logit": String(k), "aria-label": `${classes[k]}: ${fixed(v, 2)}` },
       el("span", { class: "logit-label", text: classes[k] }),
       el("span", { class: "logit-bar", "aria-hidden": "true" }, fill));

@@ -14,21 +14,23 @@ import { barsCanvas, classBars } from "./bars.js";
 /** The input image's colour scale: 0 to its largest value, at least 1. */
 export const inputScale = (map) => scaleFor([0, Math.max(1, extent(map.data)[1])]);
 
-/** Bars across a row when the layers run top to bottom: their height, CSS px. */
-const ROW_BARS = 44;
-
-/** A map as a button (at least the plan's box, its canvas centred) holding its canvas in a
- * wrap the receptive-field boxes are placed in; `data-map="NAME:CHANNEL"` on the canvas. */
-function mapButton(name, channel, map, scale, slot, label) {
+/** A map's canvas drawn at the plan's size, `data-map="NAME:CHANNEL"`. */
+export function mapCanvas(name, channel, map, scale, slot) {
   const canvas = el("canvas", { "data-map": `${name}:${channel}`, "aria-hidden": "true" });
   drawHeatmap(canvas, map, scale);
   canvas.style.width = `${slot.mapWidth}px`;
   canvas.style.height = `${slot.mapHeight}px`;
+  return canvas;
+}
+
+/** A map as a button (at least the plan's box, its canvas centred) holding its canvas in a
+ * wrap the receptive-field boxes are placed in. */
+export function mapButton(name, channel, map, scale, slot, label) {
   return el("button", {
     type: "button", class: "map-btn", "aria-label": label, "data-unit": "",
     "data-layer-name": name, "data-channel": String(channel),
     style: `width: ${slot.boxWidth}px; height: ${slot.boxHeight}px`,
-  }, el("span", { class: "map-wrap" }, canvas));
+  }, el("span", { class: "map-wrap" }, mapCanvas(name, channel, map, scale, slot)));
 }
 
 /** A column's header: its name (the layer type as a tooltip), its output shape, its colour
@@ -54,7 +56,7 @@ function grid(slot, ...children) {
   }, ...children);
 }
 
-function inputColumn(net, column, slot) {
+function inputColumn(net, column, slot, across) {
   const { trace } = net;
   const map = plane(net.input, 0);
   const scale = inputScale(map);
@@ -66,7 +68,8 @@ function inputColumn(net, column, slot) {
   drawHeatmap(salCanvas, salMap, salScale);
   salCanvas.style.width = `${slot.mapWidth}px`;
   salCanvas.style.height = `${slot.mapHeight}px`;
-  const saliency = el("figure", { class: "saliency", style: `width: ${slot.boxWidth}px` },
+  // left to right the caption goes under the saliency map, top to bottom beside it
+  const saliency = el("figure", { class: "saliency", style: across ? `width: ${slot.boxWidth}px` : "" },
     el("span", { class: "map-wrap", "data-rf-host": "saliency", title: "d logit / d pixel: orange raises the class's score, blue lowers it" }, salCanvas),
     el("figcaption", {}, "saliency ", el("strong", { text: trace.target_label })));
   const maps = grid({ ...slot, perLine: Math.min(slot.perLine, 2) },
@@ -74,16 +77,29 @@ function inputColumn(net, column, slot) {
   return section(column, null, header("input", "the image the network reads", shapeText([1, map.height, map.width]), scale, "ink"), maps);
 }
 
+/** A layer's maps as one button (a touch screen, maps too small to pick one by one: the plan's
+ * `rowTarget`): a tap opens them all, larger, in the detail (`data-layer-button="NAME"`). */
+function layerButton(layer, canvases, slot) {
+  const [count, h, w] = layer.output_shape.slice(-3);
+  return el("button", {
+    type: "button", class: "maps layer-btn", "data-block": "", "data-layer-button": layer.name,
+    "aria-label": `${layer.name}: ${count} maps of ${h}×${w}, open them to pick one`,
+    style: `grid-template-columns: repeat(${slot.perLine}, ${slot.boxWidth}px)`,
+  }, ...canvases.map((canvas) => el("span", { class: "map-wrap", "data-unit": "" }, canvas)));
+}
+
 function mapsColumn(net, column, slot, i) {
   const layer = net.model.layers[i];
   const output = net.decoded[i];
   const scale = net.scales[i];
-  const buttons = [];
+  const maps = [];
   for (let c = 0; c < column.count; c += 1) {
-    buttons.push(mapButton(layer.name, c, plane(output, c), scale, slot, `${layer.name} channel ${c}`));
+    if (slot.rowTarget) maps.push(mapCanvas(layer.name, c, plane(output, c), scale, slot));
+    else maps.push(mapButton(layer.name, c, plane(output, c), scale, slot, `${layer.name} channel ${c}`));
   }
   const title = scale.kind === "diverging" ? "value" : "activation";
-  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), scale, title), grid(slot, ...buttons));
+  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), scale, title),
+    slot.rowTarget ? layerButton(layer, maps, slot) : grid(slot, ...maps));
 }
 
 function flattenColumn(net, column, i) {
@@ -126,8 +142,9 @@ function outputColumn(net, column) {
   const rows = trace.classes.map((label, k) => {
     const p = trace.probabilities[k];
     const winner = k === trace.index;
+    // its length, along the row's bar (or up its column, top to bottom: network.css)
     const fill = el("span", { class: "prob-fill" });
-    fill.style.width = `${Math.max(0, Math.min(100, p * 100))}%`;
+    fill.style.setProperty("--p", `${Math.max(0, Math.min(100, p * 100))}%`);
     return el("li", {
       class: `prob${winner ? " winner" : ""}${k === trace.target ? " target" : ""}`,
       "data-output-prob": String(k), "data-value": String(p), "data-unit": "",
@@ -146,7 +163,8 @@ function outputColumn(net, column) {
 /**
  * Every column of `net` ({model, trace, input, saliency, decoded, scales}: the view's loaded
  * data, decoded) laid out by `plan` for `columns` (lib/netlayout.js `overviewColumns`);
- * `barsLength` is how long a column of bars is when the layers run left to right.
+ * `barsLength` is how long a column of bars is when the layers run left to right; top to
+ * bottom, each column is a row of the plan's height.
  */
 export function networkColumns(net, columns, plan, barsLength) {
   const across = plan.orientation === "horizontal";
@@ -154,16 +172,17 @@ export function networkColumns(net, columns, plan, barsLength) {
     const slot = plan.slots[k];
     const i = net.model.layers.findIndex((layer) => layer.name === column.name);
     let node;
-    if (column.role === "input") node = inputColumn(net, column, slot);
+    if (column.role === "input") node = inputColumn(net, column, slot, across);
     else if (column.role === "maps") node = mapsColumn(net, column, slot, i);
     else if (column.role === "flatten") node = flattenColumn(net, column, i);
     else if (column.role === "vector") {
       node = vectorColumn(net, column, i, across
         ? { width: slot.width, height: barsLength, along: "y" }
-        : { width: slot.width, height: ROW_BARS, along: "x" });
+        : { width: slot.width, height: slot.height, along: "x" });
     } else if (column.role === "logits") node = logitsColumn(net, column, i);
     else node = outputColumn(net, column);
     if (across) node.style.width = `${slot.width}px`;
+    else node.style.height = `${slot.height}px`;
     return node;
   });
 }

@@ -109,3 +109,31 @@ export function openBeside(panel, stage, button, { quiet = false } = {}) {
     { transformOrigin: "0 0", transform: "none", opacity: 1 },
   ], { duration: GROW_MS, easing: "cubic-bezier(0.2, 0, 0, 1)" });
 }
+
+/**
+ * A layer's maps in `panel`, each a button at least `minTarget` CSS px on its shorter side (a
+ * finger picks one where the overview draws them a few pixels wide); `maps` are the planes,
+ * `pick(channel)` opens one, `onClose()` closes the panel.
+ */
+export function renderLayerMaps(panel, layer, maps, scale, { minTarget, pick, onClose }) {
+  const [h, w] = [maps[0].height, maps[0].width];
+  const cell = Math.ceil(minTarget / Math.min(h, w));
+  const buttons = maps.map((map, channel) => {
+    const canvas = el("canvas", { "aria-hidden": "true", "data-pick-map": `${layer.name}:${channel}` });
+    drawHeatmap(canvas, map, scale);
+    Object.assign(canvas.style, { width: `${w * cell}px`, height: `${h * cell}px` });
+    const button = el("button", { type: "button", class: "map-btn pick-btn", "aria-label": `${layer.name} channel ${channel}`,
+      "data-channel": String(channel) }, el("span", { class: "map-wrap" }, canvas), el("span", { class: "pick-num", "aria-hidden": "true", text: String(channel) }));
+    button.addEventListener("click", (event) => pick(channel, event.detail === 0));
+    return button;
+  });
+  const close = el("button", { type: "button", class: "detail-close", "data-detail-close": true, "aria-label": "Close the detail" }, "Close");
+  close.addEventListener("click", onClose);
+  panel.replaceChildren(
+    el("div", { class: "detail-top" },
+      el("h2", { id: "net-detail-title" }, `${layer.name} `, el("span", { class: "col-type", text: `${maps.length} maps` })),
+      close),
+    el("p", { class: "muted detail-about", text: `${layer.type}, ${shapeText(layer.output_shape)}: pick a map to see its cells.` }),
+    el("div", { class: "pick-maps", "data-layer-maps": layer.name }, ...buttons));
+  panel.setAttribute("aria-labelledby", "net-detail-title");
+}

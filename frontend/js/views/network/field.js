@@ -35,7 +35,7 @@ export function showField(root, columns, model, name, index, channel, row, col) 
     if (box.name === name) {
       const hostCanvas = columns.querySelector(`canvas[data-map="${name}:${channel}"]`);
       if (hostCanvas) {
-        hostCanvas.closest(".map-btn").classList.add("rf-source");
+        (hostCanvas.closest(".map-btn") || hostCanvas.parentElement).classList.add("rf-source");
         addBox(hostCanvas.parentElement, box, { "data-rf-layer": name, class: "rf-box rf-cell" });
       }
       continue;
