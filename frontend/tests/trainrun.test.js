@@ -53,7 +53,7 @@ test("progressLine: epoch, step, pace and time, finished from the done event", (
 
 test("failureLine says plainly that the run failed, started or not", () => {
   assert.equal(failureLine({ start: null, last: null, done: null }, "Training digits: at most 540"), "The run failed before it started: Training digits: at most 540");
-  assert.equal(failureLine({ start: START, last: { global_step: 12 }, done: null }, "training diverged"), "The run failed at step 12: training diverged");
+  assert.equal(failureLine({ start: START, last: { global_step: 12 }, done: null }, "training diverged at step 13"), "The run failed: training diverged at step 13");
   assert.equal(failureLine(null, null), "The run failed before it started: see the server's log");
 });
 

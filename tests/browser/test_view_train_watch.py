@@ -126,3 +126,25 @@ def test_a_size_the_server_cannot_serve_is_said_beside_its_field_and_nothing_sta
     assert len(server.api("GET", "/api/train")) == jobs_before  # nothing was sent
     assert view.locator("[data-job-state]").get_attribute("data-state") == "idle"
     assert "train_size" not in view.locator("[data-train-form]").inner_text()
+
+
+def test_a_run_that_fails_says_so_in_its_status_line(page, open_view):
+    """Plain SGD at learning rate 10 on the easy zeros and ones: the loss overflows at step 11
+    (the trainer's own message says what to lower)."""
+    view = open_view("train")
+    form = view.locator("[data-train-form]")
+    page.wait_for_function(
+        "(css) => !document.querySelector(css).disabled",
+        arg=f"{VIEW} select[name='optimizer']",
+        timeout=20_000,
+    )
+    form.get_by_label("Optimizer").select_option("sgd")
+    form.get_by_label("Learning rate").fill("10")
+    form.locator("[data-train-fast]").check()
+    page.wait_for_selector(f"{PLAN}[data-steps-per-second='']", timeout=20_000)
+    view.locator("button[data-train-start]").click()
+    page.wait_for_selector(f"{VIEW} [data-job-state][data-state='failed']", timeout=60_000)
+    status = view.locator("[data-train-progress]").inner_text()
+    assert status.startswith("The run failed: training diverged: the loss became"), status
+    assert "at step 11 of 80" in status
+    assert "Waiting for the run to start" not in view.inner_text()

@@ -53,7 +53,7 @@ export function progressLine(run, job, now) {
 /** What the status line says of a run that failed: plainly, whether or not it had started. */
 export function failureLine(run, message) {
   const what = message || "see the server's log";
-  return run && run.start ? `The run failed at step ${grouped(stepNow(run))}: ${what}` : `The run failed before it started: ${what}`;
+  return run && run.start ? `The run failed: ${what}` : `The run failed before it started: ${what}`;
 }
 
 /** When a snapshot was taken: "before training (random start)", "at step 24 of 80 (epoch 2)". */
