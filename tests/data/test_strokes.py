@@ -5,6 +5,8 @@ Widths are checked against the width each test drew with Pillow, never against t
 arithmetic; MNIST's statistics are measured on the official test digits (`mnist_dir`).
 """
 
+import json
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -143,3 +145,15 @@ def test_a_dot_shrinks_but_stays(radius: int) -> None:
     assert steps.strokes.thinned is True
     assert steps.image.max() == 1.0
     assert 0 < steps.image.sum() < 28 * 28
+
+
+def test_the_step_is_sent_with_its_measurements() -> None:
+    """What the Draw view shows: the widths and the ink the scaling goes on with, shrunk so its
+    longer side is at most 28 (a few hundred numbers per live answer)."""
+    steps = preprocess_drawing(drawing("7", "RGBA", brush=30, height=60))
+    sent = json.loads(json.dumps(steps.to_dict()))["strokes"]
+    assert sent["thinned"] is True and sent["limit"] == MAX_RELATIVE and sent["mnist"] == 0.13
+    assert sent["width"] == pytest.approx(steps.strokes.width)
+    assert sent["relative"] > sent["limit"] >= sent["relative_after"] - 0.02
+    image = np.array(sent["image"])
+    assert max(image.shape) == 28 and image.max() == pytest.approx(1.0, abs=0.05)

@@ -66,6 +66,9 @@ CENTRING_STEPS = 8  # fixed-point steps for the sub-pixel shift (2 or 3 suffice 
 #: sharp as the other steps on screen. The client has the full-size drawing already, and a whole
 #: canvas in every live prediction's answer would cost more to send than to compute.
 PREVIEW = 56
+#: The stroke-width step's image is shrunk to at most this: as sharp as the 28×28 it becomes
+#: (its strokes' width is what it shows), a quarter of a full preview's numbers per answer.
+STROKES_PREVIEW = SIZE
 
 Pair = tuple[float, float]
 EMPTY = "the drawing is empty: draw a digit first"
@@ -136,7 +139,7 @@ class DrawingSteps:
                 "relative_after": self.strokes.relative_after,
                 "limit": MAX_RELATIVE,
                 "mnist": MNIST_RELATIVE,
-                "image": rounded(resample.shrink(self.strokes.image, PREVIEW)),
+                "image": rounded(resample.shrink(self.strokes.image, STROKES_PREVIEW)),
             },
             "scaled": rounded(self.scaled),
             "center_of_mass": list(self.center_of_mass),
