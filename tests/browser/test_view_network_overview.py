@@ -1,8 +1,10 @@
 """The Network view's overview at the sizes the page is built for (laptop, projector, phone with
-touch): the whole network inside the viewport's width, no sideways page scroll, maps drawn to
-scale, connections, the detail opening in view beside the clicked map, the scores labelled with
-the classes; and a user model with unusual windows, whose receptive fields on hover equal the
-input pixels each cell depends on in torch.
+touch): the whole network inside the viewport, from the input to the probabilities, with no
+scrolling, no sideways page scroll, maps drawn to scale, connections, the detail opening in view
+beside the clicked map (on the phone, a layer's row opens its maps large enough to tap one), the
+scores labelled with the classes, every control of the phone at least 44×44 px; and a user model
+with unusual windows, whose receptive fields on hover equal the input pixels each cell depends
+on in torch.
 """
 
 import pytest
@@ -15,6 +17,11 @@ MODEL = "lenet5-mnist"
 #: Each map's width over its cells must be the same scale within this many CSS px (whole-pixel
 #: rounding of each map).
 SCALE_SLACK = 1.5
+#: The least scale, CSS px per cell: a 5×5 map 10 px wide; on a phone, where every layer shares
+#: 844 px of height, 1.5 px (the smallest maps then show as thin rows of cells).
+MIN_SCALE = {"laptop": 2, "projector": 2, "phone": 1.5}
+#: A finger's least target on the phone, CSS px.
+TARGET = 44
 
 GEOMETRY = """() => {
     const box = (node) => { const r = node.getBoundingClientRect();
@@ -23,14 +30,23 @@ GEOMETRY = """() => {
     return {
         innerWidth, innerHeight,
         scrollWidth: document.scrollingElement.scrollWidth,
+        scrollY: window.scrollY,
         header: q("header").getBoundingClientRect().bottom,
         input: box(q("canvas[data-map='input:0']")),
         output: box(q("section[data-view='network'] [data-layer='output']")),
         maps: Object.fromEntries([...document.querySelectorAll("canvas[data-map$=':0']")]
             .map((c) => [c.dataset.map.split(':')[0],
                          {width: c.getBoundingClientRect().width, cells: c.width}])),
+        controls: [...document.querySelectorAll(
+                "section[data-view='network'] :is(button, select):not([hidden])")]
+            .filter((n) => n.offsetParent !== null)
+            .map((n) => { const r = n.getBoundingClientRect();
+                return {name: n.getAttribute("aria-label") || n.textContent.trim(),
+                        width: r.width, height: r.height}; }),
     };
 }"""
+
+DETAIL_BOX = "() => document.querySelector('[data-detail]').getBoundingClientRect().toJSON()"
 
 
 def inside(box: dict, width: float, height: float | None = None) -> bool:
@@ -50,14 +66,14 @@ def test_the_overview_fits_the_viewport_and_opens_details_in_view(
 
     width, height = geometry["innerWidth"], geometry["innerHeight"]
     assert geometry["scrollWidth"] <= width, f"the page scrolls sideways: {geometry}"
-    # input through probabilities inside the width; on a laptop and a projector, the height too
-    tall = None if size == "phone" else height
-    assert inside(geometry["input"], width, tall), geometry["input"]
-    assert inside(geometry["output"], width, tall), geometry["output"]
+    # input through probabilities inside the viewport, the page not scrolled
+    assert geometry["scrollY"] == 0, geometry["scrollY"]
+    assert inside(geometry["input"], width, height), geometry["input"]
+    assert inside(geometry["output"], width, height), geometry["output"]
 
     # maps to scale: every map's CSS width is its cells times one scale (the input's)
     scale = geometry["maps"]["input"]["width"] / 28
-    assert scale * 5 >= 10, f"a 5×5 map would be under 10 px: {scale:.2f} px per cell"
+    assert scale >= MIN_SCALE[size], f"{scale:.2f} px per cell"
     sizes = {
         row["name"]: row["output_shape"][-1]
         for row in model["layers"]
@@ -73,21 +89,32 @@ def test_the_overview_fits_the_viewport_and_opens_details_in_view(
     assert view.locator(".logit-label").all_inner_texts() == classes
     assert view.locator(".prob-label").all_inner_texts() == classes
 
-    # a conv's map is fed by every map before it: pool1's 6 lines into conv2's map 5
-    target = view.locator("canvas[data-map='conv2:5']")
     if size == "phone":
-        target.tap()
+        small = [c for c in geometry["controls"] if min(c["width"], c["height"]) < TARGET - 0.5]
+        assert not small, f"controls under {TARGET}×{TARGET} px: {small}"
+        # conv2's 10×10 maps are drawn under 44 px: its row is one target, whose tap opens its
+        # 16 maps, each large enough to tap, in view
+        assert view.locator(".map-btn[data-layer-name='conv2']").count() == 0
+        view.locator("[data-layer-button='conv2']").tap()
+        picks = view.locator("[data-layer-maps='conv2'] .pick-btn")
+        picks.first.wait_for()
+        assert picks.count() == 16
+        for pick in picks.all():
+            box = pick.bounding_box()
+            assert min(box["width"], box["height"]) >= TARGET, box
+        assert inside(page.evaluate(DETAIL_BOX), width, height)
+        picks.nth(5).tap()
     else:
-        target.click()
+        view.locator("canvas[data-map='conv2:5']").click()
+
+    # a conv's map is fed by every map before it: pool1's 6 lines into conv2's map 5
     fan_in = view.locator("[data-fan-in='conv2:5']")
     assert fan_in.get_attribute("d").count("M") == model["layers"][2]["output_shape"][0] == 6
 
     detail = view.locator("[data-detail]")
     detail.locator("canvas[data-detail-map='conv2:5']").wait_for()
     page.wait_for_timeout(300)  # the panel grows out of the map in 220 ms
-    box = page.evaluate(
-        "() => document.querySelector('[data-detail]').getBoundingClientRect().toJSON()"
-    )
+    box = page.evaluate(DETAIL_BOX)
     assert inside(box, width, height), f"the detail is out of the {width}×{height} view: {box}"
     assert box["top"] >= geometry["header"] - 1, f"the detail is under the sticky header: {box}"
     screenshot(f"network-{size}", page)
