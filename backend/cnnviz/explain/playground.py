@@ -2,9 +2,10 @@
 image, with the output size written out per axis and every window the kernel takes, or the
 verdict that the kernel does not fit.
 
-The output is `reference.conv2d_forward_naive` (or `true_convolution` when flipped) and the
-windows come from `windows.layer_windows`, so the playground, the stepper and the pooling view
-share one window function; the page draws what it is given and computes no size itself.
+The output is the engine's own convolution (`functional.conv2d_forward`, tested against the naive
+reference; a playground request costs milliseconds, not a Python loop per output) and the windows
+come from `windows.layer_windows`, so the playground, the stepper and the pooling view share one
+window function; the page draws what it is given and computes no size itself.
 """
 
 from dataclasses import asdict
@@ -12,8 +13,8 @@ from dataclasses import asdict
 import numpy as np
 from PIL import Image
 
+from cnnviz.nn.functional import conv2d_forward
 from cnnviz.nn.geometry import ConvGeometry, output_size
-from cnnviz.nn.reference import conv2d_forward_naive, true_convolution
 
 from .windows import layer_windows
 
@@ -47,7 +48,8 @@ def resized(image: np.ndarray, side: int) -> np.ndarray:
 
 
 def apply_kernel(image: np.ndarray, kernel: np.ndarray, geometry: ConvGeometry, flip: bool):
-    """A (H, W) image through one (KH, KW) kernel: (output (OH, OW), formula per axis, windows).
+    """A (H, W) image through one (KH, KW) kernel, flipped in both axes first when `flip` (a
+    true convolution): (output (OH, OW), formula per axis, windows).
 
     `windows` is `windows.layer_windows`: for each output row the image rows its window reads,
     for each output column the image columns (outside 0…H−1 or 0…W−1: padding). A kernel that
@@ -58,8 +60,8 @@ def apply_kernel(image: np.ndarray, kernel: np.ndarray, geometry: ConvGeometry, 
     formula = formulas(image.shape, geometry)
     if formula["rows"]["output"] < 1 or formula["cols"]["output"] < 1:
         raise ValueError(does_not_fit(image.shape, geometry, formula))
-    run = true_convolution if flip else conv2d_forward_naive
-    out = run(image[None, None], kernel[None, None], None, geometry)[0, 0]
+    applied = kernel[::-1, ::-1] if flip else kernel
+    out = conv2d_forward(image[None, None], applied[None, None].copy(), None, geometry)[0][0, 0]
     return out, formula, layer_windows(geometry, image.shape, out.shape)
 
 
