@@ -104,6 +104,19 @@ def test_the_overview_fits_the_viewport_and_opens_details_in_view(
             assert min(box["width"], box["height"]) >= TARGET, box
         assert inside(page.evaluate(DETAIL_BOX), width, height)
         picks.nth(5).tap()
+        view.locator("canvas[data-detail-map='conv2:5']").wait_for()
+        # and by keyboard: Enter on pool2's row moves into its maps, Escape gives the row back
+        view.locator("[data-layer-button='pool2']").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.activeElement.closest('[data-layer-maps]')?.dataset.layerMaps"
+            " === 'pool2'"
+        )
+        page.keyboard.press("Escape")
+        view.locator("[data-detail]").wait_for(state="hidden")
+        assert page.evaluate("() => document.activeElement.dataset.layerButton") == "pool2"
+        view.locator("[data-layer-button='conv2']").tap()
+        picks.nth(5).tap()
     else:
         view.locator("canvas[data-map='conv2:5']").click()
 

@@ -58,7 +58,7 @@ export function mount(root, store) {
     links, columns, detail);
   const saliencyHelp = el("p", { id: "net-saliency-help", class: "muted" });
   const help = el("div", { class: "net-help" },
-    el("p", { class: "muted", text: "Each layer's output is drawn in its column (its row, on a narrow screen), every map to the same scale (a 14×14 map is half as wide as a 28×28 one). Lines show which maps feed which: every map of a convolution reads every map before it, pooling and activations read one. Hover a map to see the cells of earlier maps, and the input pixels, one of its cells reads; click it (or press Enter) to open its detail." }),
+    el("p", { class: "muted", text: "Each layer's output is drawn in its column (its row, on a narrow screen), every map to the same scale (a 14×14 map is half as wide as a 28×28 one). Lines show which maps feed which: every map of a convolution reads every map before it, pooling and activations read one. Hover a map to see the cells of earlier maps, and the input pixels, one of its cells reads; click it (or press Enter) to open its detail. On a touch screen, tap a row of maps too small to pick one: they open large enough to tap." }),
     saliencyHelp);
   const netPanel = el("div", { class: "panel net-panel" }, stage, help);
   const kernels = el("div", { class: "panel net-kernels", "data-kernels": true, hidden: true });
