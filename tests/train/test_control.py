@@ -190,7 +190,7 @@ def test_pause_step_and_stop_wake_a_paced_wait_at_once():
     asked = time.monotonic()
     control.step()
     decision, at = decisions.get(timeout=1)
-    assert decision == "step" and at - asked < 0.05  # a single step is never paced
+    assert decision == "step" and at - asked < 0.5  # at once: a single step is never paced
     assert control.state == "paused"
     time.sleep(0.1)
     assert decisions.empty()  # paused again after exactly one
@@ -200,7 +200,7 @@ def test_pause_step_and_stop_wake_a_paced_wait_at_once():
     asked = time.monotonic()
     control.stop()
     decision, at = decisions.get(timeout=1)
-    assert decision == "stop" and at - asked < 0.05
+    assert decision == "stop" and at - asked < 0.5  # at once, not at the end of the 5 s slot
     thread.join(1)
     assert not thread.is_alive()
 

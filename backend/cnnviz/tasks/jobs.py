@@ -10,8 +10,9 @@ Knows nothing of HTTP. One `JobManager` per app:
 - The worker runs `Trainer.run` and sends every event back over a pipe; a reader thread in the
   server appends it to the job's `log` (`cnnviz.tasks.events`: numbered, bounded), which event
   streams poll (`events_since`).
-- Control (pause, resume, step, stop) goes to the worker over a second pipe; a thread in the
-  worker feeds it into a `TrainingControl`, whose `checkpoint()` the trainer calls between batches.
+- Control (pause, resume, step, stop) goes to the worker over a second pipe, which the worker's
+  training loop reads before each batch and waits on (`worker.PipeControl`: a command sent before
+  a batch begins acts before it, and wakes a watch pace's wait at once).
 - When training ends the worker saves the model atomically as `<jobs dir>/<id>.result.npz`; the
   reader thread adds it to the ModelStore (so it appears in /api/models) and deletes that file.
 - A worker that raises or dies marks the job "failed" with the error; the server is untouched.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import traceback
 
 from cnnviz.data import DataError, load_split
@@ -29,25 +28,49 @@ def lower_priority(niceness: int = 19) -> None:
             os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
 
 
+class PipeControl:
+    """The worker's `Control`: a TrainingControl fed by the server's commands, read from the pipe
+    in the training loop itself. Before each batch it applies every command that has arrived,
+    and it waits (the pace's slot, or a pause) on the pipe, so a command wakes it at once. No
+    thread reads the pipe, so none can fall behind the loop: a pause the server has sent before a
+    batch begins is applied before that batch, on a busy machine too."""
+
+    def __init__(self, control: TrainingControl, conn) -> None:
+        self.control = control
+        self.conn = conn
+
+    def checkpoint(self) -> str:
+        while True:
+            self._apply_waiting()
+            decision, wait = self.control.ready()
+            if decision is not None:
+                return decision
+            self._wait(wait)
+
+    def _wait(self, seconds: float | None) -> None:
+        try:
+            self.conn.poll(seconds)  # True at once when a command (or the end of the pipe) comes
+        except (EOFError, OSError):
+            self.control.stop()
+
+    def _apply_waiting(self) -> None:
+        try:
+            while self.conn.poll(0):
+                command = self.conn.recv()
+                if command in COMMANDS:
+                    getattr(self.control, command)()
+        except (EOFError, OSError):
+            self.control.stop()  # the server is gone: finish quickly
+
+
 def run_worker(config_dict, data_dir, with_test, result_path, events, control_conn) -> None:
     """Train in this process; every message to the server is ("event"|"error", payload)."""
     lower_priority()
-
-    def listen(control: TrainingControl) -> None:
-        while True:
-            try:
-                command = control_conn.recv()
-            except (EOFError, OSError):
-                control.stop()  # the server is gone: finish quickly
-                return
-            if command in COMMANDS:
-                getattr(control, command)()
-
     try:
         config = TrainConfig.from_dict(config_dict)
-        # The watch pace is the control's: its paced wait ends at once for pause, step and stop.
-        control = TrainingControl(config.steps_per_second)
-        threading.Thread(target=listen, args=(control,), daemon=True).start()
+        # The watch pace is the control's; commands sent while the data loads wait in the pipe
+        # and are applied before the first batch.
+        control = PipeControl(TrainingControl(config.steps_per_second), control_conn)
         train_x, train_y = load_split(config.dataset, "train", root=data_dir)
         test_x = test_y = None
         if with_test:

@@ -3,14 +3,15 @@
 The training loop calls `checkpoint()` before every batch; that is the only contact between the
 loop and whoever drives it (the web server, a test). Everything else here is for the driver.
 `checkpoint()` blocks while paused, and tells the loop whether to run the next batch as usual
-("run"), as one single step taken while paused ("step") or to stop ("stop"). A worker-process
-version only has to offer the same `checkpoint()` over a pipe or shared flags: the trainer assumes
-nothing else (see `Control`).
+("run"), as one single step taken while paused ("step") or to stop ("stop"). The trainer assumes
+nothing else (see `Control`): the worker process offers the same `checkpoint()` over its pipe
+from the server (`cnnviz.tasks.worker.PipeControl`, built on `ready()`: the decision without the
+wait).
 
 A watch pace (`steps_per_second`) makes a run slow enough for a class to follow: `checkpoint()`
 then also waits out the rest of the previous batch's time slot (1 / steps_per_second seconds from
-when that batch started). It waits on the same condition as a pause, so pause, step and stop wake
-it at once and still act before the next batch; a single step taken while paused is never paced.
+when that batch started). It waits as a pause does, so pause, step and stop wake it at once and
+still act before the next batch; a single step taken while paused is never paced.
 """
 
 import threading
@@ -92,19 +93,29 @@ class TrainingControl:
         and waits while paused with no step granted."""
         with self._cond:
             while True:
-                if self._state == "running":
-                    left = self._next_batch - time.monotonic()
-                    if left <= 0:
-                        break
-                    self._cond.wait(left)
-                elif self._state == "paused" and self._steps == 0:
-                    self._cond.wait()
-                else:
-                    break
-            if self._state == "stopped":
-                return "stop"
-            self._next_batch = time.monotonic() + self._slot
-            if self._state == "paused":
-                self._steps -= 1
-                return "step"
-            return "run"
+                decision, wait = self._ready()
+                if decision is not None:
+                    return decision
+                self._cond.wait(wait)
+
+    def ready(self) -> tuple[Decision | None, float | None]:
+        """`checkpoint()` without waiting, for a loop that waits elsewhere (the worker process
+        waits on its pipe from the server): (the decision, None) when the next batch may go,
+        else (None, how long to wait at most: None while paused)."""
+        with self._cond:
+            return self._ready()
+
+    def _ready(self) -> tuple[Decision | None, float | None]:
+        if self._state == "running":
+            left = self._next_batch - time.monotonic()
+            if left > 0:
+                return None, left
+        elif self._state == "paused" and self._steps == 0:
+            return None, None
+        if self._state == "stopped":
+            return "stop", None
+        self._next_batch = time.monotonic() + self._slot
+        if self._state == "paused":
+            self._steps -= 1
+            return "step", None
+        return "run", None
