@@ -10,6 +10,7 @@ default settings without waiting out the rest."""
 import math
 import time
 
+from tests.browser.pages import REPORTS
 from tests.waiting import wait_until, wait_until_steady
 
 VIEW = "section[data-view='train']"
@@ -60,6 +61,7 @@ def test_the_default_run_lasts_30_to_60_s_with_20_points_live_filters_pause_and_
     first, started = job_step(server, job_id), time.monotonic()
     time.sleep(8)
     made, seconds = job_step(server, job_id) - first, time.monotonic() - started
+    REPORTS.append(f"train watch pace: {made} steps in {seconds:.1f} s at {PACE} steps a second")
     assert made <= PACE * seconds + 1, f"{made} steps in {seconds:.1f} s: faster than the pace"
     assert made >= 0.6 * PACE * seconds, f"{made} steps in {seconds:.1f} s: slower than the pace"
 
