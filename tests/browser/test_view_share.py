@@ -196,4 +196,9 @@ def test_the_dialog_fits_every_screen(sized_page, server, screenshot, size):
     assert qr["width"] >= 250  # ~2 px per module for a link with an input (121 modules)
     for control in ("[data-share-copy]", "[data-share-close]", "[data-share-link]"):
         assert page.locator(control).bounding_box()["height"] >= (44 if size == "phone" else 24)
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    serious = [(v["id"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
     screenshot(f"share-dialog-{size}", page)
