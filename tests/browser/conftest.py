@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.browser.pages import ARTIFACTS, REPORTS, SCREENSHOTS, goto_view
+from tests.browser.pages import ARTIFACTS, REPORTS, SCREENSHOTS, goto_view, photograph
 from tests.live_server import LiveServer, live_server
 from tests.tiny_mnist import make_tiny_mnist
 
@@ -173,8 +173,6 @@ def screenshot(request: pytest.FixtureRequest, artifacts: Path) -> Callable[...,
     `page` fixture is then never opened)."""
 
     def take(name: str, of: object | None = None) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        (of or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
-        return path
+        return photograph(of or request.getfixturevalue("page"), SCREENSHOTS / f"{name}.png")
 
     return take

@@ -1,9 +1,11 @@
 """What the browser tests share besides fixtures: paths, drawing with the mouse, reports."""
 
+import io
 import itertools
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
@@ -68,6 +70,30 @@ def goto_view(page, base_url: str, hash_rest: str) -> object:
     page.wait_for_selector("html[data-ready='true']", state="attached")
     page.wait_for_selector(f"section[data-view='{name}']", state="visible")
     return page.locator(f"section[data-view='{name}']")
+
+
+def photograph(page, path: Path) -> Path:
+    """Save the whole of `page` to `path`. A touch page is photographed screen by screen, scrolled
+    and joined: Playwright's full-page capture drops a context's touch emulation while it
+    captures, so `pointer: coarse` stops matching and the picture shows the phone's 44 px
+    controls shrunk to their desktop size."""
+    if not page.evaluate("() => matchMedia('(pointer: coarse)').matches"):
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    height, screen, width, start = page.evaluate(
+        "() => [document.documentElement.scrollHeight, innerHeight, innerWidth, scrollY]"
+    )
+    screens = []
+    for top in range(0, height, screen):
+        at = page.evaluate("(y) => { scrollTo(0, y); return scrollY; }", top)
+        screens.append((at, Image.open(io.BytesIO(page.screenshot()))))
+    page.evaluate("(y) => scrollTo(0, y)", start)
+    scale = screens[0][1].width / width
+    sheet = Image.new("RGB", (screens[0][1].width, round(height * scale)), "white")
+    for at, image in screens:
+        sheet.paste(image, (0, round(at * scale)))
+    sheet.save(path)
+    return path
 
 
 def stroke(page, canvas, points: list[tuple[float, float]], steps: int = 4) -> None:
