@@ -202,7 +202,7 @@ def test_cors_origins_from_the_environment() -> None:
     [
         ("DELETE", "/api/health", "GET"),
         ("PUT", "/api/models", "GET, POST"),
-        ("PATCH", "/api/models/lenet5-mnist", "GET, DELETE"),
+        ("PUT", "/api/models/lenet5-mnist", "GET, PATCH, DELETE"),
         ("GET", "/api/train/some-job/pause", "POST"),
         ("POST", "/docs", "GET"),
         ("DELETE", "/index.html", "GET, HEAD"),
