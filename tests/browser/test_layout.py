@@ -176,9 +176,30 @@ def test_presentation_mode_on_a_projector(sized_page, server, screenshot, reques
     assert not problems, f"{view} in presentation mode: " + "\n".join(problems)
 
 
+def steady_box(page, selector: str) -> list[float]:
+    """The width and height of `selector`'s box once they have not changed for 300 ms."""
+    return page.wait_for_function(
+        """(selector) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            const now = performance.now();
+            const key = `${box.width}×${box.height}`;
+            const seen = window.__box;
+            if (!seen || seen.key !== key) {
+                window.__box = {key, since: now};
+                return false;
+            }
+            return now - seen.since >= 300 && [box.width, box.height];
+        }""",
+        arg=selector,
+        polling=50,
+        timeout=10_000,
+    ).json_value()
+
+
 def test_presentation_mode_is_a_toggle_kept_in_the_link(sized_page, server):
     page = sized_page("projector")
-    goto_view(page, server.url, "draw")
+    goto_view(page, server.url, "network")
+    wait_rendered(page, "network")
     toggle = page.get_by_role("button", name="Present")
     assert toggle.get_attribute("aria-pressed") == "false"
     assert page.evaluate("() => document.documentElement.hasAttribute('data-present')") is False
@@ -186,10 +207,18 @@ def test_presentation_mode_is_a_toggle_kept_in_the_link(sized_page, server):
     toggle.click()
     page.wait_for_function(f"() => {LINK}.get('present') === '1'")
     assert toggle.get_attribute("aria-pressed") == "true"
+    # The Network overview lays itself out again for the zoomed page, as it does when the link
+    # is opened in presentation mode.
+    toggled = steady_box(page, "section[data-view='network'] .net-stage")
     page.reload()
     page.wait_for_selector("html[data-ready='true'][data-present]", state="attached")
     assert toggle.get_attribute("aria-pressed") == "true"
-    assert page.evaluate(f"() => {LINK}.get('tab')") == "draw"
+    wait_rendered(page, "network")
+    opened = steady_box(page, "section[data-view='network'] .net-stage")
+    assert toggled == pytest.approx(opened, abs=1), (
+        f"the overview toggled into presentation mode {toggled} is not as opened in it {opened}"
+    )
+    assert page.evaluate(f"() => {LINK}.get('tab')") == "network"
 
     toggle.click()
     page.wait_for_function(f"() => !{LINK}.has('present')")

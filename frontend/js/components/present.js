@@ -16,6 +16,11 @@ export function wirePresentMode(store, button = document.querySelector("[data-pr
   button.addEventListener("click", () => {
     store.set({ present: store.state.present === 1 ? null : 1 });
   });
-  store.watch(["present"], show);
+  store.watch(["present"], (state) => {
+    show(state);
+    // The zoom changed how many CSS pixels the window holds, as a resize would: views that lay
+    // themselves out from the window's size (the Network overview) do it again.
+    requestAnimationFrame(() => window.dispatchEvent(new Event("resize")));
+  });
   show(store.state);
 }
