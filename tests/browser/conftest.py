@@ -6,6 +6,7 @@ at teardown when the page logged a console error or threw an uncaught error, and
 `screenshot(name)` helper that writes `artifacts/screenshots/<name>.png` at the repository root.
 `sized_page(size)` opens more pages, each in a fresh browser context and watched the same way, at
 one of the SIZES the page is built for: a laptop, a projector and a phone (touch).
+`finished_run` is a short training run, made once per session for the tests that need one.
 """
 
 from __future__ import annotations
