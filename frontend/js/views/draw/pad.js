@@ -56,7 +56,9 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
   const context = canvas.getContext("2d");
 
   function sizeCanvas() {
-    const ratio = Math.min(3, Math.max(1, window.devicePixelRatio || 1));
+    // device pixels per CSS pixel, times presentation mode's zoom, so the pad stays sharp there
+    const zoom = canvas.currentCSSZoom || 1;
+    const ratio = Math.min(3, Math.max(1, (window.devicePixelRatio || 1) * zoom));
     const size = Math.round(CANVAS_SIZE * ratio);
     if (canvas.width !== size) {
       canvas.width = size;
