@@ -8,6 +8,7 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.model_specs import TWO_CLASSES
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job
 
@@ -19,14 +20,6 @@ from cnnviz.settings import Settings
 
 QUICK = {"model": "simple", "epochs": 1, "batch_size": 32}
 OCTET = {"content-type": "application/octet-stream"}
-TWO_CLASSES = {
-    "layers": [
-        {"type": "Conv2D", "in_channels": 1, "out_channels": 2, "kernel_size": 3},
-        {"type": "MaxPool2D", "kernel_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "in_features": 338, "out_features": 2},
-    ]
-}
 
 
 def create(client: TestClient, **body) -> dict:

@@ -8,16 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from tests.browser.pages import goto_view, wait_predicted
 from tests.live_server import LiveServer
+from tests.model_specs import TWO_CLASSES
 
-#: A 2-output network (classes 0 and 1): the cheapest model that knows only some digits.
-TWO_CLASSES = {
-    "layers": [
-        {"type": "Conv2D", "in_channels": 1, "out_channels": 2, "kernel_size": 3},
-        {"type": "MaxPool2D", "kernel_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "in_features": 338, "out_features": 2},
-    ]
-}
 #: The bundled LeNet-5's option, written out from its model card (trained 23 Nov 2026, 98.84%).
 LENET_OPTION = "LeNet-5 · digits 0-9 · MNIST · 23 Nov 2026 — 98.84% on 0-9"
 WARNING = "This model knows only 0 and 1: any other digit you draw will be read as one of them."
