@@ -52,10 +52,13 @@ def test_a_job_streams_its_events_and_its_model_predicts(client):
     assert steps_and_points == ["start", *four, "validation", *two, "validation", "epoch", "done"]
     assert [e.data["global_step"] for e in live if e.name == "step"] == list(range(1, 7))
     assert [e.data["global_step"] for e in live if e.name == "validation"] == [4, 6]
-    # Numbered as emitted, from 1 without a gap.
-    count = len(live)
-    assert [event.id for event in live] == [str(n) for n in range(1, count + 1)]
-    assert [event.data["seq"] for event in live] == list(range(1, count + 1))
+    # Numbered as emitted, from 1. Every step, point, epoch and the end arrived (above); only a
+    # filters snapshot can be missing: when a subscriber falls behind (a loaded machine), the
+    # log may already have replaced it with a newer one, which keeps the first and the latest.
+    ids = [int(event.id) for event in live]
+    assert ids[0] == 1 and ids == sorted(set(ids)), ids
+    assert [event.data["seq"] for event in live] == ids
+    missed = set(range(1, ids[-1] + 1)) - set(ids)
 
     # A late subscriber gets the history: every event but the filters between the first and
     # the latest.
@@ -63,6 +66,8 @@ def test_a_job_streams_its_events_and_its_model_predicts(client):
     kept = [event for event in live if event not in filters[1:-1]]
     late = read_sse(client, f"/api/train/{job_id}/events")
     assert late == kept
+    # What the live stream missed is not in the history either: interior filters snapshots.
+    assert not missed & {int(event.id) for event in late}, missed
     resumed = read_sse(client, f"/api/train/{job_id}/events", {"Last-Event-ID": "3"})
     assert resumed == [event for event in kept if int(event.id) > 3]
 
