@@ -98,6 +98,8 @@ def test_the_overview_fits_the_viewport_and_opens_details_in_view(
         view.locator("[data-layer-button='conv2']").tap()
         picks = view.locator("[data-layer-maps='conv2'] .pick-btn")
         picks.first.wait_for()
+        # measured once the panel has grown out of the row (its animation scales it)
+        page.wait_for_function("() => document.getAnimations().length === 0", timeout=5_000)
         assert picks.count() == 16
         for pick in picks.all():
             box = pick.bounding_box()

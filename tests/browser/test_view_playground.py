@@ -22,10 +22,6 @@ def applied_after(page, before: int) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def applied(page) -> int:
-    return int(page.locator(PLAYGROUND).get_attribute("data-applied") or 0)
-
-
 def shown_numbers(page) -> np.ndarray:
     """The output's numbers as the page prints them, in rows."""
     grid = page.locator(f"{PLAYGROUND} [data-pg-output-values]")
@@ -61,11 +57,13 @@ def test_a_typed_5x5_kernel_equals_torch(page, open_view, server, screenshot, si
         playground.locator(f"[data-kernel-cell='{r},{c}']").fill(str(value))
     expected = reference(server, page, stride=2, padding=1)
     assert expected.shape == (6, 6)
+    # the typed values are sent 200 ms after the last key: wait for the answer made with them
+    typed = "5x5:" + ",".join(f"{v:g}" for v in KERNEL.flat)
     page.wait_for_function(
-        "(sel) => document.querySelector(sel).textContent === '6×6'",
-        arg=f"{PLAYGROUND} [data-pg-outsize]",
+        "([sel, kernel]) => document.querySelector(sel).dataset.appliedKernel === kernel",
+        arg=[PLAYGROUND, typed],
+        timeout=10_000,
     )
-    applied_after(page, applied(page) - 1)
     assert playground.locator("[data-pg-outsize]").inner_text() == "6×6"
     np.testing.assert_allclose(shown_numbers(page), expected, atol=0.5e-3 + 1e-9)
     formula = playground.locator("[data-playground-formula]").inner_text()

@@ -153,6 +153,7 @@ export function mountPlayground(panel, store, drawing) {
     }
     answer = res;
     panel.dataset.applied = String(Number(panel.dataset.applied || 0) + 1);
+    panel.dataset.appliedKernel = formatKernel(kernel); // what the numbers shown were made with
     if (!res.fits) {
       showErrorIn(pg.error, new Error(res.message));
       renderFormula(slide.ui, res);
