@@ -10,6 +10,7 @@ about a window.
 import numpy as np
 
 from cnnviz.nn.geometry import ConvGeometry
+from cnnviz.nn.receptive import IDENTITY, INPUT, ReceptiveField
 from cnnviz.nn.reference import conv_window
 
 
@@ -61,17 +62,17 @@ def most_active(plane: np.ndarray) -> dict:
 def receptive_field(geometries: list[ConvGeometry], row: int, col: int, hw: tuple[int, int]):
     """The box of input-image pixels output (row, col) of the last geometry depends on.
 
-    `geometries` are the windowed layers from the input on (activations change nothing). Each
-    layer maps an output interval [a, b] to input [a·s − p, b·s − p + d·(k − 1)]. Returns
+    `geometries` are the windowed layers from the input on (activations change nothing); their
+    field in the input is composed as every layer row's is (`cnnviz.nn.receptive`). Returns
     (clipped, unclipped) boxes (top, left, bottom, right), inclusive; the unclipped one reaches
     into the padding.
     """
-    top, bottom, left, right = row, row, col, col
-    for g in reversed(geometries):
-        (kh, kw), (sh, sw), (dh, dw) = g.kernel, g.stride, g.dilation
-        pt, _, pl, _ = g.padding
-        top, bottom = top * sh - pt, bottom * sh - pt + dh * (kh - 1)
-        left, right = left * sw - pl, right * sw - pl + dw * (kw - 1)
+    field = ReceptiveField(INPUT, IDENTITY, IDENTITY)
+    for geometry in geometries:
+        field = field.through(geometry)
+    top = field.rows.start + row * field.rows.jump
+    left = field.cols.start + col * field.cols.jump
+    bottom, right = top + field.rows.size - 1, left + field.cols.size - 1
     h, w = hw
     clipped = (max(top, 0), max(left, 0), min(bottom, h - 1), min(right, w - 1))
     return clipped, (top, left, bottom, right)
