@@ -1,12 +1,14 @@
 """A model of the user's own with every kind of window the engine slides — padding "same", a 3×5
 kernel with stride 2, dilation 2, an AvgPool2D with padding — in the Convolution and Pooling
 views: each window drawn is the one torch's unfold reads (the geometry written out by hand from
-the spec, not by our code), the windows' numbers are the trace's, and no console error."""
+the spec, not by our code), the windows' numbers are the trace's, and no console error; the Draw
+view reads digits with it (the Network view's test draws it too)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.browser.pages import wait_predicted
 from tests.browser.stepping import (
     POOLING,
     POOLING_SHOWN,
@@ -124,3 +126,15 @@ def test_every_window_in_the_pooling_view(page, open_view, model, server, screen
     page.wait_for_function(f"""() => document.querySelector(
         "{POOLING} [data-similarity]")?.dataset.value !== undefined""")
     screenshot("pooling-user-avgpool")
+
+
+def test_the_draw_view_reads_with_it(page, open_view, model, server):
+    """Its ten bars are the probabilities the API gives for the digit on the pad."""
+    view = open_view(f"draw&model={model['id']}")
+    before = int(view.get_attribute("data-predictions") or 0)
+    page.locator("[data-example='7']").click()
+    wait_predicted(page, before)
+    bars = view.locator("[data-prob]")
+    shown = [float(bars.nth(k).get_attribute("data-value")) for k in range(bars.count())]
+    answer = server.api("POST", f"/api/models/{model['id']}/predict", page_digit(page))
+    np.testing.assert_allclose(shown, answer["probabilities"], atol=1e-9)
