@@ -9,6 +9,7 @@ from torch.nn import functional as F  # noqa: N812 (torch convention)
 
 from cnnviz.nn.losses import (
     log_softmax,
+    mean_squared_error,
     sigmoid_binary_cross_entropy,
     softmax,
     softmax_cross_entropy,
@@ -183,3 +184,63 @@ def test_cross_entropy_errors(logits, labels, match):
 def test_binary_cross_entropy_errors(logits, labels, match):
     with pytest.raises(ValueError, match=match):
         sigmoid_binary_cross_entropy(logits, labels)
+
+
+# -- mean squared error -------------------------------------------------------------------------
+def torch_mse(outputs, targets):
+    z = torch.tensor(outputs, requires_grad=True)
+    loss = F.mse_loss(z, torch.tensor(targets, dtype=z.dtype))
+    loss.backward()
+    return loss.item(), z.grad.numpy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (32, 10), (5,), (4, 2, 3)])
+def test_mean_squared_error_matches_torch(dtype, shape) -> None:
+    rng = np.random.default_rng(sum(shape))
+    outputs = rng.normal(0, 2, shape).astype(dtype)
+    targets = rng.normal(0, 1, shape)
+    loss, grad = mean_squared_error(outputs, targets)
+    want_loss, want_grad = torch_mse(outputs, targets)
+    np.testing.assert_allclose(loss, want_loss, **TOL[dtype])
+    np.testing.assert_allclose(grad, want_grad, **TOL[dtype])
+    assert grad.dtype == dtype
+
+
+def test_mean_squared_error_against_one_hot_labels_by_hand() -> None:
+    """Two samples, three classes: differences (0.5, −1, 0) and (0, 0, 2) → (0.25 + 1 + 4) / 6."""
+    outputs = np.array([[0.5, 0.0, 0.0], [0.0, 1.0, 3.0]])
+    targets = np.array([[0, 1, 0], [0, 1, 1]])
+    loss, grad = mean_squared_error(outputs, targets)
+    assert loss == pytest.approx(5.25 / 6, rel=1e-15)
+    np.testing.assert_allclose(grad, [[1 / 6, -2 / 6, 0], [0, 0, 4 / 6]], rtol=1e-15)
+
+
+def test_mean_squared_error_gradient_by_finite_differences() -> None:
+    rng = np.random.default_rng(3)
+    outputs, targets = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    _, grad = mean_squared_error(outputs, targets)
+    h = 1e-6
+    numeric = np.zeros_like(outputs)
+    for index in np.ndindex(outputs.shape):
+        up, down = outputs.copy(), outputs.copy()
+        up[index] += h
+        down[index] -= h
+        numeric[index] = (
+            mean_squared_error(up, targets)[0] - mean_squared_error(down, targets)[0]
+        ) / (2 * h)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("outputs", "targets", "message"),
+    [
+        (np.zeros((2, 3)), np.zeros((3, 2)), "the outputs' shape"),
+        (np.zeros((2, 3), int), np.zeros((2, 3)), "floating-point"),
+        (np.zeros((0, 3)), np.zeros((0, 3)), "non-empty"),
+        (np.zeros((1, 2)), np.array([[0.0, np.nan]]), "finite"),
+    ],
+)
+def test_mean_squared_error_refuses_what_it_cannot_compare(outputs, targets, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        mean_squared_error(outputs, targets)

@@ -16,7 +16,13 @@ from .layers import (
     Sigmoid,
     Tanh,
 )
-from .losses import log_softmax, sigmoid_binary_cross_entropy, softmax, softmax_cross_entropy
+from .losses import (
+    log_softmax,
+    mean_squared_error,
+    sigmoid_binary_cross_entropy,
+    softmax,
+    softmax_cross_entropy,
+)
 from .optim import OPTIMIZERS, SGD, AdaGrad, Adam, Optimizer, RMSProp, make_optimizer
 from .presets import PRESETS, build_model
 from .sequential import LayerTrace, Sequential
@@ -45,6 +51,7 @@ __all__ = [
     "build_model",
     "log_softmax",
     "make_optimizer",
+    "mean_squared_error",
     "read_metadata",
     "sigmoid_binary_cross_entropy",
     "softmax",

@@ -1,9 +1,10 @@
 """Losses: each returns `(loss, dlogits)`, the mean loss over the batch and its gradient.
 
-Both losses take raw logits and fuse the final activation into the loss (softmax into
-cross-entropy, sigmoid into binary cross-entropy), which is the numerically stable way and the
-way torch computes `F.cross_entropy` and `F.binary_cross_entropy_with_logits`. The gradient of the
-fused pair is simply `(probabilities - targets) / N`.
+The two classification losses take raw logits and fuse the final activation into the loss
+(softmax into cross-entropy, sigmoid into binary cross-entropy), which is the numerically stable
+way and the way torch computes `F.cross_entropy` and `F.binary_cross_entropy_with_logits`. The
+gradient of the fused pair is simply `(probabilities - targets) / N`. Mean squared error, which
+some course notebooks train with, compares the outputs as they are with real-valued targets.
 """
 
 import numpy as np
@@ -138,3 +139,38 @@ def sigmoid_binary_cross_entropy(
     probs = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
     dlogits = ((probs - y) / N).reshape(logits.shape)
     return float(loss), dlogits
+
+
+def mean_squared_error(outputs: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean of the squared differences over every element, and its gradient.
+
+    Equals `torch.nn.functional.mse_loss(outputs, targets)` (reduction "mean": the mean over all
+    N·K elements, not over the batch alone).
+
+    Parameters
+    ----------
+    outputs : ndarray, shape (N, ...), float
+    targets : ndarray, shape of `outputs`, int, float or bool (e.g. one-hot labels)
+
+    Returns
+    -------
+    loss : float
+        `mean((outputs - targets)^2)`.
+    doutputs : ndarray, shape of `outputs`, dtype of `outputs`
+        `2 (outputs - targets) / outputs.size`.
+    """
+    outputs = np.asarray(outputs)
+    if not np.issubdtype(outputs.dtype, np.floating) or outputs.size == 0:
+        raise ValueError(
+            f"outputs must be a non-empty floating-point array, got {outputs.dtype} {outputs.shape}"
+        )
+    targets = np.asarray(targets)
+    if targets.shape != outputs.shape:
+        raise ValueError(
+            f"targets must have the outputs' shape {outputs.shape}, got {targets.shape}"
+        )
+    if not np.isfinite(targets).all():
+        raise ValueError("targets must be finite numbers")
+    difference = outputs - targets.astype(outputs.dtype)
+    loss = float(np.mean(np.square(difference, dtype=np.float64)))
+    return loss, (2 * difference / difference.size).astype(outputs.dtype)
