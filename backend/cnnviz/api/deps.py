@@ -47,6 +47,18 @@ ModelId = Annotated[
         openapi_examples={"default model": {"value": "lenet5-mnist"}},
     ),
 ]
+
+#: A user model's id in a path: as ModelId, with an example that is no bundled model (those
+#: refuse a rename).
+UserModelId = Annotated[
+    str,
+    Path(
+        pattern=ID_PATTERN.pattern,
+        description="a user model's id from GET /api/models (lowercase letters, digits and dashes)",
+        openapi_examples={"a model you created": {"value": "my-lenet-5-1a2b3c"}},
+    ),
+]
+
 JobId = Annotated[
     str,
     Path(

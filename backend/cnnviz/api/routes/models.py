@@ -8,13 +8,13 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated, BinaryIO
+from typing import BinaryIO
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from cnnviz.api.deps import ModelId, RawBody, StoreDep
+from cnnviz.api.deps import ModelId, RawBody, StoreDep, UserModelId
 from cnnviz.api.schemas.models import (
     CheckSpec,
     CreateModel,
@@ -24,7 +24,6 @@ from cnnviz.api.schemas.models import (
     RenameModel,
     SpecCheck,
 )
-from cnnviz.ids import ID_PATTERN
 from cnnviz.models.bundled import model_card, pretrained_ids
 from cnnviz.models.card import render_model_card
 from cnnviz.models.errors import ModelNotFoundError
@@ -45,16 +44,6 @@ NOT_FOUND = {
     422: _refusal("not a model id (lowercase letters, digits and dashes)"),
 }
 NO_SPACE = {507: _refusal("the server could not save the model file (its disk is full)")}
-#: A user model's id in a path: as ModelId, with an example that is no bundled model (those
-#: refuse a rename).
-UserModelId = Annotated[
-    str,
-    Path(
-        pattern=ID_PATTERN.pattern,
-        description="a user model's id from GET /api/models (lowercase letters, digits and dashes)",
-        openapi_examples={"a model you created": {"value": "my-lenet-5-1a2b3c"}},
-    ),
-]
 #: What an export reads from the file at a time, and sends before reading more.
 EXPORT_CHUNK = 256 * 1024
 
