@@ -6,6 +6,10 @@ same gradients give the same weights as torch. Arrays are looked up by key at ev
 loaded weight replaces the array) and per-parameter state is keyed by (layer position, key);
 it restarts when that parameter's shape or dtype changes (e.g. after `Layer.astype`).
 All arithmetic stays in the parameter's dtype.
+
+`ParamGroups` is torch's parameter groups: several optimizers, each over its own layers with its
+own rule, rate and arguments, stepped as one (a course notebook trains its convolution with SGD
+and its dense layers with AdaGrad).
 """
 
 import inspect
@@ -269,3 +273,77 @@ def make_optimizer(name: str, layers: Iterable[Any], **kwargs: Any) -> Optimizer
         not unknown, f"{name} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}"
     )
     return cls(layers, **kwargs)
+
+
+class ParamGroups:
+    """Several optimizers over disjoint groups of layers, used as one: `step()` steps each, and
+    setting `lr` scales every group's rate by the same factor, as a torch scheduler scales each
+    parameter group's own rate. The first optimizer's rate is the reference: setting `lr` to
+    half of it halves every group's rate.
+
+    Parameters
+    ----------
+    optimizers : the optimizers, each built over its own layers (no layer in two of them).
+    """
+
+    def __init__(self, optimizers: Iterable[Optimizer]) -> None:
+        self.optimizers = list(optimizers)
+        _require(len(self.optimizers) > 0, "ParamGroups needs at least one optimizer")
+        seen: set[int] = set()
+        for optimizer in self.optimizers:
+            for layer in optimizer.layers:
+                _require(id(layer) not in seen, "a layer is in two parameter groups")
+                seen.add(id(layer))
+        self.base_lrs = [optimizer.lr for optimizer in self.optimizers]
+        _require(self.base_lrs[0] > 0, "the first group's lr (the reference) must be above 0")
+        self._lr = self.base_lrs[0]
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        _require(value >= 0, f"learning rate lr must be >= 0, got {value}")
+        scale = value / self.base_lrs[0]
+        for optimizer, base in zip(self.optimizers, self.base_lrs, strict=True):
+            optimizer.lr = base * scale
+        self._lr = float(value)
+
+    def step(self) -> None:
+        """One update of every group, each by its own rule."""
+        for optimizer in self.optimizers:
+            optimizer.step()
+
+    def __repr__(self) -> str:
+        return f"ParamGroups({', '.join(map(repr, self.optimizers))})"
+
+
+def make_param_groups(
+    model: Any,
+    main: tuple[str, float, dict[str, Any]],
+    groups: Iterable[tuple[Iterable[str], str, float, dict[str, Any]]],
+) -> ParamGroups:
+    """`ParamGroups` over the named layers of `model` (a `Sequential`): each group is
+    (layer names, optimizer name, lr, keyword arguments), and the layers no group names are
+    stepped by `main` = (optimizer name, lr, keyword arguments), the reference rate."""
+    layers = dict(zip(model.names, model, strict=True))
+    claimed: dict[str, int] = {}
+    built = []
+    for g, (names, name, lr, kwargs) in enumerate(groups, start=1):
+        chosen = []
+        for layer_name in names:
+            _require(
+                layer_name in layers,
+                f"group {g}: {layer_name!r} is not a layer; layers are {', '.join(layers)}",
+            )
+            _require(
+                layer_name not in claimed,
+                f"group {g}: {layer_name!r} is already in group {claimed.get(layer_name)}",
+            )
+            claimed[layer_name] = g
+            chosen.append(layers[layer_name])
+        built.append(make_optimizer(name, chosen, lr=lr, **kwargs))
+    rest = [layer for layer_name, layer in layers.items() if layer_name not in claimed]
+    name, lr, kwargs = main
+    return ParamGroups([make_optimizer(name, rest, lr=lr, **kwargs), *built])
