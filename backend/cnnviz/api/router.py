@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from cnnviz.api.routes import (
+    activations,
+    arithmetic,
     catalogue,
     conv,
     datasets,
@@ -24,3 +26,5 @@ api_router.include_router(conv.router)
 api_router.include_router(datasets.router)
 api_router.include_router(train.router)
 api_router.include_router(share.router)
+api_router.include_router(arithmetic.router)
+api_router.include_router(activations.router)
