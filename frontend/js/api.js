@@ -126,6 +126,11 @@ export const getJob = (id) => request("GET", `/api/train/${encodeURIComponent(id
 /** `command` is "pause", "resume", "step" or "stop". */
 export const controlJob = (id, command) =>
   request("POST", `/api/train/${encodeURIComponent(id)}/${command}`);
+/** A running job's learning rate from its next batch on (an `lr` event records the change). */
+export const setLearningRate = (id, lr) =>
+  request("POST", `/api/train/${encodeURIComponent(id)}/lr`, { body: { lr } });
+/** The course notebooks' set-ups: [{name, title, notebook, config (a POST /api/train body), note}]. */
+export const listRecipes = () => request("GET", "/api/train/recipes");
 
 /**
  * Follow a job's Server-Sent Events. `handlers` maps event names ("start", "step", "epoch",
