@@ -8,10 +8,14 @@ import { formatHash, parseHash, readOldKeys, withLinkedDigit } from "./lib/url.j
 // job, present (1: presentation mode, components/present.js), input (the code of the digit every
 // view computes from, as the API gave it: last, it is ~1 KB). Each view's own: the stepper's
 // conv, filter, at ("row,col"); the playground's kernel (a name or "RxC:values") and playground
-// (its settings); the Pooling view's pool, map (its channel), window.
+// (its settings); the Pooling view's pool, map (its channel), window. The open guided lab and its
+// step (lab, step: components/labbar.js) stay with every view. The sandbox's sb* keys, the Model
+// view's arch and act, and the Train view's recipe are the ones issue 12's views agreed on.
 export const URL_KEYS = [
   "tab", "model", "conv", "filter", "at", "kernel", "playground", "pool", "map", "window",
-  "target", "job", "present", "input",
+  "target", "job", "present", "lab", "step",
+  "sbin", "sbkernel", "sbop", "sbpad", "sbstride", "sbdil", "sbflip", "sbpool", "sbgrad",
+  "arch", "act", "recipe", "input",
 ];
 
 export class Store extends EventTarget {
