@@ -11,6 +11,7 @@ from cnnviz.api.routes import (
     health,
     inference,
     models,
+    photo,
     share,
     steps,
     train,
@@ -28,3 +29,4 @@ api_router.include_router(train.router)
 api_router.include_router(share.router)
 api_router.include_router(arithmetic.router)
 api_router.include_router(activations.router)
+api_router.include_router(photo.router)
