@@ -12,6 +12,7 @@ from cnnviz.api.routes import (
     inference,
     models,
     photo,
+    sandbox,
     share,
     steps,
     train,
@@ -27,6 +28,7 @@ api_router.include_router(conv.router)
 api_router.include_router(datasets.router)
 api_router.include_router(train.router)
 api_router.include_router(share.router)
+api_router.include_router(sandbox.router)
 api_router.include_router(arithmetic.router)
 api_router.include_router(activations.router)
 api_router.include_router(photo.router)

@@ -58,9 +58,9 @@ def _side_check(matrix: np.ndarray, what: str, most: int) -> None:
         )
 
 
-def shape_text(shape) -> str:
-    """(1, 8) -> "8 numbers in one row"; (3, 4) -> "3×4"."""
-    if shape[0] > 1:
+def shape_text(shape, signal: bool = True) -> str:
+    """(1, 8) -> "8 numbers in one row" (for a matrix, `signal` false: "1×8"); (3, 4) -> "3×4"."""
+    if shape[0] > 1 or not signal:
         return f"{shape[0]}×{shape[1]}"
     return f"{shape[1]} number{'s' if shape[1] > 1 else ''} in one row"
 
@@ -147,17 +147,17 @@ def padded_windows(geometry: ConvGeometry, hw, out_hw) -> dict:
     return {"rows": windows["rows"] + top, "cols": windows["cols"] + left}
 
 
-def upstream_gradient(grad, out_hw: tuple[int, int]) -> np.ndarray:
+def upstream_gradient(grad, out_hw: tuple[int, int], signal: bool) -> np.ndarray:
     """The gradient arriving at the output: `grad` when given (it must have the output's shape),
-    else all ones (the gradient of the output's sum)."""
+    else all ones (the gradient of the output's sum). `signal`: the output is a 1-D signal's."""
     if grad is None:
         return np.ones(out_hw)
     grad = _rectangular(grad, "the upstream gradient")
     if grad.shape != tuple(out_hw):
         raise ValueError(
-            f"the upstream gradient must have the output's shape, {shape_text(out_hw)} (one "
-            f"number per output cell), but it is {shape_text(grad.shape)}; or leave it out "
-            "for all ones"
+            f"the upstream gradient must have the output's shape, {shape_text(out_hw, signal)} "
+            f"(one number per output cell), but it is {shape_text(grad.shape, signal)}; or leave "
+            "it out for all ones"
         )
     return grad
 
@@ -222,7 +222,7 @@ def run(
             f"{out_hw[0] * out_hw[1] * taps:,} products, more than the sandbox shows "
             f"({MAX_PRODUCTS:,}): use a smaller input, kernel, dilation or padding"
         )
-    upstream = upstream_gradient(grad, out_hw)
+    upstream = upstream_gradient(grad, out_hw, one_d)
     padded, mask = padded_grid(x, geometry.padding)
     answer = {
         "op": op,
