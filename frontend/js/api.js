@@ -98,6 +98,16 @@ export const qrUrl = (text) => `/api/qr?${new URLSearchParams({ text })}`;
 
 // Kernels on images ----------------------------------------------------------------------------
 export const applyKernel = (body, signal) => request("POST", "/api/conv/apply", { body, signal });
+/** A kernel over a photo (a File or Blob, sent as its bytes): `query` from lib/photo.js's
+ * photoKernelQuery. Answers the filtered photo as a base64 PNG with its numbers. */
+export const kernelOnPhoto = (photo, query, signal) =>
+  request("POST", `/api/kernels/photo?${query}`, { bytes: photo, signal });
+/** The page's example photo (a digit on notebook paper), as a Blob. */
+export async function examplePhoto() {
+  const response = await fetch("/img/example-photo.png");
+  if (!response.ok) throw new ApiError(response.status, "the example photo is missing");
+  return response.blob();
+}
 
 // Datasets -------------------------------------------------------------------------------------
 export const listDatasets = () => request("GET", "/api/datasets");
