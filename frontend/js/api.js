@@ -78,6 +78,19 @@ export const exportUrl = (id) => `${model(id)}/export`;
 /** Upload an exported .npz (a File or Blob) as a new user model; answers its summary. */
 export const importModel = (file) => request("POST", "/api/models/import", { bytes: file });
 
+// Model arithmetic and activation functions (the Model view) ---------------------------------
+/** Each layer's output shape, parameters with their formula, multiply-adds and memory; totals. */
+export const modelArithmetic = (id, signal) => request("GET", `${model(id)}/arithmetic`, { signal });
+/** The same for a preset's architecture, without a trained model. */
+export const architectureArithmetic = (preset, signal) =>
+  request("GET", `/api/architectures/${encodeURIComponent(preset)}/arithmetic`, { signal });
+export const listActivations = () => request("GET", "/api/activations");
+/** f and f' sampled on [-6, 6] by the engine's layer; `slope` only for leakyrelu (null: 0.01). */
+export const activationCurve = (name, slope, signal) => {
+  const query = slope === null || slope === undefined ? "" : `?slope=${encodeURIComponent(slope)}`;
+  return request("GET", `/api/activations/${encodeURIComponent(name)}${query}`, { signal });
+};
+
 // A digit through a model: `digit` is `{image: dataURL}`, `{pixels: 28×28}` or `{code}` ----------
 export const predict = (id, digit, signal) =>
   request("POST", `${model(id)}/predict`, { body: digit, signal });

@@ -12,6 +12,7 @@ const VIEWS = {
   stepper: () => import("./views/stepper.js"),
   pooling: () => import("./views/pooling.js"),
   train: () => import("./views/train.js"),
+  model: () => import("./views/model.js"),
 };
 const TABS = Object.keys(VIEWS);
 
