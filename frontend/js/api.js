@@ -111,6 +111,8 @@ export const qrUrl = (text) => `/api/qr?${new URLSearchParams({ text })}`;
 
 // Kernels on images ----------------------------------------------------------------------------
 export const applyKernel = (body, signal) => request("POST", "/api/conv/apply", { body, signal });
+/** The sandbox: a typed signal or matrix through conv, max or average pooling, forward and back. */
+export const runSandbox = (body, signal) => request("POST", "/api/sandbox", { body, signal });
 /** A kernel over a photo (a File or Blob, sent as its bytes): `query` from lib/photo.js's
  * photoKernelQuery. Answers the filtered photo as a base64 PNG with its numbers. */
 export const kernelOnPhoto = (photo, query, signal) =>
