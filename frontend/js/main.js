@@ -3,6 +3,7 @@ import * as api from "./api.js";
 import { mountModelPicker } from "./components/modelpicker.js";
 import { wirePresentMode } from "./components/present.js";
 import { wireShare } from "./components/share.js";
+import { mountLabBar } from "./components/labbar.js";
 import { refreshModels, showError, store } from "./shell.js";
 import { syncWithUrl } from "./store.js";
 
@@ -13,6 +14,7 @@ const VIEWS = {
   pooling: () => import("./views/pooling.js"),
   train: () => import("./views/train.js"),
   model: () => import("./views/model.js"),
+  labs: () => import("./views/labs.js"),
 };
 const TABS = Object.keys(VIEWS);
 
@@ -55,6 +57,7 @@ async function boot() {
   wirePresentMode(store);
   wireShare();
   mountModelPicker(store, document.querySelector("header.top"));
+  mountLabBar(store, document.querySelector("main"));
   store.watch(["tab"], (state) => showTab(state.tab));
   api.getHealth().then(
     (health) => { document.querySelector("[data-version]").textContent = health.version; },
