@@ -7,6 +7,9 @@ import { openLab, openStep, stepHash } from "../lib/labs.js";
 import { URL_KEYS } from "../store.js";
 import { el } from "../components/dom.js";
 
+/** `text` as nodes, its `backquoted` parts as code (a command to type). */
+const words = (text) => text.split("`").map((part, i) => (i % 2 ? el("code", { text: part }) : part));
+
 export function mount(root, store) {
   root.classList.add("labs-view");
 
@@ -27,7 +30,7 @@ export function mount(root, store) {
     const here = current === number;
     return el("li", { class: "lab-step", "data-lab-step-item": number, "aria-current": here ? "step" : null },
       el("h4", { text: step.title }),
-      ...step.text.map((text) => el("p", { text })),
+      ...step.text.map((text) => el("p", {}, ...words(text))),
       el("p", { class: "lab-question" }, el("strong", { text: "Try: " }), step.question),
       stepLink(lab, number, `Open step ${number}`, { class: "lab-open", "aria-label": `Open step ${number}: ${step.title}` }),
     );
@@ -38,14 +41,15 @@ export function mount(root, store) {
     const start = stepLink(lab, current || 1, current ? `Continue at step ${current}` : "Start this lab", {
       class: "button primary lab-start", "data-lab-start": lab.id,
     });
-    return el("details", { class: "panel lab-card", "data-lab-card": lab.id, open: Boolean(current) },
-      el("summary", {},
-        el("h3", { class: "lab-title", text: lab.title }),
-        el("span", { class: "muted lab-meta", text: `${lab.notebook} · ${lab.steps.length} steps` })),
+    return el("article", { class: "panel lab-card", "data-lab-card": lab.id, "aria-labelledby": `lab-${lab.id}` },
+      el("h3", { class: "lab-title", id: `lab-${lab.id}`, text: lab.title }),
+      el("p", { class: "muted lab-meta", text: `${lab.notebook} · ${lab.steps.length} steps` }),
       el("p", { text: lab.summary }),
-      el("p", { class: "lab-data" }, el("strong", { text: "Data: " }), lab.data),
+      el("p", { class: "lab-data" }, el("strong", { text: "Data: " }), ...words(lab.data)),
       start,
-      el("ol", { class: "lab-steps" }, ...lab.steps.map((step, i) => stepItem(lab, step, i, current))),
+      el("details", { class: "lab-steps-box", open: Boolean(current) },
+        el("summary", { text: `The ${lab.steps.length} steps` }),
+        el("ol", { class: "lab-steps" }, ...lab.steps.map((step, i) => stepItem(lab, step, i, current)))),
     );
   }
 
