@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { layerStates, moved, starterLayers, toSpec } from "../js/lib/layers.js";
+import {
+  LAYER_KINDS, defaultLayer, fromSpec, headOutputs, initChoices, inputScaling, layerStates, moved, starterLayers, toSpec,
+  withHead, withScaling,
+} from "../js/lib/layers.js";
 import { ema, smoother, weightFor } from "../js/lib/smooth.js";
 import { integerTicks, niceStep, niceTicks, stepDecimals } from "../js/lib/ticks.js";
 
@@ -106,4 +109,54 @@ test("stepDecimals shows each tick exactly", () => {
   assert.equal(stepDecimals(0.25), 2);
   assert.equal(stepDecimals(0.02), 2);
   assert.equal(stepDecimals(0.1 + 0.2 - 0.2), 1);
+});
+
+test("toSpec sends the new layers' settings as the engine names them, the defaults left out", () => {
+  const layers = [
+    { type: "Rescale", scale: 1, offset: -0.5 },
+    { type: "Conv2D", out_channels: 4, kernel_size: 3, stride: 1, padding: 0, bias: false, init: "xavier_uniform" },
+    { type: "LeakyReLU", negative_slope: 0.1 }, { type: "AvgPool2D", kernel_size: 2, stride: 2 },
+    { type: "Sigmoid" }, { type: "Tanh" }, { type: "Flatten" }, { type: "Dropout", p: 0.25 },
+    { type: "Dense", out_features: 1, bias: true, init: undefined },
+  ];
+  assert.deepEqual(toSpec(layers).layers, [
+    { type: "Rescale", scale: 1, offset: -0.5 },
+    { type: "Conv2D", out_channels: 4, kernel_size: 3, stride: 1, padding: 0, bias: false, init: "xavier_uniform" },
+    { type: "LeakyReLU", negative_slope: 0.1 }, { type: "AvgPool2D", kernel_size: 2, stride: 2 },
+    { type: "Sigmoid" }, { type: "Tanh" }, { type: "Flatten" }, { type: "Dropout", p: 0.25 },
+    { type: "Dense", out_features: 1 },
+  ]);
+  for (const kind of LAYER_KINDS) assert.equal(defaultLayer(kind).type, kind);
+  assert.deepEqual(fromSpec(toSpec(layers)), toSpec(layers).layers);
+});
+
+test("the input scaling is a Rescale layer first, added and taken away once", () => {
+  const plain = starterLayers(2);
+  assert.equal(inputScaling(plain), "unit");
+  const centred = withScaling(plain, "centred");
+  assert.deepEqual(centred[0], { type: "Rescale", offset: -0.5 });
+  assert.equal(centred.length, plain.length + 1);
+  assert.equal(inputScaling(centred), "centred");
+  assert.deepEqual(withScaling(centred, "centred"), centred);
+  assert.deepEqual(withScaling(centred, "unit"), plain);
+});
+
+test("the head: one output for two classes with the sigmoid head, else one per class", () => {
+  assert.equal(headOutputs(2, true), 1);
+  assert.equal(headOutputs(2, false), 2);
+  assert.equal(headOutputs(3, true), 3);
+  const layers = starterLayers(2);
+  assert.equal(withHead(layers, 1).at(-1).out_features, 1);
+  assert.equal(withHead(layers, 2), layers); // unchanged: the same list
+  const endsInReLU = [...layers, { type: "ReLU" }];
+  assert.equal(withHead(endsInReLU, 1), endsInReLU);
+});
+
+test("initChoices: the catalogue's initializer names, the engine's default marked", () => {
+  const types = [{ name: "Dense", arguments: [{ name: "init", type: { enum: ["he_normal", "simple"], type: "string" }, default: "he_normal" }] }];
+  assert.deepEqual(initChoices(types, "Dense"), [
+    { value: "he_normal", text: "He (normal)", default: true }, { value: "simple", text: "fixed σ = 0.01", default: false },
+  ]);
+  assert.deepEqual(initChoices(types, "ReLU"), []);
+  assert.deepEqual(initChoices(undefined, "Dense"), []);
 });

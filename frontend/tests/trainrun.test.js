@@ -57,6 +57,34 @@ test("failureLine says plainly that the run failed, started or not", () => {
   assert.equal(failureLine(null, null), "The run failed before it started: see the server's log");
 });
 
+test("runBody sends the new options only when they differ from the server's defaults", () => {
+  const plain = runBody(FORM);
+  for (const key of ["optimizer_kwargs", "param_groups", "loss", "train_subset", "test_size", "test_subset", "keep_best"]) {
+    assert.equal(key in plain, false, key);
+  }
+  const chosen = runBody(
+    { ...FORM, loss: "mse", train_subset: "first", test_size: 100, test_subset: "first", keep_best: true, extra: { validation_size: 50 } },
+    null,
+    { kwargs: { momentum: 0.9 }, groups: [{ layers: ["dense1"], optimizer: "adagrad", lr: 0.01 }] },
+  );
+  assert.deepEqual(
+    { ...chosen, classes: undefined },
+    {
+      validation_size: 50, dataset: "mnist", classes: undefined, train_size: 500, optimizer: "adam", lr: 0.001,
+      batch_size: 32, epochs: 1, seed: 0, augmentation: null, emit_filters: true, steps_per_second: 2,
+      probe_layer: null, optimizer_kwargs: { momentum: 0.9 }, param_groups: [{ layers: ["dense1"], optimizer: "adagrad", lr: 0.01 }],
+      loss: "mse", train_subset: "first", test_size: 100, test_subset: "first", keep_best: true, model: "simple",
+    },
+  );
+  // The test subset means nothing without a test size: the whole split is evaluated.
+  assert.equal("test_subset" in runBody({ ...FORM, test_subset: "first", test_size: null }), false);
+});
+
+test("runMetrics says which epoch's weights a keep-best run kept", () => {
+  const run = { start: START, last: null, epochs: [], done: { accuracy: 0.9, evaluated_on: "test", best_epoch: 2 } };
+  assert.deepEqual(runMetrics(run).at(-1), ["weights kept", "epoch 2 (best validation accuracy)"]);
+});
+
 test("runMetrics lists what is known so far", () => {
   const run = { start: START, last: { loss: 0.12345 }, epochs: [{ val_accuracy: 0.4 }], points: [{ val_accuracy: 0.3 }, { val_accuracy: 0.5 }], done: { accuracy: 0.75, evaluated_on: "test" } };
   assert.deepEqual(runMetrics(run), [

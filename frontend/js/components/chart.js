@@ -8,8 +8,9 @@ import { integerTicks, niceTicks, stepDecimals } from "../lib/ticks.js";
 
 
 /**
- * `lineChart(root, options)` fills `root` and returns {append(key, x, y), reset(), series(key),
- * setX([lo, hi])}.
+ * `lineChart(root, options)` fills `root` and returns {append(key, x, y), mark(x, text), reset(),
+ * series(key), setX([lo, hi]), dispose()}: `mark` draws a labelled vertical line at x (an event
+ * on the run, such as a new learning rate); `dispose` stops following the chart's width.
  * options: title, xLabel, yLabel, series [{key, label, className, markers, hidden}], x [lo, hi]
  * (hi null: from the data), y [lo, hi] (null ends: from the data), format(y) for values,
  * tickFormat(y, step) for the y axis (default: as many decimals as the step needs), xName (e.g.
@@ -58,7 +59,9 @@ export function lineChart(root, options) {
   const lines = svgEl("g", { class: "lines" });
   const cursor = svgEl("g", { class: "cursor" });
   cursor.style.display = "none";
-  svg.append(axes, lines, cursor);
+  const events = svgEl("g", { class: "events" });
+  svg.append(axes, events, lines, cursor);
+  const eventMarks = []; // [x, text] of the vertical event lines
 
   const data = new Map(opts.series.map((s) => [s.key, []]));
   const els = new Map();
@@ -141,6 +144,18 @@ export function lineChart(root, options) {
     if (spec.markers) for (const [x, y] of points) el.marks.append(svgEl("circle", { cx: px(x), cy: py(y), r: 4.5 }));
   }
 
+  function drawMarks() {
+    events.replaceChildren();
+    for (const [x, text] of eventMarks) {
+      if (x < xr.min || x > xr.max) continue;
+      const at = px(x);
+      events.append(svgEl("line", { class: "event-line", x1: at, x2: at, y1: margin.top, y2: height - margin.bottom }));
+      const label = svgEl("text", { x: at + 4, y: margin.top + 12, class: "event-label" });
+      label.textContent = text;
+      events.append(label);
+    }
+  }
+
   function layout() {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("width", width);
@@ -149,6 +164,7 @@ export function lineChart(root, options) {
     xr = r.x;
     yr = r.y;
     drawAxes();
+    drawMarks();
     for (const key of data.keys()) drawSeries(key);
     if (active >= 0) showAt(active);
   }
@@ -274,7 +290,10 @@ export function lineChart(root, options) {
     append,
     series: (key) => data.get(key),
     setX(range) { opts.x = range; layout(); },
+    mark(x, text) { eventMarks.push([x, text]); if (xr) drawMarks(); },
+    dispose() { observer.disconnect(); },
     reset() {
+      eventMarks.length = 0;
       for (const points of data.values()) points.length = 0;
       active = -1;
       hide();

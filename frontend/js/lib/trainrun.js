@@ -8,14 +8,28 @@ export const AUGMENTATION = { rotation: 10, shift: 2 };
 
 /** The body of POST /api/train for the form's values: a preset's name, or `spec`, the built
  * layers as the server checked them (POST /api/models/check's `spec`); the watch pace unless
- * the form asks for full speed (`fast`), and the layer to watch (empty: the server's choice). */
-export function runBody(form, spec = null) {
+ * the form asks for full speed (`fast`), and the layer to watch (empty: the server's choice).
+ * The optimizer's settings, the layers' own optimizers, the loss, the subsets and keeping the
+ * best epoch are sent when they differ from the server's defaults; `extra` (a recipe's fields
+ * the form does not show) as they are. `kwargs` and `groups` are their request forms
+ * (lib/trainoptions.js). */
+export function runBody(form, spec = null, { kwargs = {}, groups = [] } = {}) {
   const body = {
+    ...(form.extra || {}),
     dataset: form.dataset, classes: form.classes, train_size: form.train_size, optimizer: form.optimizer,
     lr: form.lr, batch_size: form.batch_size, epochs: form.epochs, seed: form.seed,
     augmentation: form.augmentation ? { ...AUGMENTATION } : null, emit_filters: true,
     steps_per_second: form.fast ? null : form.steps_per_second, probe_layer: form.probe_layer || null,
   };
+  if (Object.keys(kwargs).length) body.optimizer_kwargs = kwargs;
+  if (groups.length) body.param_groups = groups;
+  if (form.loss && form.loss !== "cross_entropy") body.loss = form.loss;
+  if (form.train_subset && form.train_subset !== "stratified") body.train_subset = form.train_subset;
+  if (form.test_size !== null && form.test_size !== undefined) {
+    body.test_size = form.test_size;
+    if (form.test_subset && form.test_subset !== "stratified") body.test_subset = form.test_subset;
+  }
+  if (form.keep_best) body.keep_best = true;
   if (form.model === CUSTOM) body.spec = spec;
   else body.model = form.model;
   return body;
@@ -76,6 +90,7 @@ export function runMetrics(run) {
   const scored = run.points && run.points.length ? run.points[run.points.length - 1] : run.epochs[run.epochs.length - 1];
   if (scored && scored.val_accuracy !== null) items.push(["validation accuracy", percent(scored.val_accuracy)]);
   if (done && done.accuracy !== null) items.push([`${done.evaluated_on} accuracy`, percent(done.accuracy)]);
+  if (done && done.best_epoch !== null && done.best_epoch !== undefined) items.push(["weights kept", `epoch ${done.best_epoch} (best validation accuracy)`]);
   return items;
 }
 

@@ -10,7 +10,11 @@ import * as api from "../api.js";
 import { percent } from "../lib/format.js";
 import { announce } from "../shell.js";
 import { el as h, isAbort } from "../components/dom.js";
+import { recipeForm } from "../lib/trainrecipe.js";
+import { rate } from "../lib/traincompare.js";
 import { DEFAULTS, setupForm } from "./train/form.js";
+import { comparePanel } from "./train/compare.js";
+import { recipePicker } from "./train/recipes.js";
 import { runPanel } from "./train/run.js";
 import { trainCharts } from "./train/charts.js";
 import { filtersPanel } from "./train/filters.js";
@@ -27,22 +31,32 @@ export function mount(root, store) {
 
   // -- layout (views/train/) -----------------------------------------------------------------------
   root.classList.add("train");
-  const setup = setupForm(form, { save: () => store.set({ trainForm: { ...form } }) });
+  const recipes = recipePicker({ pick: (name) => store.set({ recipe: name || null }) });
+  let setup = null; // the form, built again when a set-up fills it
   const panel = runPanel();
   const charts = trainCharts();
   const filters = filtersPanel();
   const probe = probePanel();
   const results = resultsPanel(store);
+  const compare = comparePanel();
   const live = h("div", { class: "train-live" }, filters.section, probe.section);
-  const main = h("div", { class: "train-main" }, panel.section, ...charts.elements, live, results.section);
-  root.replaceChildren(h("div", { class: "train-layout" }, setup.element, main));
+  const main = h("div", { class: "train-main" }, panel.section, ...charts.elements, live, results.section, compare.section);
+  const slot = h("div", { class: "train-setup" });
+  root.replaceChildren(h("div", { class: "train-layout" }, slot, main));
   // The start button lives in the run panel but submits this form.
-  setup.element.id = "train-form";
   panel.startBtn.setAttribute("form", "train-form");
+
+  function mountSetup() {
+    setup = setupForm(form, { save: () => store.set({ trainForm: { ...form } }), top: recipes.element });
+    setup.element.id = "train-form";
+    setup.element.addEventListener("submit", submit);
+    slot.replaceChildren(setup.element);
+    setup.load();
+  }
 
   // Start asks the server's plan first: a run it cannot serve is never sent (its problems are
   // shown beside their fields); a refusal that comes anyway (the data changed) is shown the same.
-  setup.element.addEventListener("submit", async (event) => {
+  async function submit(event) {
     event.preventDefault();
     setup.showError(null);
     const problem = setup.check();
@@ -58,13 +72,30 @@ export function mount(root, store) {
       const created = await api.startTraining(setup.body());
       follow(created.id);
       store.set({ job: created.id });
+      compare.refresh();
       announce("Training started.");
     } catch (error) {
       if (error.detail && error.detail.fields) setup.showProblems(error.detail);
       else if (!isAbort(error)) setup.showError(error.message);
       panel.startBtn.disabled = false;
     }
-  });
+  }
+
+  /** Fill the form from the set-up `name` of the link (none: leave the form as it is). */
+  async function applyRecipe(name) {
+    if (!name) { recipes.show(null); return; }
+    const recipe = await recipes.find(name);
+    if (store.state.recipe !== name) return; // another set-up was chosen meanwhile
+    if (!recipe) {
+      setup.showError(`There is no notebook set-up called "${name}" on this server; choose one from the list.`);
+      return;
+    }
+    Object.assign(form, recipeForm(recipe.config, DEFAULTS));
+    store.set({ trainForm: { ...form } });
+    mountSetup();
+    recipes.show(recipe, form.extra);
+    announce(`The form holds the set-up "${recipe.title}".`);
+  }
 
   // -- following a job -----------------------------------------------------------------------------
   const renderProgress = () => panel.progress(run, job, jobId);
@@ -141,6 +172,7 @@ export function mount(root, store) {
     refreshJob();
     close = api.followJob(id, {
       start: (event) => { run.start = event; charts.start(event); renderProgress(); },
+      lr: (event) => { charts.rateChanged(event); panel.rateChanged(event); announce(`Learning rate now ${rate(event.lr)}.`); },
       step: (event) => { run.last = event; run.steps += 1; charts.step(event); renderProgress(); },
       validation: (event) => { run.points.push(event); charts.validation(event); renderProgress(); },
       epoch: (event) => { run.epochs.push(event); renderProgress(); },
@@ -174,12 +206,23 @@ export function mount(root, store) {
   panel.pauseBtn.addEventListener("click", () => command(panel.state === "paused" ? "resume" : "pause"));
   panel.stepBtn.addEventListener("click", () => command("step"));
   panel.stopBtn.addEventListener("click", () => command("stop"));
+  panel.onRate(async (lr) => {
+    if (!jobId) return;
+    try {
+      await api.setLearningRate(jobId, lr);
+    } catch (error) {
+      panel.showRateError(error.message);
+    }
+  });
 
   store.watch(["job"], (state) => {
     if (state.job && state.job !== jobId) followLink(state.job);
   });
+  store.watch(["recipe"], (state) => applyRecipe(state.recipe));
 
   // -- boot ----------------------------------------------------------------------------------------
-  setup.load();
+  mountSetup();
+  if (store.state.recipe) applyRecipe(store.state.recipe);
   if (store.state.job) followLink(store.state.job);
+  compare.refresh();
 }

@@ -1,30 +1,31 @@
-// The Train view's layer builder (the "custom" network): one row per layer with its parameters
-// and output shape; move, remove, add, start over. The server checks the layers as they are built
+// The Train view's layer builder (the "custom" network): the input scaling, one row per layer
+// with its settings and output shape (move, remove, add, start over), and the one-sigmoid-output
+// head when two classes are chosen. The server checks the layers as they are built
 // (POST /api/models/check, 250 ms after the last change, only the latest answer counts): the
 // shapes and the message beside the layer that does not fit are its.
 import * as api from "../../api.js";
-import { LAYER_KINDS, defaultLayer, layerStates, moved, starterLayers, toSpec } from "../../lib/layers.js";
+import {
+  LAYER_KINDS, LAYER_PARAMS, defaultLayer, headOutputs, initChoices, inputScaling, layerStates, moved,
+  starterLayers, toSpec, withHead, withScaling,
+} from "../../lib/layers.js";
 import { CUSTOM } from "../../lib/catalogue.js";
 import { latestOnly, throttledRequests } from "../../lib/scheduler.js";
 import { el as h, isAbort } from "../../components/dom.js";
+import { layerRow } from "./layerrow.js";
 
-const PARAMS = {
-  Conv2D: [["out_channels", "filters"], ["kernel_size", "kernel"], ["stride", "stride"], ["padding", "padding"]],
-  MaxPool2D: [["kernel_size", "kernel"], ["stride", "stride"]],
-  Dense: [["out_features", "outputs"]],
-  ReLU: [], Flatten: [],
-};
-/** Parameter slots of every row: as many as the layer type with the most has. */
-const PARAM_SLOTS = Math.max(...Object.values(PARAMS).map((p) => p.length));
+/** Parameter slots a row's line holds; a row with more settings takes two lines. */
+const PARAM_SLOTS = 3;
 /** How long after the last change the layers are sent to be checked (ms). */
 const CHECK_DELAY = 250;
 
 /** The builder for `form.layers` (shown only when `form.model` is "custom"); each change replaces
  * `form.layers`, calls `save()` and draws the builder again. `classes()` is the number of outputs
- * the last layer must have; `fits()` is called when the server finds the layers fit. Returns `{element, draw(), problem(), spec()}`: `problem()` is why a
+ * the run learns (the last layer's outputs follow it, and `form.sigmoid_head`); `layerTypes()`
+ * the catalogue's layer types (for the initializers); `fits()` is called when the server finds
+ * the layers fit. Returns `{element, draw(), problem(), spec()}`: `problem()` is why a
  * run cannot start with these layers (null when the server found they fit), `spec()` the spec it
  * checked (in_channels and in_features filled in), for POST /api/train. */
-export function layerBuilder(form, { save, classes, fits = () => {} }) {
+export function layerBuilder(form, { save, classes, layerTypes = () => [], fits = () => {} }) {
   const element = h("div", { class: "builder", "data-layer-builder": true });
   const latest = latestOnly();
   const pace = throttledRequests(ask, { interval: CHECK_DELAY, debounce: CHECK_DELAY });
@@ -72,50 +73,59 @@ export function layerBuilder(form, { save, classes, fits = () => {} }) {
     draw();
   }
 
+  /** The outputs the last layer needs now. */
+  const outputs = () => headOutputs(classes(), form.sigmoid_head);
+
+  /** The input-scaling choice: [0, 1] as the digits are stored, or [−0.5, 0.5] (Rescale first). */
+  function scalingField() {
+    const select = h("select", { name: "input_scaling", "data-input-scaling": true },
+      h("option", { value: "unit", text: "[0, 1], as stored" }),
+      h("option", { value: "centred", text: "[−0.5, 0.5]: a Rescale layer first" }));
+    select.value = inputScaling(form.layers);
+    select.addEventListener("change", () => { form.layers = withScaling(form.layers, select.value); changed(); });
+    return h("label", { class: "field inline" }, h("span", { class: "field-label", text: "Input scaling" }), select);
+  }
+
+  /** With exactly two classes: one sigmoid output (the probability of the second class) in
+   * place of two softmax outputs. */
+  function headField() {
+    const box = h("input", { type: "checkbox", name: "sigmoid_head", "data-sigmoid-head": true });
+    box.checked = Boolean(form.sigmoid_head);
+    box.addEventListener("change", () => {
+      form.sigmoid_head = box.checked;
+      form.layers = withHead(form.layers, outputs());
+      changed();
+    });
+    return h("label", { class: "check", hidden: classes() !== 2 }, box,
+      h("span", { text: "One sigmoid output (the second class's probability) instead of two softmax outputs" }));
+  }
+
   function draw() {
     element.hidden = form.model !== CUSTOM;
     if (element.hidden) { latest.abort(); pace.cancel(); element.replaceChildren(); return; }
-    const list = h("ol", { class: "layers" });
-    form.layers.forEach((layer, i) => {
-      const params = PARAMS[layer.type].map(([key, label]) => {
-        const input = h("input", { type: key === "padding" ? "text" : "number", min: key === "padding" ? null : "1", value: String(layer[key] ?? ""), "aria-label": `layer ${i + 1} ${layer.type} ${label}`, size: "3" });
-        input.addEventListener("change", () => {
-          const raw = input.value.trim();
-          const value = key === "padding" && Number.isNaN(Number(raw)) ? raw : raw === "" ? null : Number(raw);
-          form.layers = form.layers.map((l, j) => (j === i ? { ...l, [key]: value } : l));
-          changed();
-          element.querySelector(`[aria-label="${input.getAttribute("aria-label")}"]`)?.focus();
-        });
-        return h("label", { class: "param" }, h("span", { text: label }), input);
-      });
-      const move = (to, text, label) => {
-        const b = h("button", { type: "button", class: "icon", "aria-label": `${label} layer ${i + 1}`, text, disabled: to < 0 || to >= form.layers.length });
-        b.addEventListener("click", () => { form.layers = moved(form.layers, i, to); changed(); });
-        return b;
-      };
-      const remove = h("button", { type: "button", class: "icon", "aria-label": `remove layer ${i + 1}`, text: "✕" });
-      remove.addEventListener("click", () => { form.layers = form.layers.filter((_, j) => j !== i); changed(); });
-      // Every row has the same parts in the same places: its number, type, output shape and
-      // tools on the first line, PARAM_SLOTS parameter slots on the second (empty ones kept).
-      const slots = params.length
-        ? [...params, ...Array.from({ length: PARAM_SLOTS - params.length }, () => h("span", { class: "param empty" }))]
-        : [h("span", { class: "param none muted", text: "no parameters" })];
-      list.append(h("li", { class: "layer", "data-layer-row": String(i) },
-        h("span", { class: "layer-number num", text: String(i + 1) }),
-        h("span", { class: "layer-type", text: layer.type }),
-        h("span", { class: "layer-shape num", "data-layer-shape": true }),
-        h("span", { class: "layer-tools" }, move(i - 1, "↑", "move up"), move(i + 1, "↓", "move down"), remove),
-        h("span", { class: "layer-params" }, ...slots),
-        h("p", { class: "layer-error", role: "alert", "data-layer-error": true, hidden: true })));
-    });
+    const count = form.layers.length;
+    const pinned = inputScaling(form.layers) === "centred";
+    const set = (layers) => { form.layers = layers; changed(); };
+    const list = h("ol", { class: "layers" }, ...form.layers.map((layer, i) => layerRow(layer, i, {
+      count, pinned, slots: PARAM_SLOTS, inits: initChoices(layerTypes(), layer.type),
+      change: (patch) => {
+        const label = document.activeElement && document.activeElement.getAttribute("aria-label");
+        const next = { ...layer, ...patch };
+        for (const [key, value] of Object.entries(patch)) if (value === undefined) delete next[key];
+        set(form.layers.map((l, j) => (j === i ? next : l)));
+        if (label) element.querySelector(`[aria-label="${label}"]`)?.focus();
+      },
+      move: (to) => set(moved(form.layers, i, to)),
+      remove: () => set(form.layers.filter((_, j) => j !== i)),
+    })));
     const kind = h("select", { "aria-label": "layer type to add" }, ...LAYER_KINDS.map((t) => h("option", { value: t, text: t })));
     const add = h("button", { type: "button", text: "Add layer" });
-    add.addEventListener("click", () => { form.layers = [...form.layers, defaultLayer(kind.value)]; changed(); });
+    add.addEventListener("click", () => set([...form.layers, defaultLayer(kind.value)]));
     const reset = h("button", { type: "button", text: "Start over" });
-    reset.addEventListener("click", () => { form.layers = starterLayers(classes()); changed(); });
+    reset.addEventListener("click", () => set(withScaling(starterLayers(outputs()), inputScaling(form.layers))));
     element.replaceChildren(
       h("p", { class: "muted", text: "Input 1×28×28. Each row shows its output shape, as the server works it out." }),
-      list, h("div", { class: "row" }, kind, add, reset),
+      scalingField(), list, h("div", { class: "row" }, kind, add, reset), headField(),
       h("p", { "data-builder-note": true, role: "status" }));
     answer = null;
     show();

@@ -4,10 +4,11 @@
 import { lineChart } from "../../components/chart.js";
 import { fixed, grouped, percent } from "../../lib/format.js";
 import { smoother, weightFor } from "../../lib/smooth.js";
+import { rate } from "../../lib/traincompare.js";
 import { el as h } from "../../components/dom.js";
 
-/** The charts: { elements (to append), reset(), start(event), step(event), validation(event) },
- * fed by the run's events. */
+/** The charts: { elements (to append), reset(), start(event), step(event), validation(event),
+ * rateChanged(event) (a line where the learning rate changed) }, fed by the run's events. */
 export function trainCharts() {
   const lossRoot = h("div", { "data-loss-chart": true, "data-points": "0" });
   const pointsLossRoot = h("div", { "data-validation-loss-chart": true, "data-points": "0" });
@@ -46,6 +47,7 @@ export function trainCharts() {
       smooth = smoother(0.8);
       for (const chart of [lossChart, pointsLoss, pointsAcc]) chart.reset();
       for (const root of [lossRoot, pointsLossRoot, pointsAccRoot]) root.dataset.points = "0";
+      delete lossRoot.dataset.rateMarks;
     },
     start(event) {
       for (const chart of [lossChart, pointsLoss, pointsAcc]) chart.setX([0, event.total_steps]);
@@ -57,6 +59,10 @@ export function trainCharts() {
       lossChart.append("raw", event.global_step, event.loss);
       lossChart.append("smooth", event.global_step, smooth.push(event.loss));
       lossRoot.dataset.points = String(lossChart.series("raw").length);
+    },
+    rateChanged(event) {
+      for (const chart of [lossChart, pointsLoss, pointsAcc]) chart.mark(event.global_step, `lr → ${rate(event.lr)}`);
+      lossRoot.dataset.rateMarks = String(Number(lossRoot.dataset.rateMarks || 0) + 1);
     },
     validation(event) {
       pointsLoss.append("train", event.global_step, event.train_loss);

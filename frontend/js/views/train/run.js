@@ -1,10 +1,14 @@
-// The Train view's run panel: Start, Pause/Resume, Step, Stop, the job's state, its progress and
-// figures so far, and what went wrong.
+// The Train view's run panel: Start, Pause/Resume, Step, Stop, the learning rate of the running
+// job (changed from its next batch), the job's state, its progress and figures so far, and what
+// went wrong.
+import { grouped } from "../../lib/format.js";
+import { rate as rateText } from "../../lib/traincompare.js";
 import { failureLine, progressLine, runMetrics, stepNow } from "../../lib/trainrun.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
 
 /** The run panel: { section, buttons, jobLabel, setState(state) (true while the job is live),
- * progress(run, job, jobId), showError(message), reset() }. */
+ * progress(run, job, jobId), showError(message), reset(), onRate(handler) (the rate asked for),
+ * rateChanged(event) (the job's `lr` event), showRateError(message) }. */
 export function runPanel() {
   const startBtn = h("button", { type: "submit", form: "", class: "primary big", "data-train-start": true, text: "Start training" });
   const pauseBtn = h("button", { type: "button", class: "big", "data-train-pause": true, disabled: true, text: "Pause" });
@@ -16,10 +20,16 @@ export function runPanel() {
   const progressText = h("p", { class: "progress-text num", "data-train-progress": true, text: "Not started. Set up a run and press Start." });
   const runError = h("p", { class: "error", role: "alert", hidden: true });
   const metricsEl = h("dl", { class: "train-metrics", "data-train-metrics": true });
+  const rateInput = h("input", { type: "number", id: "train-rate-now", min: "0", step: "any", inputmode: "decimal", disabled: true, "data-rate-input": true });
+  const rateBtn = h("button", { type: "button", disabled: true, text: "Set the rate", "data-rate-set": true });
+  const rateNote = h("p", { class: "muted rate-note", role: "status", "data-rate-note": true });
+  const rateBox = h("div", { class: "rate-now" },
+    h("label", { class: "field-label", for: "train-rate-now", text: "Learning rate from the next batch" }),
+    h("div", { class: "row" }, rateInput, rateBtn), rateNote);
   const section = h("section", { class: "panel train-run", "aria-labelledby": "train-run-title" },
     h("div", { class: "run-head" }, h("h2", { id: "train-run-title", text: "Run" }), h("span", { class: "state-wrap" }, "State: ", stateEl), jobLabel),
     h("div", { class: "row controls" }, startBtn, pauseBtn, stepBtn, stopBtn),
-    progressBar, progressText, metricsEl, runError);
+    progressBar, progressText, metricsEl, rateBox, runError);
 
   return {
     section, startBtn, pauseBtn, stepBtn, stopBtn, jobLabel,
@@ -34,6 +44,8 @@ export function runPanel() {
       pauseBtn.setAttribute("aria-pressed", String(state === "paused"));
       stepBtn.disabled = state !== "paused";
       stopBtn.disabled = !live;
+      rateInput.disabled = !live;
+      rateBtn.disabled = !live;
       return live;
     },
     /** The progress of `run` (what the events said so far) of the job `job` (its record); a run
@@ -50,8 +62,23 @@ export function runPanel() {
       metricsEl.replaceChildren(...runMetrics(run).map(([k, v]) => h("div", {}, h("dt", { text: k }), h("dd", { class: "num", text: v }))));
     },
     showError: (message) => showErrorIn(runError, message ? { message } : null),
+    onRate(handler) {
+      rateBtn.addEventListener("click", () => {
+        const lr = Number(rateInput.value);
+        if (rateInput.value === "" || !(lr > 0)) { rateNote.textContent = "Type a learning rate above 0 first."; return; }
+        handler(lr);
+      });
+    },
+    rateChanged(event) {
+      rateInput.value = String(event.lr);
+      rateNote.textContent = `Learning rate ${rateText(event.lr)} from step ${grouped(event.global_step)} on.`;
+      rateBox.dataset.changes = String(Number(rateBox.dataset.changes || 0) + 1);
+    },
+    showRateError(message) { rateNote.textContent = `The rate was not changed: ${message}`; },
     reset() {
       metricsEl.replaceChildren();
+      rateNote.textContent = "";
+      delete rateBox.dataset.changes;
       runError.hidden = true;
       progressBar.value = 0;
     },

@@ -1,0 +1,130 @@
+"""The Train view's layer builder offers every layer the engine trains (AvgPool2D, Sigmoid, Tanh,
+LeakyReLU with its slope, Dropout with its p), the input scaling to [-0.5, 0.5] as a Rescale layer
+first, the bias switch and the initializer of Conv2D and Dense, and the one-sigmoid-output head
+for two classes: the page sends them as the engine names them, the server's check accepts the
+network with the shapes and parameter count worked out by hand below, and it trains."""
+
+VIEW = "section[data-view='train']"
+CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
+
+# The network built below, as the page must send it (before the server fills in in_channels and
+# in_features).
+BUILT = [
+    {"type": "Rescale", "scale": 1, "offset": -0.5},
+    {
+        "type": "Conv2D",
+        "out_channels": 4,
+        "kernel_size": 3,
+        "stride": 1,
+        "padding": 0,
+        "bias": False,
+        "init": "xavier_uniform",
+    },
+    {"type": "Sigmoid"},
+    {"type": "Conv2D", "out_channels": 4, "kernel_size": 3, "stride": 1, "padding": 0},
+    {"type": "LeakyReLU", "negative_slope": 0.1},
+    {"type": "AvgPool2D", "kernel_size": 2, "stride": 2},
+    {"type": "Tanh"},
+    {"type": "Flatten"},
+    {"type": "Dropout", "p": 0.25},
+    {"type": "Dense", "out_features": 1, "init": "simple"},
+]
+# By hand: 28 - 3 + 1 = 26, 26 - 3 + 1 = 24, pooled by 2: 12; 4·12·12 = 576 features.
+SHAPES = [
+    "→ 1×28×28",
+    "→ 4×26×26",
+    "→ 4×26×26",
+    "→ 4×24×24",
+    "→ 4×24×24",
+    "→ 4×12×12",
+    "→ 4×12×12",
+    "→ 576",
+    "→ 576",
+    "→ 1",
+]
+# Parameters: 4·1·3·3 = 36 (no bias) + 4·4·3·3 + 4 = 148 + 576·1 + 1 = 577: 761.
+NOTE = "Fits: 10 layers, 761 parameters, ending with 1 outputs."
+
+
+def change(locator, value: str) -> None:
+    locator.fill(value)
+    locator.dispatch_event("change")
+
+
+def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_view, screenshot):
+    checks = []
+    page.on(
+        "request",
+        lambda r: checks.append(r.post_data_json) if r.url.endswith("/api/models/check") else None,
+    )
+    view = open_view("train")
+    form = view.locator("[data-train-form]")
+    page.wait_for_function(
+        "(css) => !document.querySelector(css).disabled",
+        arg=f"{VIEW} select[name='model']",
+        timeout=20_000,
+    )
+    form.get_by_label("Network").select_option("custom")
+    builder = form.locator("[data-layer-builder]")
+    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+
+    # Start from nothing but the input scaling, then add the layers in their order.
+    while builder.locator("[data-layer-row]").count():
+        builder.get_by_label("remove layer 1").click()
+    builder.locator("select[data-input-scaling]").select_option("centred")
+    assert builder.locator("[data-layer-row='0']").get_attribute("data-layer-type") == "Rescale"
+    kinds = [
+        "Conv2D",
+        "Sigmoid",
+        "Conv2D",
+        "LeakyReLU",
+        "AvgPool2D",
+        "Tanh",
+        "Flatten",
+        "Dropout",
+        "Dense",
+    ]
+    for kind in kinds:
+        builder.get_by_label("layer type to add").select_option(kind)
+        builder.get_by_role("button", name="Add layer").click()
+    change(builder.get_by_label("layer 2 Conv2D filters"), "4")
+    builder.get_by_label("layer 2 Conv2D bias").uncheck()
+    builder.get_by_label("layer 2 Conv2D init").select_option("xavier_uniform")
+    change(builder.get_by_label("layer 4 Conv2D filters"), "4")
+    change(builder.get_by_label("layer 5 LeakyReLU slope"), "0.1")
+    change(builder.get_by_label("layer 9 Dropout drop p"), "0.25")
+    change(builder.get_by_label("layer 10 Dense outputs"), "2")
+    builder.get_by_label("layer 10 Dense init").select_option("simple")
+    # Two classes (the default): one sigmoid output instead of two softmax outputs.
+    head = builder.locator("input[data-sigmoid-head]")
+    assert head.is_visible()
+    head.check()
+    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+    page.wait_for_function(
+        "(n) => document.querySelector(\"section[data-view='train'] [data-builder-note]\")"
+        ".textContent.includes(n)",
+        arg="761 parameters",
+        timeout=20_000,
+    )
+
+    assert checks[-1]["spec"]["layers"] == BUILT, checks[-1]
+    assert checks[-1]["classes"] == 2, checks[-1]
+    assert builder.locator("[data-layer-shape]").all_inner_texts() == SHAPES
+    assert builder.locator("[data-builder-note]").inner_text() == NOTE
+    screenshot("train-builder-layers")
+
+    # It trains: one epoch of 100 digits as fast as possible, the run ends done with a score.
+    change(form.locator("input[name='train_size']"), "100")
+    change(form.locator("input[name='epochs']"), "1")
+    form.locator("[data-train-fast]").check()
+    form.locator("[data-train-plan][data-fits='true']").wait_for(state="attached")
+    view.locator("button[data-train-start]").click()
+    page.wait_for_function(
+        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
+        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
+        timeout=180_000,
+    )
+    state = view.locator("[data-job-state]")
+    progress = view.locator("[data-train-progress]")
+    assert state.get_attribute("data-state") == "done", progress.inner_text()
+    view.locator("table[data-confusion]").wait_for(timeout=30_000)
