@@ -114,7 +114,7 @@ def test_all_problems_are_reported_at_once_and_unknown_fields_too():
 
 def test_a_spec_must_have_one_output_per_class():
     spec = build_model("simple").to_spec()
-    with pytest.raises(ConfigError, match=r"outputs shape \(10,\), but 2 classes need \(2,\)"):
+    with pytest.raises(ConfigError, match=r"outputs shape \(10,\), but the 2 classes need \(2,\)"):
         TrainConfig(spec=spec, classes=[0, 1])
     spec["layers"][-1]["out_features"] = 2
     assert TrainConfig(spec=spec, classes=[0, 1]).build_model()[-1].out_features == 2

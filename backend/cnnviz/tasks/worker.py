@@ -11,6 +11,8 @@ from cnnviz.data import DataError, load_split
 from cnnviz.train import TrainConfig, Trainer, TrainingControl
 
 COMMANDS = ("pause", "resume", "step", "stop")
+#: The command that carries a value: ("lr", the new base learning rate).
+SET_LR = "lr"
 
 
 def lower_priority(niceness: int = 19) -> None:
@@ -33,7 +35,8 @@ class PipeControl:
     in the training loop itself. Before each batch it applies every command that has arrived,
     and it waits (the pace's slot, or a pause) on the pipe, so a command wakes it at once. No
     thread reads the pipe, so none can fall behind the loop: a pause the server has sent before a
-    batch begins is applied before that batch, on a busy machine too."""
+    batch begins is applied before that batch, on a busy machine too. A new learning rate comes
+    the same way, as ("lr", value), and the loop takes it after the checkpoint (`take_lr`)."""
 
     def __init__(self, control: TrainingControl, conn) -> None:
         self.control = control
@@ -47,6 +50,9 @@ class PipeControl:
                 return decision
             self._wait(wait)
 
+    def take_lr(self) -> float | None:
+        return self.control.take_lr()
+
     def _wait(self, seconds: float | None) -> None:
         try:
             self.conn.poll(seconds)  # True at once when a command (or the end of the pipe) comes
@@ -57,7 +63,9 @@ class PipeControl:
         try:
             while self.conn.poll(0):
                 command = self.conn.recv()
-                if command in COMMANDS:
+                if isinstance(command, tuple) and len(command) == 2 and command[0] == SET_LR:
+                    self.control.set_lr(command[1])
+                elif command in COMMANDS:
                     getattr(self.control, command)()
         except (EOFError, OSError):
             self.control.stop()  # the server is gone: finish quickly

@@ -15,7 +15,7 @@ from .events import EVENT_TYPES, TIME_FIELDS, fields_of, without_times
 from .loss import cross_entropy
 from .metrics import Evaluation, as_model_input, confusion_matrix, evaluate, evaluate_model
 from .schedule import SCHEDULES, LRSchedule
-from .split import stratified_order
+from .subsets import stratified_order
 from .trainer import Trainer, TrainingDivergedError
 
 __all__ = [

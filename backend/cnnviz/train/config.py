@@ -2,14 +2,16 @@
 every mistake in one error (the CLI and the API both hand it user input)."""
 
 import copy
-from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..data.augment import Augmentation
 from ..data.registry import get_dataset
 from ..nn import Dense, Sequential, build_model, make_optimizer
-from ..nn.presets import MNIST_SHAPE, PRESETS
+from ..nn.optim import Optimizer, ParamGroups, make_param_groups
+from .checks import check_classes, check_network, check_param_groups, optimizer_problem
+from .loss import LOSSES
+from .problems import ConfigError, Problems, class_words
 from .ranges import (
     MAX_CLASSES,
     MAX_NAME_LENGTH,
@@ -17,35 +19,13 @@ from .ranges import (
     OPTIONAL,
     RANGES,
     REAL,
-    in_range,
-    is_int,
-    optimizer_kwargs_problem,
     range_problem,
     range_words,
 )
 from .schedule import SCHEDULES
+from .subsets import SUBSETS
 
 __all__ = ["MAX_CLASSES", "OPTIMIZER_RANGES", "RANGES", "ConfigError", "TrainConfig", "class_words"]
-
-
-class ConfigError(ValueError):
-    """A training configuration that cannot run; `problems` lists each thing to fix, in the API's
-    words (naming the fields). `fields` says the same about the fields a person sets in a form,
-    field by field and in words that do not name the field ("at most 540 for classes 0 and 1"),
-    so a form can show each message next to its own input."""
-
-    def __init__(self, problems: list[str], fields: dict[str, str] | None = None) -> None:
-        self.problems = list(problems)
-        self.fields = dict(fields or {})
-        super().__init__("; ".join(self.problems))
-
-
-def class_words(names: list[str], every: bool) -> str:
-    """The classes a run learns, as a sentence says them: "classes 0 and 1", "all 10 classes"."""
-    if every:
-        return f"all {len(names)} classes"
-    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
-    return f"classes {listed}"
 
 
 @dataclass
@@ -57,10 +37,22 @@ class TrainConfig:
     spec: a model architecture (`Sequential.to_spec()`); its output size must match the classes.
     dataset: a name from `cnnviz.data.DATASETS`; it fixes the class count and names.
     classes: None for every class, or 2+ distinct dataset labels, e.g. [0, 1]; the model then
-        gets that many outputs (a preset's last Dense layer is resized).
-    train_size: None for every sample left after validation, else that many (stratified).
+        gets that many outputs (a preset's last Dense layer is resized), or one: a model with a
+        single output is a sigmoid head and learns exactly two classes (the second positive).
+    train_size: None for every sample left after validation, else that many.
     validation_size: held out of the training data; None: a tenth of it; 0: no validation.
+    train_subset: "stratified" (a seeded random order that keeps the class proportions) or
+        "first" (the first train_size samples of the chosen classes in file order, validation
+        the next validation_size): which training samples, see `subsets.py`.
+    test_size, test_subset: the final evaluation on test_size test samples (None: all of the
+        chosen classes), the first ones in file order or a stratified random draw.
+    loss: "cross_entropy" or "mse" (see `loss.py`).
+    keep_best: keep the weights of the epoch with the best validation accuracy (the first of
+        equals) instead of the last; needs a validation set.
     optimizer, lr, optimizer_kwargs: `make_optimizer(optimizer, model, lr=lr, **optimizer_kwargs)`.
+    param_groups: layers with their own optimizer, as torch's parameter groups: a list of
+        {"layers": [layer names], "optimizer", "lr", "optimizer_kwargs"}; the other layers use
+        the main optimizer, and the schedule scales every group's rate alike.
     batch_size: the last batch of an epoch may be smaller. epochs, seed.
     augmentation: None, or random transforms of each training batch (`Augmentation`; a dict of
         its parameters in from_dict).
@@ -85,9 +77,15 @@ class TrainConfig:
     classes: list[int] | None = None
     train_size: int | None = None
     validation_size: int | None = None
+    train_subset: str = "stratified"
+    test_size: int | None = None
+    test_subset: str = "stratified"
+    loss: str = "cross_entropy"
+    keep_best: bool = False
     optimizer: str = "adam"
     lr: float = 1e-3
     optimizer_kwargs: dict[str, Any] = field(default_factory=dict)
+    param_groups: list[dict[str, Any]] = field(default_factory=list)
     batch_size: int = 64
     epochs: int = 5
     seed: int = 0
@@ -109,116 +107,55 @@ class TrainConfig:
     # -- validation ------------------------------------------------------------------------------
     def validate(self) -> None:
         """Raise ConfigError naming every problem, or return."""
-        problems: list[str] = []
-        by_field: dict[str, str] = {}
-
-        def need(ok: bool, message: str, field: str | None = None, words: str = "") -> None:
-            if not ok:
-                problems.append(message)
-                if field:
-                    by_field[field] = words
-
-        n_dataset_classes = None
-        try:
-            info = get_dataset(self.dataset) if isinstance(self.dataset, str) else None
-            need(info is not None, f"dataset must be a name, got {self.dataset!r}")
-            n_dataset_classes = len(info.classes) if info else None
-        except ValueError as exc:
-            problems.append(str(exc))
-
-        num_classes = n_dataset_classes
-        if self.classes is not None:
-            classes = self.classes
-            if not isinstance(classes, list | tuple) or not all(is_int(c) for c in classes):
-                problems.append(f"classes must be a list of class labels, got {classes!r}")
-            else:
-                num_classes = len(classes)
-                duplicates = sorted(c for c, n in Counter(classes).items() if n > 1)
-                need(
-                    len(classes) >= 2,
-                    f"classes needs at least 2 labels, got {list(classes)}",
-                    "classes",
-                    "choose at least 2",
-                )
-                need(not duplicates, f"classes has duplicates: {duplicates}")
-                if n_dataset_classes is not None and len(classes) > n_dataset_classes:
-                    problems.append(
-                        f"classes has {len(classes):,} labels, but {self.dataset} has "
-                        f"{n_dataset_classes}; list each of 0..{n_dataset_classes - 1} at most once"
-                    )
-                elif n_dataset_classes is not None:
-                    bad = [c for c in classes if not 0 <= c < n_dataset_classes]
-                    need(
-                        not bad,
-                        f"classes {bad} are not labels of {self.dataset}; "
-                        f"use 0..{n_dataset_classes - 1}",
-                    )
-
-        if self.spec is None:
-            need(
-                self.model in PRESETS,
-                f"unknown model {self.model!r}; choose one of {', '.join(PRESETS)} or give a spec",
-            )
-        else:
-            try:
-                # Building draws the weights: a client's spec passes the size limits
-                # (`cnnviz.models.limits.check_spec`) before it gets here.
-                net = Sequential.from_spec(self.spec)
-                outputs = net.output_shapes(net.input_shape or MNIST_SHAPE)[-1]
-                if num_classes is not None and outputs != (num_classes,):
-                    problems.append(
-                        f"spec: the model outputs shape {outputs}, but {num_classes} classes "
-                        f"need ({num_classes},); change the last layer's out_features"
-                    )
-            except (ValueError, TypeError, KeyError) as exc:
-                problems.append(f"spec: {exc}")
-
+        problems = Problems()
+        num_classes = check_classes(self.dataset, self.classes, problems)
+        layer_names = check_network(self.model, self.spec, num_classes, problems)
         for name, bounds in RANGES.items():
             value = getattr(self, name)
             if value is None and name in OPTIONAL:
                 continue
-            integer = name not in REAL
-            if problem := range_problem(name, value, bounds, integer):
-                problems.append(problem)
-                by_field[name] = range_words(name)
-
-        lr_ok = in_range(self.lr, RANGES["lr"])
-        if not isinstance(self.optimizer_kwargs, dict):
-            problems.append(f"optimizer_kwargs must be an object, got {self.optimizer_kwargs!r}")
-        elif problem := optimizer_kwargs_problem(self.optimizer_kwargs):
-            problems.append(problem)
-        elif not isinstance(self.optimizer, str):
-            problems.append(f"optimizer must be a name, got {self.optimizer!r}")
-        elif "lr" in self.optimizer_kwargs:
-            problems.append("optimizer_kwargs must not hold lr; set the lr field")
-        else:
-            try:
-                make_optimizer(
-                    self.optimizer, [], lr=self.lr if lr_ok else 1.0, **self.optimizer_kwargs
-                )
-            except (ValueError, TypeError) as exc:
-                problems.append(f"optimizer: {exc}")
-
-        need(
-            self.lr_schedule in SCHEDULES,
-            f"unknown lr_schedule {self.lr_schedule!r}; choose one of {', '.join(SCHEDULES)}",
+            if problem := range_problem(name, value, bounds, name not in REAL):
+                problems.add(problem, name, range_words(name))
+        if problem := optimizer_problem(self.optimizer, self.lr, self.optimizer_kwargs):
+            problems.add(problem)
+        if self.param_groups:
+            check_param_groups(self.param_groups, layer_names, problems)
+        for name, choices in (
+            ("lr_schedule", SCHEDULES),
+            ("loss", LOSSES),
+            ("train_subset", SUBSETS),
+            ("test_subset", SUBSETS),
+        ):
+            value = getattr(self, name)
+            problems.need(
+                value in choices, f"unknown {name} {value!r}; choose one of {', '.join(choices)}"
+            )
+        for name in ("emit_filters", "keep_best"):
+            value = getattr(self, name)
+            problems.need(isinstance(value, bool), f"{name} must be true or false, got {value!r}")
+        problems.need(
+            not (self.keep_best is True and self.validation_size == 0),
+            "keep_best picks the epoch with the best validation accuracy, so it needs a "
+            "validation set: set validation_size above 0 (or leave it out: a tenth)",
+            "keep_best",
+            "needs a validation set (validation size above 0)",
         )
-        need(
-            isinstance(self.emit_filters, bool),
-            f"emit_filters must be true or false, got {self.emit_filters!r}",
+        problems.need(
+            not self.label_smoothing or self.loss == "cross_entropy",
+            f"label_smoothing applies to the cross_entropy loss only; set it to 0 with "
+            f"loss {self.loss!r}",
         )
-        need(
+        problems.need(
             self.probe_layer is None
             or (isinstance(self.probe_layer, str) and 0 < len(self.probe_layer) <= MAX_NAME_LENGTH),
             f"probe_layer must be a layer name of at most {MAX_NAME_LENGTH} characters or None, "
             f"got {self.probe_layer!r}",
         )
-        need(
+        problems.need(
             self.augmentation is None or isinstance(self.augmentation, Augmentation),
             f"augmentation must be None or an Augmentation, got {self.augmentation!r}",
         )
-        if problems:
-            raise ConfigError(problems, by_field)
+        problems.raise_any()
 
     # -- JSON ------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -295,17 +232,29 @@ class TrainConfig:
         return n_train, n_val
 
     def build_model(self) -> Sequential:
-        """A fresh model drawn from `seed`, with one output per class."""
+        """A fresh model drawn from `seed`, with one output per class (or the one output of a
+        sigmoid head, for two classes)."""
         k = len(self.dataset_classes()[0])
         if self.spec is not None:
             return Sequential.from_spec(self.spec, seed=self.seed)
         model = build_model(self.model, seed=self.seed)
         head = model[len(model) - 1]
-        if isinstance(head, Dense) and head.out_features == k:
-            return model
+        if isinstance(head, Dense) and head.out_features in (k, 1):
+            return model  # a one-output (sigmoid) preset learns two classes, as validated
         # Same preset, last Dense resized: the spec rebuilt from the same seed draws the same
         # weights for every earlier layer.
         spec = model.to_spec()
         last = max(i for i, entry in enumerate(spec["layers"]) if entry["type"] == "Dense")
         spec["layers"][last]["out_features"] = k
         return Sequential.from_spec(spec, seed=self.seed)
+
+    def make_optimizer(self, model: Sequential) -> Optimizer | ParamGroups:
+        """The optimizer of `model`'s parameters: one for every layer, or, with param_groups,
+        each group's own and the main one for the layers no group names."""
+        if not self.param_groups:
+            return make_optimizer(self.optimizer, model, lr=self.lr, **self.optimizer_kwargs)
+        groups = [
+            (g["layers"], g["optimizer"], g["lr"], g.get("optimizer_kwargs", {}))
+            for g in self.param_groups
+        ]
+        return make_param_groups(model, (self.optimizer, self.lr, self.optimizer_kwargs), groups)

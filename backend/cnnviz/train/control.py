@@ -23,9 +23,12 @@ Decision = Literal["run", "step", "stop"]
 
 
 class Control(Protocol):
-    """What the training loop needs from a controller."""
+    """What the training loop needs from a controller: the decision before each batch, and then
+    a new base learning rate when one was asked for since the last batch (else None)."""
 
     def checkpoint(self) -> Decision: ...
+
+    def take_lr(self) -> float | None: ...
 
 
 class TrainingControl:
@@ -37,6 +40,8 @@ class TrainingControl:
     - `resume()`: back to running (queued single steps are dropped).
     - `stop()`: the loop finishes the current batch, skips the rest and reports `done` with
       stopped=True. Works while paused too.
+    - `set_lr(lr)`: a new base learning rate for the batches after the current one (the last
+      asked for wins); `take_lr()` hands it to the loop once.
     Each method returns whether it changed anything, so a caller can answer "already paused".
 
     `steps_per_second`: None runs as fast as possible; a number paces the batches (see the module).
@@ -50,6 +55,7 @@ class TrainingControl:
         self._steps = 0  # single steps granted while paused
         self._slot = 1.0 / steps_per_second if steps_per_second else 0.0
         self._next_batch = -float("inf")  # time.monotonic() the next paced batch may start
+        self._lr: float | None = None  # a base learning rate asked for, not yet taken
 
     @property
     def state(self) -> State:
@@ -87,6 +93,20 @@ class TrainingControl:
             self._state, self._steps = "stopped", 0
             self._cond.notify_all()
             return True
+
+    def set_lr(self, lr: float) -> bool:
+        """Ask for base learning rate `lr` from the next batch on; False once stopped."""
+        with self._cond:
+            if self._state == "stopped":
+                return False
+            self._lr = float(lr)
+            return True
+
+    def take_lr(self) -> float | None:
+        """The base learning rate asked for since the last call, or None."""
+        with self._cond:
+            lr, self._lr = self._lr, None
+            return lr
 
     def checkpoint(self) -> Decision:
         """Called by the loop before each batch: waits out the pace's time slot while running,

@@ -16,8 +16,11 @@ two runs of one configuration on the same data.
 - filters: the first convolution's weights and one layer's output for a fixed probe digit,
            before training (step 0), with validation points, after each single step taken
            while paused and when a run is stopped: what the Train view redraws live.
+- lr:      a new base learning rate asked for while the run goes (`POST /api/train/{id}/lr`),
+           applied from the next update on; the schedule scales from it.
 - done:    the final evaluation (on the test set when given, else the validation set, else none:
-           then its metric fields are None), and whether the run was stopped early.
+           then its metric fields are None), in words which samples it used, whether the run
+           was stopped early, and with keep_best the epoch whose weights it kept.
 """
 
 from typing import Any, Literal, TypedDict
@@ -79,6 +82,13 @@ class ValidationEvent(TypedDict):
     val_accuracy: float | None
 
 
+class LrEvent(TypedDict):
+    type: Literal["lr"]
+    global_step: int  # updates made so far; the next one uses the new rate
+    lr: float  # the new base learning rate
+    previous: float  # the base it replaces
+
+
 class Probe(TypedDict):
     split: Literal["validation", "training"]  # where the probe digit comes from
     index: int  # its position in the training arrays the trainer was given
@@ -116,6 +126,9 @@ class DoneEvent(TypedDict):
     # the arrays the trainer was given (test arrays, or training arrays for validation)
     classes: list[int]
     class_names: list[str]
+    evaluated_words: str | None  # e.g. "the first 100 test digits"; None without an evaluation
+    best_epoch: int | None  # keep_best: the epoch whose weights the model holds (else None)
+    best_accuracy: float | None  # that epoch's validation accuracy
 
 
 EVENT_TYPES: dict[str, type] = {
@@ -124,6 +137,7 @@ EVENT_TYPES: dict[str, type] = {
     "validation": ValidationEvent,
     "epoch": EpochEvent,
     "filters": FiltersEvent,
+    "lr": LrEvent,
     "done": DoneEvent,
 }
 

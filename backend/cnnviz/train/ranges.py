@@ -24,6 +24,10 @@ MAX_STEPS = 1_000_000
 MAX_STEPS_PER_SECOND = 50
 #: Layer names are at most this long (a probe layer names one).
 MAX_NAME_LENGTH = 64
+#: Parameter groups (layers with their own optimizer) one run may have.
+MAX_PARAM_GROUPS = 8
+#: Layers one parameter group may name (a model has at most 64).
+MAX_GROUP_LAYERS = 64
 
 #: The range of every numeric field, in pydantic's keywords (ge, gt, le, lt): checked here, and
 #: stated in the API's schema, which is built from this table.
@@ -41,9 +45,10 @@ RANGES: dict[str, dict[str, float]] = {
     "step_every": {"ge": 1, "le": MAX_STEPS},
     "steps_per_second": {"gt": 0, "le": MAX_STEPS_PER_SECOND},
     "validate_every": {"ge": 1, "le": MAX_STEPS},
+    "test_size": {"ge": 1, "le": MAX_SAMPLES},
 }
 #: Fields that may be None (their meaning is in TrainConfig's docstring).
-OPTIONAL = ("train_size", "validation_size", "steps_per_second", "validate_every")
+OPTIONAL = ("train_size", "validation_size", "steps_per_second", "validate_every", "test_size")
 #: Numeric fields that need not be whole numbers.
 REAL = ("lr", "gamma", "label_smoothing", "steps_per_second")
 #: The range of each numeric optimizer argument (which optimizer takes which is the engine's to

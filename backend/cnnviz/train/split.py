@@ -1,6 +1,6 @@
-"""Which samples a run trains on: the stratified order the split is cut from, and how many
-samples of each label a dataset on disk holds (read from its label file once), so a train_size
-it cannot serve is refused before a job starts and a form can say what is there."""
+"""How many samples of each label a dataset on disk holds (read from its label file once), so a
+train_size or test_size it cannot serve is refused before a job starts and a form can say what
+is there. Which of them a run uses is `subsets.py`'s."""
 
 import os
 from functools import lru_cache
@@ -11,26 +11,6 @@ import numpy as np
 from ..data import DataError, get_dataset, read_idx
 from ..data.store import dataset_dir, find_file
 from .config import TrainConfig
-
-
-def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A random order of range(len(labels)) whose every prefix keeps the class proportions.
-
-    Shuffle, then sort by each sample's rank within its class divided by the class size: the
-    classes interleave evenly, in random order within each class.
-    """
-    labels = np.asarray(labels)
-    n = len(labels)
-    perm = rng.permutation(n)
-    if n == 0:
-        return perm
-    shuffled = labels[perm]
-    counts = np.bincount(shuffled)
-    by_class = np.argsort(shuffled, kind="stable")
-    rank = np.empty(n, np.int64)
-    rank[by_class] = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
-    key = (rank + 0.5) / counts[shuffled]
-    return perm[np.argsort(key, kind="stable")]
 
 
 def label_counts(dataset: str, split: str, root: str | os.PathLike) -> tuple[int, ...] | None:

@@ -15,30 +15,30 @@ weights (the preset's own seeding), the validation split, each epoch's shuffle (
 seed and epoch alone) and the augmentation, so switching augmentation on leaves the batch order
 and the initial weights as they were.
 
-Data handling, in order:
-1. classes: keep the samples of the chosen dataset labels and renumber them 0..K-1 in the order
-   given ([3, 8]: digit 3 is class 0, digit 8 class 1).
-2. a seeded, stratified order: shuffled, then interleaved by class, so that any prefix holds the
-   classes in about their overall proportions.
-3. validation: the first `validation_size` samples of that order (default: a tenth of them,
-   1,000 of the 10,000 shared training digits; 0 for none). They come from the training arrays;
-   the test arrays, when given, are kept for the final evaluation.
-4. training: the next `train_size` samples (default: all the rest).
+Which samples it trains, validates and is tested on: `subsets.py` (stratified or the first N).
+Training batches run with the model in training mode (`model.train()`: Dropout drops units);
+every evaluation, validation, snapshot and the final test with it in eval mode. With
+`keep_best`, the weights of the epoch with the best validation accuracy are put back at the end
+(`best.py`), before the final evaluation. A new base learning rate asked for through the control
+(`take_lr`) applies from the next batch, an `lr` event records it, and the schedule scales from it.
 """
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-from ..nn import Sequential, make_optimizer
+from ..nn import Sequential
+from ..nn.losses import output_probabilities
 from ..nn.presets import MNIST_SHAPE
+from .best import BestEpoch
 from .config import TrainConfig
 from .control import Control
 from .cost import check_job
-from .events import DoneEvent, EpochEvent, StartEvent, StepEvent
-from .loss import cross_entropy
+from .events import DoneEvent, EpochEvent, LrEvent, StartEvent, StepEvent
+from .loss import training_loss
 from .metrics import Evaluation, as_model_input, evaluate
 from .plan import probe_layer
 from .points import (
@@ -47,14 +47,21 @@ from .points import (
     validation_count,
     validation_interval,
 )
+from .problems import outputs_problem
 from .schedule import LRSchedule
 from .snapshot import Snapshots, snapshot_stride
-from .split import stratified_order
+from .subsets import (
+    check_arrays,
+    select_classes,
+    subset_words,
+    test_positions,
+    training_positions,
+)
 
 __all__ = ["Trainer", "TrainingDivergedError"]
 
-# Independent random streams of one seed.
-_SPLIT, _SHUFFLE, _AUGMENT = 0, 1, 2
+# Independent random streams of one seed (the split's and the test draw's: `subsets.py`).
+_SHUFFLE, _AUGMENT = 1, 2
 
 
 def _finite(value: float) -> float | None:
@@ -96,35 +103,34 @@ class Trainer:
         self.classes, self.class_names = config.dataset_classes()
         K = len(self.classes)
 
-        images, labels = self._check_arrays("training", train_images, train_labels)
-        pool, pool_labels = self._select(labels)
-        order = stratified_order(pool_labels, np.random.default_rng([config.seed, _SPLIT]))
+        images, labels = check_arrays("training", train_images, train_labels)
+        pool, pool_labels = select_classes(labels, self.classes)
         n_train, n_val = config.split_sizes(len(pool))
-        self.validation_indices = pool[order[:n_val]]
-        self.train_indices = pool[order[n_val : n_val + n_train]]
-        self._train_x = images[self.train_indices]
-        self._train_y = pool_labels[order[n_val : n_val + n_train]]
-        self._val_x = images[self.validation_indices]
-        self._val_y = pool_labels[order[:n_val]]
+        train, val = training_positions(
+            pool_labels, config.train_subset, n_train, n_val, config.seed
+        )
+        self.train_indices, self.validation_indices = pool[train], pool[val]
+        self._train_x, self._train_y = images[self.train_indices], pool_labels[train]
+        self._val_x, self._val_y = images[self.validation_indices], pool_labels[val]
 
         self.test_indices = None
         self._test_x = self._test_y = None
         if (test_images is None) != (test_labels is None):
             raise ValueError("give both test_images and test_labels, or neither")
         if test_images is not None:
-            test_x, test_y = self._check_arrays("test", test_images, test_labels)
-            self.test_indices, self._test_y = self._select(test_y)
-            if len(self.test_indices) == 0:
+            test_x, test_y = check_arrays("test", test_images, test_labels)
+            test_pool, test_ids = select_classes(test_y, self.classes)
+            if len(test_pool) == 0:
                 raise ValueError(f"the test set has no samples of the classes {self.classes}")
+            chosen = test_positions(test_ids, config.test_subset, config.test_size, config.seed)
+            self.test_indices, self._test_y = test_pool[chosen], test_ids[chosen]
             self._test_x = test_x[self.test_indices]
 
         self.model = config.build_model() if model is None else model
         shapes = self.model.output_shapes(tuple(self._train_x.shape[1:]) or MNIST_SHAPE)
-        if shapes[-1] != (K,):
-            raise ValueError(
-                f"the model outputs {shapes[-1]} but the {K} classes need ({K},); "
-                f"give a model whose last layer has {K} outputs"
-            )
+        if problem := outputs_problem(shapes[-1], K):
+            raise ValueError(problem)
+        self.model.eval()
         bs = config.batch_size
         self.steps_per_epoch = -(-n_train // bs)
         self.total_steps = self.steps_per_epoch * config.epochs
@@ -145,33 +151,6 @@ class Trainer:
         self._ran = False
 
     # -- data ------------------------------------------------------------------------------------
-    @staticmethod
-    def _check_arrays(what: str, images, labels) -> tuple[np.ndarray, np.ndarray]:
-        images, labels = np.asarray(images), np.asarray(labels)
-        if images.ndim == 3:
-            images = images[:, None]
-        if images.ndim != 4 or images.shape[1] != 1:
-            raise ValueError(
-                f"{what} images must be (N, H, W) or (N, 1, H, W), got shape {images.shape}"
-            )
-        if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
-            raise ValueError(f"{what} images must be uint8 or float, got dtype {images.dtype}")
-        if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(
-                f"{what} labels must be {len(images)} integers, got {labels.dtype} {labels.shape}"
-            )
-        return images, labels
-
-    def _select(self, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the samples of the chosen classes, and their class ids 0..K-1."""
-        lookup = np.full(max(int(labels.max(initial=0)), max(self.classes)) + 1, -1, np.int64)
-        lookup[self.classes] = np.arange(len(self.classes))
-        if labels.size and labels.min() < 0:
-            raise ValueError(f"labels must be >= 0, got {labels.min()}")
-        mapped = lookup[labels]
-        keep = np.flatnonzero(mapped >= 0)
-        return keep, mapped[keep]
-
     def epoch_order(self, epoch: int) -> np.ndarray:
         """The order (positions in the training subset) samples are drawn in during `epoch`
         (1-based): a permutation from `seed` and `epoch` alone."""
@@ -192,7 +171,9 @@ class Trainer:
         self._ran = True
         config, model = self.config, self.model
         started = time.perf_counter()
-        optimizer = make_optimizer(config.optimizer, model, lr=config.lr, **config.optimizer_kwargs)
+        optimizer = config.make_optimizer(model)
+        best = BestEpoch() if config.keep_best else None
+        schedule = self.schedule  # its base replaced when the control asks for another
         augmentation = config.augmentation
         if augmentation is not None and augmentation.is_identity:
             augmentation = None
@@ -238,9 +219,14 @@ class Trainer:
                 if decision == "stop":
                     stopped = True
                     break
+                asked = control.take_lr() if control is not None else None
+                if asked is not None:
+                    previous = schedule.base_lr
+                    emit(LrEvent(type="lr", global_step=global_step, lr=asked, previous=previous))
+                    schedule = dataclasses.replace(schedule, base_lr=asked)
                 batch_started = time.perf_counter()
                 idx = order[(step - 1) * bs : step * bs]
-                lr = self.schedule(global_step)
+                lr = schedule(global_step)
                 loss, hits = self._train_batch(idx, optimizer, lr, augmentation, augment_rng)
                 global_step += 1
                 if not math.isfinite(loss):
@@ -282,6 +268,8 @@ class Trainer:
                 break
             val = validated[1] if validated and validated[0] == global_step else self._validation()
             epochs_completed = epoch
+            if best is not None:
+                best.consider(epoch, None if val is None else val.accuracy, model)
             emit(
                 EpochEvent(
                     type="epoch",
@@ -298,7 +286,9 @@ class Trainer:
             )
         if stopped:
             snapshot(epochs_completed + 1)
-        emit(self._done_event(stopped, epochs_completed, global_step, started))
+        if best is not None:
+            best.restore(model)
+        emit(self._done_event(stopped, epochs_completed, global_step, started, best))
         return model
 
     def _train_batch(self, idx, optimizer, lr, augmentation, rng) -> tuple[float, int]:
@@ -307,11 +297,16 @@ class Trainer:
         if augmentation is not None:
             x = augmentation.apply(x[:, 0], rng)[:, None]
         optimizer.lr = lr
-        logits = self.model.forward(x)
-        loss, dlogits = cross_entropy(logits, y, self.config.label_smoothing)
-        self.model.backward(dlogits, input_grad=False)
-        optimizer.step()
-        return loss, int((logits.argmax(axis=1) == y).sum())
+        config = self.config
+        self.model.train()
+        try:
+            outputs = self.model.forward(x)
+            loss, doutputs = training_loss(outputs, y, config.loss, config.label_smoothing)
+            self.model.backward(doutputs, input_grad=False)
+            optimizer.step()
+        finally:
+            self.model.eval()  # every evaluation and snapshot sees the deterministic network
+        return loss, int((output_probabilities(outputs).argmax(axis=1) == y).sum())
 
     def _diverged(self, loss: float, global_step: int, lr: float) -> TrainingDivergedError:
         """The error naming what to lower, with the values this run used."""
@@ -325,8 +320,9 @@ class Trainer:
             f"momentum, or add warmup_steps ({', '.join(used)} in this run)"
         )
 
-    def _done_event(self, stopped, epochs_completed, global_step, started) -> DoneEvent:
+    def _done_event(self, stopped, epochs_completed, global_step, started, best) -> DoneEvent:
         """The final evaluation: on the test set if given, else the validation set, else none."""
+        config = self.config
         if self._test_y is not None:
             where, final = "test", self._evaluate(self._test_x, self._test_y, self.test_indices)
         elif len(self._val_y):
@@ -334,6 +330,13 @@ class Trainer:
             final = self._evaluate(self._val_x, self._val_y, self.validation_indices)
         else:
             where, final = None, None
+        names = self.class_names
+        noun = "digits" if all(name.isdigit() for name in names) else "images"
+        words = (
+            subset_words(where, final.count, config.test_size, config.test_subset, noun)
+            if final
+            else None
+        )
         keys = ("count", "accuracy", "loss", "confusion_matrix", "per_class_accuracy")
         metrics = final.to_dict() if final else dict.fromkeys((*keys, "misclassified"))
         return DoneEvent(
@@ -351,6 +354,9 @@ class Trainer:
             misclassified=metrics["misclassified"],
             classes=list(self.classes),
             class_names=list(self.class_names),
+            evaluated_words=words,
+            best_epoch=best.epoch if best else None,
+            best_accuracy=best.accuracy if best else None,
         )
 
     def _evaluate(self, images, labels, indices=None) -> Evaluation:
