@@ -38,7 +38,7 @@ export default {
         "A stride of 2 moves the kernel two places at a time, so it keeps every other output of step 1: 5 16 24 19.",
         "The number of outputs is o = ⌊(n + 2p − m) / s⌋ + 1: here ⌊(8 + 2·2 − 5) / 2⌋ + 1 = 4. The division is floored because a kernel that would stick out past the padding is not used.",
       ],
-      link: "tab=sandbox&sbin=1,3,2,4,5,6,1,3&sbkernel=1,0,3,1,2&sbop=conv&sbpad=same&sbstride=2&sbflip=1",
+      link: "tab=sandbox&sbin=1,3,2,4,5,6,1,3&sbkernel=1,0,3,1,2&sbop=conv&sbpad=2&sbstride=2&sbflip=1",
       question: "With stride 3, how many outputs, and which ones?",
     },
     {

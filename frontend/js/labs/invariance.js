@@ -26,6 +26,7 @@ export default {
       title: "Pool the shifted image",
       text: [
         "Image B is image A moved down one row (dots on rows 1, 3 and 5). Every dot stays inside the same 2×2 window, so the pooled output is identical.",
+        "The winners moved, though: compare the Pindex grid with the last step's. On the way back, the gradient would reach the dots where they are now.",
       ],
       link: `tab=sandbox&sbin=${IMAGE_B}&sbop=maxpool&sbpool=2`,
       question: "Move a dot one column right instead: does the output still match? And two columns?",
