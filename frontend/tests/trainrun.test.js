@@ -81,8 +81,10 @@ test("runBody sends the new options only when they differ from the server's defa
 });
 
 test("runMetrics says which epoch's weights a keep-best run kept", () => {
-  const run = { start: START, last: null, epochs: [], done: { accuracy: 0.9, evaluated_on: "test", best_epoch: 2 } };
-  assert.deepEqual(runMetrics(run).at(-1), ["weights kept", "epoch 2 (best validation accuracy)"]);
+  const done = { accuracy: 0.9, evaluated_on: "test", evaluated_words: "the first 100 test digits", best_epoch: 2, best_accuracy: 0.95 };
+  assert.deepEqual(runMetrics({ start: START, last: null, epochs: [], done }).slice(-2), [
+    ["accuracy on the first 100 test digits", "90.00%"], ["weights kept", "epoch 2, the best: 95.00% on validation"],
+  ]);
 });
 
 test("runMetrics lists what is known so far", () => {

@@ -89,8 +89,11 @@ export function runMetrics(run) {
   if (last && last.loss !== null) items.push(["batch loss", fixed(last.loss, 3)]);
   const scored = run.points && run.points.length ? run.points[run.points.length - 1] : run.epochs[run.epochs.length - 1];
   if (scored && scored.val_accuracy !== null) items.push(["validation accuracy", percent(scored.val_accuracy)]);
-  if (done && done.accuracy !== null) items.push([`${done.evaluated_on} accuracy`, percent(done.accuracy)]);
-  if (done && done.best_epoch !== null && done.best_epoch !== undefined) items.push(["weights kept", `epoch ${done.best_epoch} (best validation accuracy)`]);
+  if (done && done.accuracy !== null) items.push([done.evaluated_words ? `accuracy on ${done.evaluated_words}` : `${done.evaluated_on} accuracy`, percent(done.accuracy)]);
+  if (done && done.best_epoch !== null && done.best_epoch !== undefined) {
+    const score = done.best_accuracy === null || done.best_accuracy === undefined ? "" : `: ${percent(done.best_accuracy)} on validation`;
+    items.push(["weights kept", `epoch ${done.best_epoch}, the best${score}`]);
+  }
   return items;
 }
 

@@ -45,7 +45,7 @@ export function fieldKit(form, changed) {
     const box = h("input", { type: "checkbox", name });
     box.checked = Boolean(form[name]);
     box.addEventListener("change", () => { form[name] = box.checked; changed(); });
-    return h("div", { class: "field" }, h("label", { class: "check" }, box, h("span", { text: words })), errorFor(name, box));
+    return h("div", { class: "check-field" }, h("label", { class: "check" }, box, h("span", { text: words })), errorFor(name, box));
   }
 
   return { errors, errorFor, field, numberInput, choiceInput, checkInput };

@@ -68,15 +68,17 @@ export function setupForm(form, { save, top = null }) {
   const formError = h("div", { class: "error form-error", role: "alert", "data-train-error": true, hidden: true });
   const plan = planBox({ body: () => body(), onPlan: (answer) => { showPlan(answer); showProblems(answer); } });
   const subsets = [["stratified", "stratified random"], ["first", "the first, in file order"]];
-  const testSize = numberInput("test_size", { min: 1, placeholder: "the whole test split" });
+  const testSize = numberInput("test_size", { min: 1, placeholder: "all" });
 
   element.append(
     h("h2", { id: "train-form-title", text: "Set up a run" }), top,
     field("Network", modelSelect, "model"), networkNote, builder.element,
     ...data.elements,
     h("div", { class: "grid2" },
-      field("Training digits", numberInput("train_size", { min: 1 }), "train_size", available),
-      field("Which training digits", choiceInput("train_subset", subsets), "train_subset"),
+      field("Training digits", numberInput("train_size", { min: 1 }), "train_size"),
+      field("Which training digits", choiceInput("train_subset", subsets), "train_subset")),
+    available,
+    h("div", { class: "grid2" },
       field("Test digits (empty: all)", testSize, "test_size"),
       field("Which test digits", choiceInput("test_subset", subsets), "test_subset")),
     h("div", { class: "grid2" },
