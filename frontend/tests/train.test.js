@@ -155,7 +155,7 @@ test("the head: one output for two classes with the sigmoid head, else one per c
 test("initChoices: the catalogue's initializer names, the engine's default marked", () => {
   const types = [{ name: "Dense", arguments: [{ name: "init", type: { enum: ["he_normal", "simple"], type: "string" }, default: "he_normal" }] }];
   assert.deepEqual(initChoices(types, "Dense"), [
-    { value: "he_normal", text: "He (normal)", default: true }, { value: "simple", text: "fixed σ = 0.01", default: false },
+    { value: "he_normal", text: "He normal", default: true }, { value: "simple", text: "fixed σ 0.01", default: false },
   ]);
   assert.deepEqual(initChoices(types, "ReLU"), []);
   assert.deepEqual(initChoices(undefined, "Dense"), []);

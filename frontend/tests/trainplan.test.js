@@ -22,6 +22,8 @@ test("fieldMessages puts each problem after its field's label, the rest by reque
   assert.deepEqual(byField, { train_size: "Training digits: at most 549 for classes 0 and 1", steps_per_second: "Pace: a number above 0 and at most 50" });
   assert.deepEqual(others, ["validate_every: at least 4"]);
   assert.deepEqual(fieldMessages(undefined), { byField: {}, others: [] });
+  // The new fields of the form have their places too.
+  assert.deepEqual(fieldMessages({ test_size: "at most 200 for these classes" }).byField, { test_size: "Test digits: at most 200 for these classes" });
 });
 
 test("planLines says the steps, the time at the pace, the points and the compute", () => {

@@ -24,8 +24,8 @@ export const LAYER_PARAMS = {
 
 /** What the initializer names the engine takes are called on the page. */
 const INIT_NAMES = {
-  he_normal: "He (normal)", he_uniform: "He (uniform)", xavier_normal: "Xavier (normal)",
-  xavier_uniform: "Xavier (uniform)", simple: "fixed σ = 0.01",
+  he_normal: "He normal", he_uniform: "He uniform", xavier_normal: "Xavier norm.",
+  xavier_uniform: "Xavier unif.", simple: "fixed σ 0.01",
 };
 
 /** The initializer choices {value, text} of a layer type, from the catalogue's `layer_types`

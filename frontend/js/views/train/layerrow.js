@@ -23,7 +23,7 @@ function settingInput(layer, i, [key, label, kind], { set, inits }) {
   if (kind === "init") {
     const fallback = inits.find((c) => c.default);
     const select = h("select", { "aria-label": name, "data-param": key },
-      h("option", { value: "", text: fallback ? `${fallback.text} (default)` : "the default" }),
+      h("option", { value: "", text: fallback ? fallback.text : "default" }),
       ...inits.filter((c) => !c.default).map((c) => h("option", { value: c.value, text: c.text })));
     if (layer.init && !inits.some((c) => c.value === layer.init)) select.append(h("option", { value: layer.init, text: layer.init }));
     select.value = layer.init && !(fallback && fallback.value === layer.init) ? layer.init : "";
@@ -62,7 +62,7 @@ export function layerRow(layer, i, { count, pinned, slots, inits, change, move, 
   drop.addEventListener("click", remove);
   return h("li", { class: "layer", "data-layer-row": String(i), "data-layer-type": layer.type },
     h("span", { class: "layer-number num", text: String(i + 1) }),
-    h("span", { class: "layer-type", text: scaling ? "Rescale (input scaling)" : layer.type }),
+    h("span", { class: "layer-type", text: layer.type }),
     h("span", { class: "layer-shape num", "data-layer-shape": true }),
     h("span", { class: "layer-tools" }, ...(scaling ? [] : [tool(i - 1, "↑", "move up"), tool(i + 1, "↓", "move down")]), drop),
     h("span", { class: "layer-params" }, ...cells),
