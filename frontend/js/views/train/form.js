@@ -67,7 +67,7 @@ export function setupForm(form, { save, top = null }) {
   const available = h("p", { class: "muted field-note", "data-train-available": true });
   const formError = h("div", { class: "error form-error", role: "alert", "data-train-error": true, hidden: true });
   const plan = planBox({ body: () => body(), onPlan: (answer) => { showPlan(answer); showProblems(answer); } });
-  const subsets = [["stratified", "stratified random"], ["first", "the first, in file order"]];
+  const subsets = [["stratified", "stratified random"], ["first", "the first N"]];
   const testSize = numberInput("test_size", { min: 1, placeholder: "all" });
 
   element.append(

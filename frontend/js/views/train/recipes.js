@@ -38,7 +38,7 @@ export function recipePicker({ pick }) {
     },
     show(recipe, extra) {
       select.value = recipe ? recipe.name : "";
-      const words = recipe ? [`${recipe.note} (${recipe.notebook})`, extraText(extra)].filter(Boolean).join(" ") : "";
+      const words = recipe ? [`Notebook ${recipe.notebook}: ${recipe.note}`, extraText(extra)].filter(Boolean).join(" ") : "";
       note.hidden = !words;
       note.textContent = words;
     },

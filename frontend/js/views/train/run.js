@@ -23,7 +23,7 @@ export function runPanel() {
   const rateInput = h("input", { type: "number", id: "train-rate-now", min: "0", step: "any", inputmode: "decimal", disabled: true, "data-rate-input": true });
   const rateBtn = h("button", { type: "button", disabled: true, text: "Set the rate", "data-rate-set": true });
   const rateNote = h("p", { class: "muted rate-note", role: "status", "data-rate-note": true });
-  const rateBox = h("div", { class: "rate-now" },
+  const rateBox = h("div", { class: "rate-now", hidden: true },
     h("label", { class: "field-label", for: "train-rate-now", text: "Learning rate from the next batch" }),
     h("div", { class: "row" }, rateInput, rateBtn), rateNote);
   const section = h("section", { class: "panel train-run", "aria-labelledby": "train-run-title" },
@@ -46,6 +46,7 @@ export function runPanel() {
       stopBtn.disabled = !live;
       rateInput.disabled = !live;
       rateBtn.disabled = !live;
+      rateBox.hidden = !live && !rateBox.dataset.changes; // a run that changed its rate keeps saying so
       return live;
     },
     /** The progress of `run` (what the events said so far) of the job `job` (its record); a run

@@ -1,0 +1,84 @@
+"""A notebook set-up opened by its link (`recipe=sigmoid-0-vs-1`) fills the Train form with the
+server's recipe; the server's refusals of what this small test dataset cannot serve are shown
+beside their fields; with those two sizes lowered, the run the page starts is the recipe's, the
+two-class network with one sigmoid output trains, and its accuracy on the first test digits of
+the two classes is shown."""
+
+VIEW = "section[data-view='train']"
+RECIPE = "sigmoid-0-vs-1"
+# The browser tests' dataset is small: 600 training and about 40 test digits of classes 0 and 1.
+TRAIN_SIZE, TEST_SIZE = 300, 30
+
+
+def change(locator, value: str) -> None:
+    locator.fill(value)
+    locator.dispatch_event("input")
+
+
+def test_the_sigmoid_recipe_fills_the_form_and_trains(page, open_view, server, screenshot):
+    recipe = next(r for r in server.api("GET", "/api/train/recipes") if r["name"] == RECIPE)
+    config = recipe["config"]
+    started = []
+    page.on(
+        "request",
+        lambda r: (
+            started.append(r.post_data_json)
+            if r.url.endswith("/api/train") and r.method == "POST"
+            else None
+        ),
+    )
+    view = open_view(f"train&recipe={RECIPE}")
+    form = view.locator("[data-train-form]")
+    note = form.locator("[data-recipe-note]")
+    note.wait_for(timeout=20_000)
+    assert recipe["note"] in note.inner_text()
+    assert form.locator("select[data-recipe]").input_value() == RECIPE
+    page.wait_for_function(
+        "(css) => !document.querySelector(css).disabled",
+        arg=f"{VIEW} select[name='model']",
+        timeout=20_000,
+    )
+    assert form.locator("select[name='model']").input_value() == config["model"]
+    assert form.locator("select[name='optimizer']").input_value() == config["optimizer"]
+    assert float(form.locator("input[name='lr']").input_value()) == config["lr"]
+    assert form.locator("select[name='train_subset']").input_value() == "first"
+    assert form.locator("select[name='test_subset']").input_value() == "first"
+
+    # This dataset holds fewer digits than the recipe asks for: the server says so at each field.
+    for name in ("train_size", "test_size"):
+        error = form.locator(f"[data-field-error='{name}']")
+        error.wait_for(timeout=20_000)
+        assert "at most" in error.inner_text(), error.inner_text()
+    screenshot("train-recipe-refused")
+
+    change(form.locator("input[name='train_size']"), str(TRAIN_SIZE))
+    change(form.locator("input[name='test_size']"), str(TEST_SIZE))
+    form.locator("[data-train-plan][data-fits='true']").wait_for(state="attached", timeout=20_000)
+    view.locator("button[data-train-start]").click()
+    page.wait_for_function(
+        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
+        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
+        timeout=180_000,
+    )
+    assert view.locator("[data-job-state]").get_attribute("data-state") == "done"
+
+    # The page started the recipe's run, with only the two sizes this dataset needs changed.
+    sent = started[-1]
+    expected = {**config, "train_size": TRAIN_SIZE, "test_size": TEST_SIZE}
+    assert {key: sent.get(key) for key in expected} == expected, sent
+
+    # Its accuracy on the first test zeros and ones is shown, as the server recorded it. These
+    # synthetic digits are easy: a band, not a number, since it comes from training.
+    metrics = view.locator("[data-train-metrics]")
+    label = f"accuracy on the first {TEST_SIZE} test digits"
+    metrics.get_by_text(label, exact=False).wait_for(timeout=30_000)
+    pairs = dict(
+        zip(
+            metrics.locator("dt").all_inner_texts(),
+            metrics.locator("dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    shown = next(value for key, value in pairs.items() if key.startswith("accuracy on"))
+    assert float(shown.rstrip("%")) >= 95.0, pairs
+    screenshot("train-recipe-done")
