@@ -17,11 +17,11 @@ export default {
     {
       title: "Train on the first 1,000, test on the first 100",
       text: [
-        "The recipe takes the first 1,000 training digits in file order (not a random sample) and scores the run on the first 100 test digits. Press Start.",
+        "The recipe takes the first 1,000 training digits in file order (not a random sample), trains one digit at a time with plain SGD for 3 epochs, and scores the run on the first 100 test digits. Press Start.",
         "A hundred test digits is a small exam: one mistake moves the accuracy by a whole percent.",
       ],
       link: "tab=train&recipe=conv-pool-softmax-first-1000",
-      question: "Run it twice with a different seed: how far apart are the two accuracies?",
+      question: "Change the seed and run it again: how far apart are the two accuracies?",
     },
   ],
 };

@@ -18,7 +18,7 @@ export default {
     {
       title: "Train it",
       text: [
-        "The form is filled with the recipe: classes 0 and 1, binary cross-entropy on the single output. Press Start and watch the loss fall and the first layer's filters change.",
+        "The form is filled with the recipe: the first 1,000 zeros and ones, one digit at a time, binary cross-entropy on the single output. Press Start and watch the loss fall and the first layer's filters change.",
         "When the run is done, press \"Use this model\" so the next step reads your drawing with it.",
       ],
       link: "tab=train&recipe=sigmoid-0-vs-1",
