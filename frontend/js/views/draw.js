@@ -13,6 +13,7 @@ import { EXAMPLE_SHOWN, drawPad } from "./draw/pad.js";
 import { resultPanel } from "./draw/result.js";
 import { stepsPanel } from "./draw/steps.js";
 import { galleryPanel } from "./draw/gallery.js";
+import { photoPanel } from "./draw/photo.js";
 
 /** At most one prediction request per this many ms while a stroke is being drawn (the API's
  * benchmark models "one student drawing" as one request per 250 ms). */
@@ -35,17 +36,44 @@ export function mount(root, store) {
   });
   const result = resultPanel();
   const steps = stepsPanel();
+  const photo = photoPanel({ dropTarget: pad.panel, visible: () => !root.hidden, onPhoto: usePhoto });
+  pad.examples.after(photo.node);
   const top = el("div", { class: "draw-top" }, pad.panel, result.panel);
   root.replaceChildren(top, steps.panel, gallery.panel);
 
   let lastDigit = null; // the digit object this view last put in the store
+  let photoAnswer = null; // the prediction of the photo whose 28×28 the pad shows
+
+  /** Forget the photo once the pad shows something else. */
+  function photoGone(digit) {
+    if (!photoAnswer || (digit && digit.code === photoAnswer.code)) return;
+    photoAnswer = null;
+    photo.forget();
+  }
 
   /** The pad's digit becomes every view's; a new one's link input waits for its code (from its
    * prediction, or a trace another view asks for). */
   function publish() {
     const digit = pad.placeholder ? null : pad.digit();
     lastDigit = digit;
+    photoGone(digit);
     if (digit !== store.state.digit) store.set({ digit, input: null });
+  }
+
+  /** A photo chosen (`image`, its data URL): read by the server as `cnnviz predict` reads a file;
+   * its 28×28 then replaces the pad's digit, as a link's does, in every view. */
+  function usePhoto(file, image) {
+    pace.cancel();
+    send({ image }, file);
+  }
+  function adoptPhoto(file, answer) {
+    photoAnswer = answer;
+    photo.show(file, answer);
+    pad.showCode(answer.code, "photo");
+    pad.paintCode(answer.code, answer.input);
+    lastDigit = { code: answer.code };
+    store.set({ digit: lastDigit, input: answer.code });
+    announce(`Your photo is the input: ${result.sentence}`);
   }
 
   // ---- the pad's buttons ----
@@ -112,7 +140,9 @@ export function mount(root, store) {
     send(digit);
   }
 
-  async function send(digit) {
+  /** Predict `digit`; `file` when it is a photo just chosen (its refusal goes beside the photo
+   * button, its answer becomes the pad's digit). */
+  async function send(digit, file = null) {
     const model = store.state.model;
     if (!model) {
       result.waiting();
@@ -128,19 +158,23 @@ export function mount(root, store) {
     try {
       const answer = await api.predict(model, digit, mine.signal);
       if (mine.signal.aborted) return;
-      linkInput(digit, answer);
+      if (!file) linkInput(digit, answer);
       if (digit.code) pad.paintCode(digit.code, answer.input);
       const info = (store.state.models || []).find((m) => m.id === store.state.model);
       result.render(answer, info);
-      steps.render(answer, digit.code ? "link" : "gallery");
+      // a photo's preparation does not depend on the model: its steps stay on a model change
+      const photoSteps = photoAnswer && digit.code === photoAnswer.code;
+      steps.render(photoSteps ? photoAnswer : answer, digit.code ? "link" : "gallery");
+      if (file) adoptPhoto(file, answer);
       performance.mark(end);
       performance.measure(MEASURE, start, end);
       completed += 1;
       root.dataset.predictions = String(completed);
-      if (!pad.drawing) announce(result.sentence);
+      if (!pad.drawing && !file) announce(result.sentence);
     } catch (failure) {
       if (isAbort(failure) || mine.signal.aborted) return;
-      result.fail(`The prediction failed: ${failure.message}`);
+      if (file) photo.fail(`This photo cannot be read: ${failure.message}`);
+      else result.fail(`The prediction failed: ${failure.message}`);
     } finally {
       performance.clearMarks(start);
       performance.clearMarks(end);
@@ -165,6 +199,7 @@ export function mount(root, store) {
   /** Show `digit` (chosen in another view, or in the URL at start) without publishing it. */
   function showDigit(digit) {
     lastDigit = digit;
+    photoGone(digit);
     pad.reset();
     if (digit && digit.pixels) {
       pad.showPixels(digit.pixels);

@@ -13,6 +13,7 @@ import { latestOnly } from "../lib/scheduler.js";
 import { el, isAbort, showErrorIn } from "../components/dom.js";
 import { kernelEditor } from "./stepper/kernelgrid.js";
 import { renderFormula, renderSlide, slideSection } from "./stepper/slide.js";
+import { photoKernels } from "./stepper/photo.js";
 
 const DEFAULT_KERNEL = "sobel_x";
 const EDIT_DELAY_MS = 200;
@@ -45,6 +46,10 @@ export function mountPlayground(panel, store, drawing) {
   const padnumLabel = el("label", { "data-pg-padnum-label": true, hidden: true }, "Padding p ", pg.padnum);
   const editor = kernelEditor(() => { pg.preset.value = "custom"; describe(); schedule(); });
   const slide = slideSection();
+  const photo = photoKernels({
+    playgroundKernel: () => editor.values(),
+    visible: () => !panel.closest("[data-view]")?.hidden,
+  });
   panel.replaceChildren(
     el("h2", {}, "Playground: any kernel on your drawing"),
     el("p", { class: "muted" }, "Pick or type a kernel up to 7×7 and how it slides; the server slides it over your drawing, resized to the input size, and answers every number below."),
@@ -61,7 +66,8 @@ export function mountPlayground(panel, store, drawing) {
     pg.description,
     el("div", { class: "pg-editor" }, editor.node),
     pg.error,
-    slide.node);
+    slide.node,
+    photo.node);
 
   let kernels = [];
   let ready = null; // the promise of the first setup
@@ -141,6 +147,7 @@ export function mountPlayground(panel, store, drawing) {
     const k = named();
     const kernel = k ? k.name : editor.values();
     if (store.state.tab === "stepper") store.set({ kernel: formatKernel(kernel), playground: formatPlayground(s) });
+    photo.kernelChanged();
     const controller = latest.start();
     let res;
     try {

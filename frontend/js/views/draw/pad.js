@@ -96,7 +96,9 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
     const text = placeholder
       ? `An example digit (${EXAMPLE_SHOWN}) is shown until you draw your own: start drawing to replace it.`
       : base && base.code && !strokes.length
-        ? "The digit from the link, as the network saw it, scaled up: draw over it to change it."
+        ? base.origin === "photo"
+          ? "Your photo, prepared as the network sees it (28×28, scaled up): draw over it to change it."
+          : "The digit from the link, as the network saw it, scaled up: draw over it to change it."
         : base && base.pixels && !strokes.length
           ? "An MNIST test digit, scaled up: draw over it to change it."
           : "";
@@ -197,9 +199,10 @@ export function drawPad({ unpress, onStroke, onStrokeEnd }) {
       paintBase();
       redraw();
     },
-    /** A link's digit: its input `code`, shown once `paintCode` gives its pixels. */
-    showCode(code) {
-      base = { code, pixels: null };
+    /** A link's digit (`origin` "link") or a photo's ("photo"): its input `code`, shown once
+     * `paintCode` gives its pixels. */
+    showCode(code, origin = "link") {
+      base = { code, pixels: null, origin };
       strokes = [];
       placeholder = false;
       redraw();
