@@ -15,6 +15,7 @@ const VIEWS = {
   train: () => import("./views/train.js"),
   model: () => import("./views/model.js"),
   labs: () => import("./views/labs.js"),
+  sandbox: () => import("./views/sandbox.js"),
 };
 const TABS = Object.keys(VIEWS);
 
