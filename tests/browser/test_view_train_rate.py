@@ -32,7 +32,8 @@ def test_a_new_rate_on_a_paced_run_is_taken_and_marked(page, open_view, server, 
     # The loss chart has one dashed line, at that step, labelled with the new rate.
     chart = view.locator("[data-loss-chart]")
     assert chart.get_attribute("data-rate-marks") == "1"
-    assert chart.locator(".event-label").all_inner_texts() == ["lr → 0.01"]
+    labels = chart.locator(".event-label").evaluate_all("ls => ls.map((l) => l.textContent)")
+    assert labels == ["lr → 0.01"], labels
     # The server trains with it: the job's last step used 0.01 once a step after it is done.
     wait_until(
         lambda: server.api("GET", f"/api/train/{job_id}")["progress"]["global_step"] > step + 1,
