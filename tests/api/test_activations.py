@@ -72,7 +72,8 @@ def test_relu_and_leakyrelu_where_the_gradient_stops(client: TestClient) -> None
 def test_the_list(client: TestClient) -> None:
     listed = client.get("/api/activations").json()
     assert [a["name"] for a in listed] == ["relu", "leakyrelu", "sigmoid", "tanh"]
-    assert [a["has_slope"] for a in listed] == [False, True, False, False]
+    limits = {"default": 0.01, "min": 0.0, "max": 1.0}
+    assert [a["slope_limits"] for a in listed] == [None, limits, None, None]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ MIN_POINTS, MAX_POINTS = 3, 1201
 VANISHING = 0.01
 #: LeakyReLU's slope for x < 0 when none is chosen (torch's default), and the range one may take.
 DEFAULT_SLOPE = 0.01
-MAX_SLOPE = 1.0
+MIN_SLOPE, MAX_SLOPE = 0.0, 1.0
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def sample(name: str, points: int = DEFAULT_POINTS, slope: float | None = None) 
         raise ValueError(f"slope applies to leakyrelu only: leave it out for {name}")
     if info.layer is LeakyReLU:
         slope = DEFAULT_SLOPE if slope is None else slope
-        if not 0 <= slope <= MAX_SLOPE:
-            raise ValueError(f"slope must be 0 to {MAX_SLOPE:g}, got {slope:g}")
+        if not MIN_SLOPE <= slope <= MAX_SLOPE:
+            raise ValueError(f"slope must be {MIN_SLOPE:g} to {MAX_SLOPE:g}, got {slope:g}")
         layer = LeakyReLU(negative_slope=slope)
     else:
         layer = info.layer()

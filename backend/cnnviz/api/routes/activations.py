@@ -11,9 +11,11 @@ from cnnviz.api.schemas.models import ErrorMessage
 from cnnviz.explain.activations import (
     ACTIVATIONS,
     DEFAULT_POINTS,
+    DEFAULT_SLOPE,
     MAX_POINTS,
     MAX_SLOPE,
     MIN_POINTS,
+    MIN_SLOPE,
     VANISHING,
     ActivationInfo,
     notes,
@@ -38,7 +40,11 @@ def _summary(info: ActivationInfo) -> dict:
         "title": info.title,
         "formula": info.formula,
         "derivative": info.derivative,
-        "has_slope": info.layer is LeakyReLU,
+        "slope_limits": (
+            {"default": DEFAULT_SLOPE, "min": MIN_SLOPE, "max": MAX_SLOPE}
+            if info.layer is LeakyReLU
+            else None
+        ),
     }
 
 
@@ -68,7 +74,7 @@ def activation_curve(
     slope: Annotated[
         float | None,
         Query(
-            ge=0,
+            ge=MIN_SLOPE,
             le=MAX_SLOPE,
             description="LeakyReLU's slope for x ≤ 0 (default 0.01); only for leakyrelu",
         ),

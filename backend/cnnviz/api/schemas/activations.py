@@ -4,6 +4,14 @@ the engine's layers."""
 from pydantic import BaseModel, Field
 
 
+class SlopeLimits(BaseModel):
+    """The slope LeakyReLU takes for x ≤ 0: its default and the range the server accepts."""
+
+    default: float = Field(examples=[0.01])
+    min: float = Field(examples=[0.0])
+    max: float = Field(examples=[1.0])
+
+
 class ActivationSummary(BaseModel):
     """One activation function the engine has, with its formulas."""
 
@@ -11,7 +19,9 @@ class ActivationSummary(BaseModel):
     title: str = Field(examples=["Sigmoid"])
     formula: str = Field(examples=["σ(x) = 1 / (1 + e^−x)"])
     derivative: str = Field(examples=["σ(x)·(1 − σ(x))"])
-    has_slope: bool = Field(description="takes a slope for x ≤ 0 (LeakyReLU)", examples=[False])
+    slope_limits: SlopeLimits | None = Field(
+        description="the slope for x ≤ 0 it takes (LeakyReLU); null: it takes none"
+    )
 
 
 class Stretch(BaseModel):

@@ -12,7 +12,7 @@ const SLOPE_DELAY_MS = 250;
  * is shown. */
 export function activationSection(section, store) {
   const select = el("select", { id: "act-name", "data-act-name": "" });
-  const slope = el("input", { id: "act-slope", type: "number", min: 0, max: 1, step: 0.01, value: "0.01", "data-act-slope": "", inputmode: "decimal" });
+  const slope = el("input", { id: "act-slope", type: "number", step: "any", required: true, "data-act-slope": "", inputmode: "decimal" });
   const slopeLabel = el("label", { class: "act-slope", hidden: true }, "Slope for x ≤ 0", slope);
   const formula = el("p", { class: "act-formula", "data-act-formula": "" });
   const key = el("ul", { class: "act-key" },
@@ -41,11 +41,16 @@ export function activationSection(section, store) {
     const name = chosen();
     const info = listed.find((a) => a.name === name);
     select.value = name;
-    slopeLabel.hidden = !info.has_slope;
+    const limits = info.slope_limits;
+    slopeLabel.hidden = !limits;
     controller?.abort();
+    if (limits && !slope.checkValidity()) { // the server's range, in the field's min and max
+      showErrorIn(error, new Error(`Slope: ${slope.validationMessage}`));
+      return;
+    }
     controller = new AbortController();
     try {
-      const curve = await api.activationCurve(name, info.has_slope ? slope.value : null, controller.signal);
+      const curve = await api.activationCurve(name, limits ? slope.value : null, controller.signal);
       formula.textContent = `${curve.title}: f(x) = ${curve.formula}; f'(x) = ${curve.derivative}`;
       plot.show(curve);
       notes.replaceChildren(...curve.notes.map((text) => el("li", { text })));
@@ -74,6 +79,8 @@ export function activationSection(section, store) {
         return;
       }
       select.replaceChildren(...listed.map((a) => el("option", { value: a.name, text: a.title })));
+      const limits = listed.find((a) => a.slope_limits)?.slope_limits;
+      if (limits) Object.assign(slope, { min: limits.min, max: limits.max, value: limits.default });
       await draw();
     },
   };

@@ -40,7 +40,7 @@ export function activationPlot(frame, readout) {
       parts.push(svg("line", { class: t === 0 ? "act-zero" : "act-grid", x1: MARGIN.left, x2: width - MARGIN.right, y1: sy(t), y2: sy(t) }));
       parts.push(label(MARGIN.left - 6, sy(t), fixed(t, stepDecimals(yt.step)), "end", "middle"));
     }
-    for (const t of xt.ticks) {
+    for (const t of xt.ticks.filter((v) => v >= curve.x[0] && v <= curve.x[curve.x.length - 1])) {
       parts.push(svg("line", { class: t === 0 ? "act-zero" : "act-grid", x1: sx(t), x2: sx(t), y1: MARGIN.top, y2: height - MARGIN.bottom }));
       parts.push(label(sx(t), height - MARGIN.bottom + 18, fixed(t, stepDecimals(xt.step)), "middle", "auto"));
     }
