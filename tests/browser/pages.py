@@ -15,7 +15,7 @@ REPORTS: list[str] = []
 
 
 #: The page's views, by the name the URL's `tab` gives each.
-VIEWS = ("draw", "network", "stepper", "pooling", "train", "model")
+VIEWS = ("draw", "network", "stepper", "pooling", "train", "sandbox", "model")
 
 #: When each view has drawn its data, as a predicate evaluated in the page. The Train view's is
 #: for a finished run opened by its link (`train&job=<id>`): its charts and confusion matrix.
@@ -31,6 +31,10 @@ RENDERED = {
         "section[data-view='pooling'] [data-similarity]")?.dataset.value !== undefined""",
     "train": """() => document.querySelector(
         "section[data-view='train'] table[data-confusion]")?.getClientRects().length > 0""",
+    "sandbox": """() => {
+        const view = document.querySelector("section[data-view='sandbox']");
+        return Number(view.dataset.answers || 0) > 0 && view.dataset.busy === "false";
+    }""",
     "model": """() => document.querySelector(
         "section[data-view='model'] [data-arith][data-rendered]")
         && document.querySelector("section[data-view='model'] [data-act][data-rendered]")""",
