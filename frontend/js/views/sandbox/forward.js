@@ -56,7 +56,7 @@ function windowDetail(answer, i, j) {
  */
 export function renderForward(answer) {
   const [oh, ow] = answer.output_size;
-  const padded = shown("Input, padded", answer.padded, "data-sb-padded", { mask: answer.padded_mask });
+  const padded = shown(answer.geometry.padding.some((p) => p > 0) ? "Input, padded" : "Input", answer.padded, "data-sb-padded", { mask: answer.padded_mask });
   const paddedGrid = padded.querySelector(".numgrid");
   if (answer.winners) {
     for (const row of answer.winners) for (const [r, c] of row) cellAt(paddedGrid, r, c).classList.add("is-winner");
