@@ -131,6 +131,21 @@ def test_the_32_64_64_table(client: TestClient) -> None:
     formulas = [row["formula"] for row in answer["layers"] if row["parameters"]]
     assert formulas[0] == "(3·3·1 + 1)·32 = 320"
     assert formulas[3] == "(576 + 1)·64 = 36,928"
+    # 26×26, 11×11 and 3×3 output positions for the three convs, then the two dense layers.
+    by_hand = [32 * 9 * 26 * 26, 64 * 9 * 32 * 11 * 11, 64 * 9 * 64 * 3 * 3, 576 * 64, 64 * 10]
+    macs = [row["multiply_adds"] for row in answer["layers"] if row["parameters"]]
+    assert macs == by_hand and answer["multiply_adds"] == sum(by_hand) == 2_794_240
+    dropout = next(row for row in answer["layers"] if row["type"] == "Dropout")
+    assert dropout["formula"].startswith("0: ") and "training" in dropout["formula"]
+
+
+@pytest.mark.skipif("sigmoid01" not in PRESETS, reason="the engine has no sigmoid01 preset")
+def test_the_one_output_sigmoid_network(client: TestClient) -> None:
+    rows = client.get("/api/architectures/sigmoid01/arithmetic").json()["layers"]
+    assert [row["type"] for row in rows][:2] == ["Rescale", "Conv2D"]
+    assert rows[0]["parameters"] == 0 and rows[0]["formula"].startswith("0: ")
+    assert rows[-1]["formula"] == "(1,352 + 1)·1 = 1,353"
+    assert rows[-1]["output_shape"] == [1]
 
 
 def test_a_model_counts_as_its_architecture(client: TestClient) -> None:

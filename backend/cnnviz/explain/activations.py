@@ -47,7 +47,9 @@ ACTIVATIONS = {
             "x for x > 0, slope·x for x ≤ 0",
             "1 for x > 0, slope for x ≤ 0",
         ),
-        ActivationInfo("sigmoid", "Sigmoid", Sigmoid, "σ(x) = 1 / (1 + e^−x)", "σ(x)·(1 − σ(x))"),
+        ActivationInfo(
+            "sigmoid", "Sigmoid", Sigmoid, "σ(x) = 1 / (1 + exp(−x))", "σ(x)·(1 − σ(x))"
+        ),
         ActivationInfo("tanh", "Tanh", Tanh, "tanh(x)", "1 − tanh(x)²"),
     )
 }

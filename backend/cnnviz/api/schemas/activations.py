@@ -17,7 +17,7 @@ class ActivationSummary(BaseModel):
 
     name: str = Field(description="what `/api/activations/{name}` takes", examples=["sigmoid"])
     title: str = Field(examples=["Sigmoid"])
-    formula: str = Field(examples=["σ(x) = 1 / (1 + e^−x)"])
+    formula: str = Field(examples=["σ(x) = 1 / (1 + exp(−x))"])
     derivative: str = Field(examples=["σ(x)·(1 − σ(x))"])
     slope_limits: SlopeLimits | None = Field(
         description="the slope for x ≤ 0 it takes (LeakyReLU); null: it takes none"
