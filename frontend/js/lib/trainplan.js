@@ -8,7 +8,7 @@ export const FIELD_LABELS = {
   model: "Network", spec: "Network", dataset: "Dataset", classes: "Classes to learn",
   train_size: "Training digits", epochs: "Epochs", batch_size: "Batch size", lr: "Learning rate",
   optimizer: "Optimizer", seed: "Seed", steps_per_second: "Pace", probe_layer: "Watch layer",
-  train_subset: "Which training digits", test_size: "Test digits", test_subset: "Which test digits",
+  train_subset: "Training subset", test_size: "Test digits", test_subset: "Test subset",
   loss: "Loss", keep_best: "Keep the best epoch", optimizer_kwargs: "Optimizer settings",
   param_groups: "Layers with their own optimizer", augmentation: "Augmentation",
 };
