@@ -27,6 +27,14 @@ Op = Literal[OPS]  # type: ignore[valid-type]
 
 SIGNAL = [[1, 3, 2, 4, 5, 6, 1, 3]]
 MATRIX = [[1, 3, 2, 4], [5, 6, 1, 3], [1, 2, 0, 2], [3, 4, 3, 2]]
+AVERAGED = [
+    [4, 2, 2, 3, 0, 5],
+    [2, 5, 3, 4, 0, 5],
+    [0, 3, 3, 4, 5, 5],
+    [0, 6, 1, 0, 4, 4],
+    [6, 3, 7, 8, 1, 7],
+    [0, 0, 7, 1, 2, 1],
+]
 POOLED = [
     [3, 4, 2, 1, 5, 2],
     [2, 6, 1, 7, 1, 4],
@@ -95,7 +103,7 @@ class SandboxRequest(BaseModel):
                 {"op": "maxpool", "input": POOLED, "pool": 2},
                 {
                     "op": "avgpool",
-                    "input": POOLED,
+                    "input": AVERAGED,
                     "pool": 2,
                     "grad": [[7, 6, 6], [8, 5, 8], [2, 0, 5]],
                 },
