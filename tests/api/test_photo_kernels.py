@@ -119,15 +119,36 @@ def test_identity_returns_the_photo(client: TestClient) -> None:
     assert answer["padding"] == "replicate"
 
 
-def test_a_large_photo_is_shrunk_to_1024_a_side(client: TestClient) -> None:
-    data = photo_bytes(2000, 1500, seed=2, fmt="JPEG")
+@pytest.mark.parametrize(("width", "height"), [(2000, 1500), (4032, 3024), (1100, 3000)])
+def test_a_large_photo_is_shrunk_to_1024_a_side(client: TestClient, width, height) -> None:
+    # 4032×3024 (a phone's 12 megapixels) is decoded at half scale first, 2000×1500 is not
+    data = photo_bytes(width, height, seed=2, fmt="JPEG")
     answer = post(client, data, "image/jpeg", kernel="box_blur", mode="grey").json()
-    assert answer["source_size"] == [2000, 1500]
-    assert answer["size"] == [1024, 768]
+    small = (
+        [1024, round(1024 * height / width)]
+        if width > height
+        else [round(1024 * width / height), 1024]
+    )
+    assert answer["source_size"] == [width, height]
+    assert answer["size"] == small
     assert answer["resized"] is True
     assert answer["max_side"] == 1024
-    assert "shrunk from 2000×1500 to 1024×768" in answer["note"]
-    assert shown(answer).shape == (768, 1024)
+    assert f"shrunk from {width}×{height} to {small[0]}×{small[1]}" in answer["note"]
+    assert shown(answer).shape == (small[1], small[0])
+
+
+def test_a_photo_taken_sideways_is_turned_upright(client: TestClient) -> None:
+    # a 60×40 JPEG whose EXIF says "rotate 90° clockwise to view" (orientation 6)
+    pixels = np.zeros((40, 60), np.uint8)
+    pixels[:, :30] = 255  # white left half: upright, it is the top half
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", exif=exif, quality=95)
+    answer = post(client, buffer.getvalue(), "image/jpeg", kernel="identity").json()
+    assert answer["source_size"] == answer["size"] == [40, 60]
+    upright = shown(answer)
+    assert upright[:25].mean() > 240 and upright[35:].mean() < 15
 
 
 def test_transparent_pixels_are_laid_on_white(client: TestClient) -> None:
