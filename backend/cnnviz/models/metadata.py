@@ -111,6 +111,9 @@ def trained_model_metadata(
         "evaluated_on": evaluated_on,
         "evaluation": evaluation,
         "stopped_early": bool(done.get("stopped")),
+        # keep_best: the epoch whose weights the file holds, and its validation accuracy
+        "best_epoch": done.get("best_epoch"),
+        "best_validation_accuracy": done.get("best_accuracy"),
         "trained_at": datetime.date.today().isoformat(),
         # to the minute, for the model's label ("1 Dec 14:05"); `trained_at` is the card's day
         "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
