@@ -21,6 +21,10 @@ test("a preset recipe fills the form's fields, and the form sends the recipe bac
   assert.equal(form.model, "simple");
   assert.equal(form.fast, true); // no pace in the recipe: as fast as possible
   assert.equal(form.seed, 0); // not in the recipe: the form's default
+  // Without classes or a size, the server's defaults: every class, every digit not held out.
+  const all = recipeForm({ model: "simple" }, DEFAULTS);
+  assert.equal(all.classes, null);
+  assert.equal(all.train_size, null);
   const body = runBody(form, null, { kwargs: form.optimizer_kwargs, groups: form.param_groups });
   for (const [key, value] of Object.entries(config)) assert.deepEqual(body[key], value, key);
   assert.equal(body.steps_per_second, null);

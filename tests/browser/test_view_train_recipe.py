@@ -82,3 +82,32 @@ def test_the_sigmoid_recipe_fills_the_form_and_trains(page, open_view, server, s
     shown = next(value for key, value in pairs.items() if key.startswith("accuracy on"))
     assert float(shown.rstrip("%")) >= 95.0, pairs
     screenshot("train-recipe-done")
+
+
+def test_a_spec_recipe_opens_the_builder_with_its_layers_and_groups(sized_page, server, screenshot):
+    """The scratch classifier's set-up is a layer spec with AdaGrad for its dense layers: the
+    builder holds its layers (the server's check agrees with the recipe's own in_features), and
+    the group names them; pictured at the three sizes the page is built for."""
+    recipe = next(
+        r for r in server.api("GET", "/api/train/recipes") if r["name"] == "scratch-classifier"
+    )
+    layers = recipe["config"]["spec"]["layers"]
+    group = recipe["config"]["param_groups"][0]
+    for size in ("laptop", "projector", "phone"):
+        page = sized_page(size)
+        page.goto(f"{server.url}/#tab=train&recipe=scratch-classifier")
+        builder = page.locator(f"{VIEW} [data-layer-builder][data-check='fits']")
+        builder.wait_for(state="attached", timeout=20_000)
+        types = builder.locator("[data-layer-row]").evaluate_all(
+            "rows => rows.map((r) => r.dataset.layerType)"
+        )
+        assert types == [layer["type"] for layer in layers], types
+        # The first dense layer's input, as the server worked it out, is the recipe's.
+        first_dense = next(i for i, layer in enumerate(layers) if layer["type"] == "Dense")
+        shape = builder.locator(f"[data-layer-row='{first_dense - 1}'] [data-layer-shape]")
+        assert shape.inner_text() == f"→ {layers[first_dense]['in_features']}"
+        boxes = page.locator(f"{VIEW} [data-param-group='0'] input[data-group-layer]")
+        boxes.first.wait_for(timeout=20_000)
+        checked = boxes.evaluate_all("bs => bs.filter((b) => b.checked).map((b) => b.value)")
+        assert checked == group["layers"], checked
+        screenshot(f"train-recipe-builder-{size}", page)

@@ -11,7 +11,8 @@ const SHOWN = new Set([
   "test_size", "test_subset", "keep_best", "emit_filters",
 ]);
 
-/** The form's values for recipe `config`, starting from `defaults` (the form's own). */
+/** The form's values for recipe `config`, starting from `defaults` (the form's own) for the
+ * fields it leaves out. */
 export function recipeForm(config, defaults) {
   const pick = (key) => (config[key] === undefined ? defaults[key] : config[key]);
   const layers = config.spec ? fromSpec(config.spec) : defaults.layers;
@@ -21,8 +22,9 @@ export function recipeForm(config, defaults) {
     ...defaults,
     model: config.spec ? CUSTOM : pick("model"), layers,
     sigmoid_head: Boolean(config.spec && last && last.type === "Dense" && last.out_features === 1),
-    dataset: pick("dataset"), classes: config.classes === undefined ? defaults.classes : config.classes,
-    train_size: pick("train_size"), optimizer: pick("optimizer"), lr: pick("lr"),
+    // A recipe without classes or a training size means the server's defaults: every class, and
+    // every digit not held out.
+    dataset: pick("dataset"), classes: config.classes ?? null, train_size: config.train_size ?? null, optimizer: pick("optimizer"), lr: pick("lr"),
     optimizer_kwargs: { ...(config.optimizer_kwargs || {}) }, param_groups: (config.param_groups || []).map((g) => ({ ...g, layers: [...g.layers] })),
     batch_size: pick("batch_size"), epochs: pick("epochs"), seed: pick("seed"),
     augmentation: Boolean(config.augmentation), probe_layer: config.probe_layer || "",

@@ -47,6 +47,7 @@ export function mount(root, store) {
   panel.startBtn.setAttribute("form", "train-form");
 
   function mountSetup() {
+    if (setup) setup.stop();
     setup = setupForm(form, { save: () => store.set({ trainForm: { ...form } }), top: recipes.element });
     setup.element.id = "train-form";
     setup.element.addEventListener("submit", submit);

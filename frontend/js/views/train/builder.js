@@ -22,7 +22,7 @@ const CHECK_DELAY = 250;
  * `form.layers`, calls `save()` and draws the builder again. `classes()` is the number of outputs
  * the run learns (the last layer's outputs follow it, and `form.sigmoid_head`); `layerTypes()`
  * the catalogue's layer types (for the initializers); `fits()` is called when the server finds
- * the layers fit. Returns `{element, draw(), problem(), spec()}`: `problem()` is why a
+ * the layers fit. Returns `{element, draw(), stop(), problem(), spec()}`: `problem()` is why a
  * run cannot start with these layers (null when the server found they fit), `spec()` the spec it
  * checked (in_channels and in_features filled in), for POST /api/train. */
 export function layerBuilder(form, { save, classes, layerTypes = () => [], fits = () => {} }) {
@@ -136,6 +136,8 @@ export function layerBuilder(form, { save, classes, layerTypes = () => [], fits 
 
   return {
     element, draw,
+    /** Check nothing more (the form was replaced). */
+    stop() { latest.abort(); pace.cancel(); },
     problem() {
       if (!answer) return "The layers are still being checked; try again in a moment.";
       if (answer.fault) {

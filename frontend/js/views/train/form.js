@@ -32,7 +32,8 @@ export const DEFAULTS = {
  * Returns { element, load() (lists the networks, optimizers and datasets), check() (a message
  * when the layers stop the run), body() (the request POST /api/train gets), planNow() (the
  * server's plan of it, asked at once), showProblems(detail) ({fields, problems}: beside each
- * field, the rest below the form), showError(message) }.
+ * field, the rest below the form), showError(message), stop() (asks the server nothing more:
+ * the form is being replaced) }.
  */
 export function setupForm(form, { save, top = null }) {
   let networks = []; // networkChoices() of the catalogue, once it has arrived
@@ -160,6 +161,7 @@ export function setupForm(form, { save, top = null }) {
   return {
     element, showError, showProblems, body,
     planNow: () => plan.now(),
+    stop() { plan.stop(); builder.stop(); },
     /** Offer the catalogue's networks and optimizers, and the datasets (GET /api/datasets). */
     load() {
       catalogue().then((answer) => {

@@ -13,7 +13,8 @@ const PLAN_DELAY = 300;
 /**
  * The plan box: `body()` is the request to plan (null while it cannot be sent, e.g. layers
  * still being checked), `onPlan(plan)` gets every answer shown. Returns { element, soon() (ask
- * after the delay), now() (ask at once: a promise of the plan, null when there is no body) }.
+ * after the delay), now() (ask at once: a promise of the plan, null when there is no body),
+ * stop() }.
  */
 export function planBox({ body, onPlan }) {
   const element = h("div", { class: "train-plan", "data-train-plan": true, role: "status" },
@@ -50,6 +51,8 @@ export function planBox({ body, onPlan }) {
 
   return {
     element,
+    /** Ask nothing more (the form was replaced). */
+    stop() { latest.abort(); pace.cancel(); },
     soon() {
       latest.abort(); // an answer still on its way is about the form before this change
       pace.soon();
