@@ -25,7 +25,7 @@ export function arithmeticTable(answer) {
 }
 
 function layerRow(row) {
-  return el("tr", { "data-layer": row.name },
+  return el("tr", { "data-layer": row.name, class: row.parameters ? null : "arith-weightless" },
     el("th", { scope: "row", "data-label": COLUMNS[0] },
       el("span", { class: "arith-name", text: row.name }), " ", el("span", { class: "muted", text: row.type })),
     cell(COLUMNS[1], shapeText(row.output_shape), "mono"),
