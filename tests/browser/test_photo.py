@@ -262,8 +262,22 @@ def test_kernels_on_a_photo_show_the_apis_pixels(page, server, screenshot) -> No
     screenshot("photo-kernels")
 
 
+def axe_blocking(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:5]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.mark.parametrize("size", ["laptop", "projector", "phone"])
 def test_photo_screens(sized_page, server, screenshot, size: str) -> None:
+    """Each screen the page is built for, with a photo in use: nothing scrolls sideways, the
+    photo button is a finger's size on the phone, axe-core finds nothing serious."""
     page = sized_page(size)
     open_draw(page, server)
     before = predictions(page)
@@ -277,10 +291,14 @@ def test_photo_screens(sized_page, server, screenshot, size: str) -> None:
     if size == "phone":
         box = page.locator(f"{DRAW} [data-photo-choose]").bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44
+    blocking = axe_blocking(page)
+    assert not blocking, blocking
     screenshot(f"photo-draw-{size}", page)
 
     open_photo_panel(page, server, FOUR)
     page.locator(PANEL).scroll_into_view_if_needed()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= SIZES[size]["viewport"]["width"]
+    blocking = axe_blocking(page)
+    assert not blocking, blocking
     screenshot(f"photo-kernels-{size}", page)
