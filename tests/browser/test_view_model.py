@@ -153,3 +153,12 @@ def test_the_view_at_each_size(sized_page, server, screenshot, size):
     table = page.locator(f"{VIEW} table[data-arithmetic]")
     assert table.bounding_box()["width"] <= width
     screenshot(f"model-{size}", page)
+
+
+def test_a_link_to_an_unknown_architecture_says_so(page, server):
+    view = goto_view(page, server.url, "model&arch=resnet50")
+    error = view.locator("[data-arith-error]")
+    error.wait_for(state="visible")
+    assert error.inner_text().startswith('No architecture is called "resnet50": choose one of ')
+    assert "lenet5" in error.inner_text()
+    assert view.locator("table[data-arithmetic]").count() == 0

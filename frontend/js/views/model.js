@@ -29,30 +29,39 @@ export function mount(root, store) {
   const activation = activationSection(activations, store);
 
   let controller = null;
-
-  async function loadPresets() {
-    try {
-      const { presets } = await catalogue();
-      archSelect.append(...presets.map((p) => el("option", { value: p.name, text: `${p.name} (architecture, untrained)` })));
-      archSelect.value = store.state.arch || CURRENT;
-    } catch (problem) {
-      showErrorIn(error, problem);
-    }
-  }
+  // The presets' names, once the catalogue is in: a link's `arch` that names none is said so
+  // here rather than sent.
+  const presetNames = catalogue().then(({ presets }) => {
+    archSelect.append(...presets.map((p) => el("option", { value: p.name, text: `${p.name} (architecture, untrained)` })));
+    return presets.map((p) => p.name);
+  });
 
   async function loadArithmetic() {
     const arch = store.state.arch || null;
     const id = store.state.model;
     if (!arch && !id) return;
-    archSelect.value = arch || CURRENT;
     controller?.abort();
     controller = new AbortController();
+    const { signal } = controller;
+    let names;
+    try {
+      names = await presetNames;
+    } catch (problem) {
+      showErrorIn(error, problem);
+      return;
+    }
+    if (signal.aborted) return;
+    if (arch && !names.includes(arch)) {
+      tableSlot.replaceChildren();
+      showErrorIn(error, new Error(`No architecture is called "${arch}": choose one of ${names.join(", ")}.`));
+      return;
+    }
+    archSelect.value = arch || CURRENT;
     const model = store.state.models.find((m) => m.id === id);
     status.textContent = arch ? `The ${arch} architecture, before any training: its numbers depend on its shapes alone.`
       : `The current model, ${model ? model.name : id}.`;
     try {
-      const answer = arch ? await api.architectureArithmetic(arch, controller.signal)
-        : await api.modelArithmetic(id, controller.signal);
+      const answer = arch ? await api.architectureArithmetic(arch, signal) : await api.modelArithmetic(id, signal);
       tableSlot.replaceChildren(el("div", { class: "arith-scroll" }, arithmeticTable(answer)));
       arithmetic.dataset.rendered = answer.source;
       showErrorIn(error, null);
@@ -67,7 +76,6 @@ export function mount(root, store) {
   store.watch(["arch", "model"], (state) => { if (state.tab === "model") loadArithmetic(); });
   store.watch(["tab"], (state) => { if (state.tab === "model") loadArithmetic(); });
 
-  loadPresets();
   loadArithmetic();
   activation.load();
 }
