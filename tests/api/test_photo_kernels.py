@@ -229,13 +229,15 @@ def test_1024_colour_photo_under_7x7_answers_well_under_a_second(client: TestCli
     data = photo_bytes(1024, 1024, seed=9, fmt="JPEG")
     values = ";".join([",".join(["1"] * 7)] * 7)
     post(client, data, "image/jpeg", values=values, mode="rgb")  # warm up
-    timings = []
+    walls, cpus = [], []
     for _ in range(3):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         response = post(client, data, "image/jpeg", values=values, mode="rgb")
-        timings.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
         assert response.status_code == 200
     assert response.json()["size"] == [1024, 1024]
-    # the best of three: a shared two-core machine's other work is not this route's cost
-    print(f"\n1024×1024 RGB, 7×7 kernel: best {min(timings) * 1000:.0f} ms of {timings}")
-    assert min(timings) < 0.8
+    # The CPU time this process spent (the app runs in it) is the request's cost; the wall time
+    # also counts the other work of a shared two-core machine, so it is only reported.
+    print(f"\n1024×1024 RGB, 7×7: CPU {min(cpus) * 1000:.0f} ms, wall {min(walls) * 1000:.0f} ms")
+    assert min(cpus) < 0.5
