@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  LAYER_KINDS, defaultLayer, fromSpec, headOutputs, initChoices, inputScaling, layerStates, moved, starterLayers, toSpec,
+  LAYER_KINDS, argumentDefaults, defaultLayer, fromSpec, headOutputs, initChoices, inputScaling, layerStates, moved, starterLayers, toSpec,
   withHead, withScaling,
 } from "../js/lib/layers.js";
 import { ema, smoother, weightFor } from "../js/lib/smooth.js";
@@ -159,4 +159,10 @@ test("initChoices: the catalogue's initializer names, the engine's default marke
   ]);
   assert.deepEqual(initChoices(types, "ReLU"), []);
   assert.deepEqual(initChoices(undefined, "Dense"), []);
+  const conv = [{ name: "Conv2D", arguments: [
+    { name: "out_channels", required: true, default: null }, { name: "stride", required: false, default: 1 },
+    { name: "bias", required: false, default: true },
+  ] }];
+  assert.deepEqual(argumentDefaults(conv, "Conv2D"), { stride: 1, bias: true });
+  assert.deepEqual(argumentDefaults(conv, "Dense"), {});
 });

@@ -37,6 +37,13 @@ export function initChoices(layerTypes, type) {
   return names.map((value) => ({ value, text: INIT_NAMES[value] || value, default: value === argument.default }));
 }
 
+/** The catalogue's default of each argument of a layer type ({name: default}), shown in an
+ * empty field as what the engine will use. */
+export function argumentDefaults(layerTypes, type) {
+  const info = (layerTypes || []).find((t) => t.name === type);
+  return Object.fromEntries((info ? info.arguments : []).filter((a) => !a.required).map((a) => [a.name, a.default]));
+}
+
 /** The input-scaling layer: inputs [0, 1] become [−0.5, 0.5]. */
 export const CENTRED = { type: "Rescale", offset: -0.5 };
 

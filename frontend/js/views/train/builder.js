@@ -5,7 +5,7 @@
 // shapes and the message beside the layer that does not fit are its.
 import * as api from "../../api.js";
 import {
-  LAYER_KINDS, LAYER_PARAMS, defaultLayer, headOutputs, initChoices, inputScaling, layerStates, moved,
+  LAYER_KINDS, argumentDefaults, defaultLayer, headOutputs, initChoices, inputScaling, layerStates, moved,
   starterLayers, toSpec, withHead, withScaling,
 } from "../../lib/layers.js";
 import { CUSTOM } from "../../lib/catalogue.js";
@@ -108,6 +108,7 @@ export function layerBuilder(form, { save, classes, layerTypes = () => [], fits 
     const set = (layers) => { form.layers = layers; changed(); };
     const list = h("ol", { class: "layers" }, ...form.layers.map((layer, i) => layerRow(layer, i, {
       count, pinned, slots: PARAM_SLOTS, inits: initChoices(layerTypes(), layer.type),
+      defaults: argumentDefaults(layerTypes(), layer.type),
       change: (patch) => {
         const label = document.activeElement && document.activeElement.getAttribute("aria-label");
         const next = { ...layer, ...patch };

@@ -11,8 +11,9 @@ function typed(raw, kind) {
 }
 
 /** The input of setting `key` of layer `i` (`kind` as LAYER_PARAMS says); `set(value)` changes
- * it. `inits` are the initializer choices ({value, text, default}) of the layer's type. */
-function settingInput(layer, i, [key, label, kind], { set, inits }) {
+ * it. `inits` are the initializer choices ({value, text, default}) of the layer's type,
+ * `defaults` its arguments' defaults (an empty field shows the one the engine will use). */
+function settingInput(layer, i, [key, label, kind], { set, inits, defaults }) {
   const name = `layer ${i + 1} ${layer.type} ${label}`;
   if (kind === "bias") {
     const box = h("input", { type: "checkbox", "aria-label": name, "data-param": key });
@@ -34,6 +35,7 @@ function settingInput(layer, i, [key, label, kind], { set, inits }) {
   const input = h("input", {
     type: numeric ? "number" : "text", min: kind === "count" ? "1" : kind === "number" ? "0" : null,
     step: kind === "number" ? "any" : null, value: String(layer[key] ?? ""), "aria-label": name, size: "3",
+    placeholder: defaults[key] === null || defaults[key] === undefined ? null : String(defaults[key]),
     "data-param": key, inputmode: numeric ? "decimal" : null,
   });
   input.addEventListener("change", () => set(typed(input.value, kind)));
@@ -43,12 +45,12 @@ function settingInput(layer, i, [key, label, kind], { set, inits }) {
 /**
  * The row of `layer`, the `i`-th of `count`. `change(patch)` replaces the layer's settings with
  * `patch` merged in (a value undefined removes the setting); `move(to)` and `remove()` act on
- * the row; `inits` as settingInput's. The input scaling's Rescale row (first, pinned) has no
+ * the row; `inits` and `defaults` as settingInput's. The input scaling's Rescale row (first, pinned) has no
  * settings and no move tools; `pinned` says the row above it is that one.
  */
-export function layerRow(layer, i, { count, pinned, slots, inits, change, move, remove }) {
+export function layerRow(layer, i, { count, pinned, slots, inits, defaults, change, move, remove }) {
   const scaling = layer.type === "Rescale";
-  const settings = (LAYER_PARAMS[layer.type] || []).map((param) => settingInput(layer, i, param, { inits, set: (value) => change({ [param[0]]: value }) }));
+  const settings = (LAYER_PARAMS[layer.type] || []).map((param) => settingInput(layer, i, param, { inits, defaults, set: (value) => change({ [param[0]]: value }) }));
   const padded = Math.ceil(settings.length / slots) * slots;
   const cells = settings.length
     ? [...settings, ...Array.from({ length: padded - settings.length }, () => h("span", { class: "param empty" }))]
