@@ -279,6 +279,7 @@ def test_each_numeric_bound_the_schema_states_is_enforced(client: TestClient) ->
             "step_every",
             "steps_per_second",
             "validate_every",
+            "test_size",
         ]
     )
     for name, bounds in numeric.items():

@@ -52,3 +52,14 @@ def test_a_server_that_is_gone_stops_the_run():
     started = time.monotonic()
     assert control.checkpoint() == "stop"
     assert time.monotonic() - started < 2
+
+
+def test_a_learning_rate_sent_is_taken_once_after_the_next_checkpoint():
+    control, server = pipe_control()
+    assert control.checkpoint() == "run" and control.take_lr() is None
+    server.send(("lr", 0.002))
+    server.send(("lr", 0.003))  # the last one asked for wins
+    server.send(("lr",))  # malformed: ignored
+    assert control.checkpoint() == "run"
+    assert control.take_lr() == 0.003
+    assert control.take_lr() is None

@@ -35,6 +35,8 @@ class Job:
     error: str | None = None
     model_id: str | None = None
     stopped: bool = False
+    #: New learning rates sent to its worker (bounded: each is an event its history keeps).
+    lr_changes: int = field(default=0, repr=False)
     #: Where the worker reads the dataset (not shown: a local path).
     data_dir: str | None = field(default=None, repr=False)
     #: Its events, numbered and bounded; saved with the record.
@@ -94,4 +96,11 @@ class Job:
             "stopped": self.stopped,
             "progress": self.progress(),
             "metrics": self.metrics(),
+            **self.outcome(),
         }
+
+    def outcome(self) -> dict[str, Any]:
+        """What the final evaluation used, in words ("the first 100 test digits"), and with
+        keep_best the epoch whose weights the model holds; None until the job is done."""
+        done = self.last.get("done") or {}
+        return {"evaluated": done.get("evaluated_words"), "best_epoch": done.get("best_epoch")}

@@ -40,7 +40,7 @@ from cnnviz.nn import Sequential
 from cnnviz.tasks.events import LoggedEvent
 from cnnviz.tasks.job import ACTIVE, END_EVENTS, Job, JobState
 from cnnviz.tasks.records import read_records, write_record
-from cnnviz.tasks.worker import COMMANDS, run_worker
+from cnnviz.tasks.worker import COMMANDS, SET_LR, run_worker
 from cnnviz.train import TrainConfig
 
 
@@ -62,6 +62,10 @@ class DatasetMissingError(JobError):
 
 class JobStateError(JobError):
     """A command the job cannot take in its state (e.g. pausing a finished job)."""
+
+
+#: Learning-rate changes one job may take: each is an event its history keeps whole.
+MAX_LR_CHANGES = 100
 
 
 @dataclass
@@ -210,6 +214,28 @@ class JobManager:
             except (OSError, EOFError):
                 return False  # the worker is gone; its reader thread records why
         return changed
+
+    def set_lr(self, job_id: str, lr: float) -> None:
+        """Send a new base learning rate to a running or paused job: its worker applies it
+        before the next batch (an `lr` event), and the schedule scales from it. Raises
+        JobStateError for a job that has ended, JobLimitError after MAX_LR_CHANGES."""
+        job = self.get(job_id)
+        with self._lock:
+            running = self._running.get(job.id)
+            if job.final or running is None:
+                raise JobStateError(
+                    f"job {job.id} is {job.state}; only a running or paused job takes a new "
+                    "learning rate"
+                )
+            if job.lr_changes >= MAX_LR_CHANGES:
+                raise JobLimitError(
+                    f"job {job.id} has changed its learning rate {MAX_LR_CHANGES} times, the "
+                    "most one job may; start a new run with the rate you want"
+                )
+            job.lr_changes += 1
+        # A worker that is gone cannot take it; its reader thread records why it ended.
+        with contextlib.suppress(OSError, EOFError), running.send_lock:
+            running.control.send((SET_LR, float(lr)))
 
     # -- the reader thread ---------------------------------------------------------------------
     def _read(self, job: Job, conn, result: Path) -> None:

@@ -61,6 +61,8 @@ class Plan:
     budget: int = MAX_JOB_MULTIPLY_ADDS
     seconds: float | None = None
     probe_layer: str | None = None
+    test_available: int | None = None
+    test_size: int | None = None
     layers: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
@@ -75,9 +77,14 @@ class Plan:
             self.fields.setdefault(name, words)
 
 
-def plan_job(config: TrainConfig, model: Sequential, counts: list[int] | None) -> Plan:
-    """The plan of training `model` (built from `config`) with `counts` training samples per
-    dataset label on disk (None: the dataset is not there)."""
+def plan_job(
+    config: TrainConfig,
+    model: Sequential,
+    counts: list[int] | None,
+    test_counts: list[int] | None = None,
+) -> Plan:
+    """The plan of training `model` (built from `config`) with `counts` training samples and
+    `test_counts` test samples per dataset label on disk (None: that split is not there)."""
     classes, names = config.dataset_classes()
     plan = Plan(
         config.dataset,
@@ -96,6 +103,15 @@ def plan_job(config: TrainConfig, model: Sequential, counts: list[int] | None) -
         plan.probe_layer = probe_layer(model, config.probe_layer)
     except ConfigError as exc:
         plan.add(exc)
+    if test_counts is not None:
+        plan.test_available = sum(test_counts[c] if c < len(test_counts) else 0 for c in classes)
+        plan.test_size = config.test_size or plan.test_available
+        if config.test_size is not None and config.test_size > plan.test_available:
+            plan.problems.append(
+                f"test_size {config.test_size:,} is larger than the {plan.test_available:,} test "
+                "images of the chosen classes; lower it"
+            )
+            plan.fields["test_size"] = f"at most {plan.test_available:,} for these classes"
     if counts is None:
         return plan
     plan.class_counts = [counts[c] if c < len(counts) else 0 for c in classes]

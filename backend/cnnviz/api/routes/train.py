@@ -1,6 +1,8 @@
 """Training jobs: `POST /api/train` starts one, `GET /api/train/{id}` reports it,
 `GET /api/train/{id}/events` streams it, `POST /api/train/{id}/pause|resume|step|stop` drive it,
-and `POST /api/train/plan` says what a run would be before it starts.
+`POST /api/train/{id}/lr` changes its learning rate from the next batch, `POST /api/train/plan`
+says what a run would be before it starts, and `GET /api/train/recipes` lists the course
+notebooks' set-ups as request bodies.
 
 Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
 while a class watches. The events stream is Server-Sent Events (`cnnviz.api.sse`): every event is
@@ -25,6 +27,9 @@ from cnnviz.api.schemas.models import ErrorMessage
 from cnnviz.api.schemas.train import (
     CommandResult,
     JobCreated,
+    LrRequest,
+    LrResult,
+    Recipe,
     TrainJob,
     TrainPlan,
     TrainRequest,
@@ -43,6 +48,7 @@ from cnnviz.tasks.jobs import (
 from cnnviz.train import ConfigError, TrainConfig
 from cnnviz.train.plan import plan_job
 from cnnviz.train.ranges import RANGES, range_words
+from cnnviz.train.recipes import RECIPES
 from cnnviz.train.split import label_counts
 
 router = APIRouter(prefix="/train", tags=["training"])
@@ -78,7 +84,13 @@ def _plan(data: dict[str, Any], datasets_dir: Path) -> tuple[TrainConfig | None,
         network = "spec" if request.spec is not None else "model"
         return None, TrainPlan(fits=False, problems=[str(exc)], fields={network: str(exc)})
     counts = label_counts(config.dataset, "train", datasets_dir)
-    plan = plan_job(config, model, None if counts is None else list(counts))
+    test_counts = label_counts(config.dataset, "test", datasets_dir)
+    plan = plan_job(
+        config,
+        model,
+        None if counts is None else list(counts),
+        None if test_counts is None else list(test_counts),
+    )
     return config, TrainPlan(fits=plan.fits, **asdict(plan))
 
 
@@ -167,6 +179,13 @@ def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> 
     )
 
 
+@router.get("/recipes", response_model=list[Recipe])
+def recipes() -> list[Recipe]:
+    """The course notebooks' training set-ups, each a body for POST /api/train (and /plan), with
+    the notebook it comes from and a note on what differs from it here."""
+    return [Recipe(**recipe.to_dict()) for recipe in RECIPES.values()]
+
+
 @router.get("", response_model=list[TrainJob])
 def list_jobs(jobs: JobsDep) -> list[TrainJob]:
     """Every job this server knows, oldest first (finished ones too)."""
@@ -224,6 +243,28 @@ def resume(job_id: JobId, jobs: JobsDep) -> CommandResult:
 def step(job_id: JobId, jobs: JobsDep) -> CommandResult:
     """While paused: train exactly one more batch (a step event with single_step true)."""
     return _command(jobs, job_id, "step")
+
+
+@router.post(
+    "/{job_id}/lr",
+    response_model=LrResult,
+    responses={
+        **COMMAND_ERRORS,
+        422: {"description": "lr missing or outside (0, 10]"},
+        429: {"description": "the job has changed its learning rate as often as one job may"},
+    },
+)
+def set_lr(job_id: JobId, body: LrRequest, jobs: JobsDep) -> LrResult:
+    """A new base learning rate for a running (or paused) job, from its next batch on: an `lr`
+    event records it, and the schedule (warmup, cosine, step) goes on scaling from it."""
+    job = job_or_404(jobs, job_id)
+    try:
+        jobs.set_lr(job.id, body.lr)
+    except JobStateError as exc:
+        raise HTTPException(409, str(exc)) from None
+    except JobLimitError as exc:
+        raise HTTPException(429, str(exc)) from None
+    return LrResult(id=job.id, state=job.state, lr=body.lr)
 
 
 @router.post("/{job_id}/stop", response_model=CommandResult, responses=COMMAND_ERRORS)

@@ -8,14 +8,23 @@ what a schema cannot say (labels of the dataset, the model's sizes, the job's co
 problem at once (a 422 with `problems`).
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from typing_extensions import TypedDict
 
 from cnnviz.api.schemas.spec import STRICT, SpecRequest
 from cnnviz.tasks.job import JobState
-from cnnviz.train.ranges import MAX_CLASSES, MAX_NAME_LENGTH, OPTIMIZER_RANGES, RANGES
+from cnnviz.train.loss import LOSSES
+from cnnviz.train.ranges import (
+    MAX_CLASSES,
+    MAX_GROUP_LAYERS,
+    MAX_NAME_LENGTH,
+    MAX_PARAM_GROUPS,
+    OPTIMIZER_RANGES,
+    RANGES,
+)
+from cnnviz.train.subsets import SUBSETS
 
 
 def _ranged(name: str) -> Any:
@@ -39,6 +48,22 @@ class OptimizerArguments(TypedDict, total=False):
     centered: StrictBool
     betas: Annotated[list[_ranged("betas")], Field(min_length=2, max_length=2)]
     amsgrad: StrictBool
+
+
+LayerName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
+
+
+class ParamGroupRequest(BaseModel):
+    """Layers with their own optimizer (torch's parameter groups); the schedule scales its lr
+    as it scales the main one."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    layers: list[LayerName] = Field(
+        min_length=1, max_length=MAX_GROUP_LAYERS, description="layer names, e.g. ['fc1', 'fc2']"
+    )
+    optimizer: str = Field(max_length=32, description="sgd, adagrad, rmsprop or adam")
+    lr: float = Field(**RANGES["lr"], description="this group's learning rate")
+    optimizer_kwargs: OptimizerArguments = Field(default_factory=dict)
 
 
 class AugmentationRequest(TypedDict, total=False):
@@ -104,10 +129,34 @@ class TrainRequest(BaseModel):
     validation_size: int | None = _field(
         "validation_size", None, "held out (default: a tenth; 0: none)"
     )
+    train_subset: Literal[SUBSETS] = Field(  # type: ignore[valid-type]
+        "stratified",
+        description="stratified: a seeded draw keeping the class proportions; first: the first "
+        "train_size images of the chosen classes in file order, validation the ones after them",
+    )
+    test_size: int | None = _field(
+        "test_size", None, "test images the final evaluation uses (default: all of the classes)"
+    )
+    test_subset: Literal[SUBSETS] = Field(  # type: ignore[valid-type]
+        "stratified", description="which test images: a stratified draw, or the first ones"
+    )
+    loss: Literal[LOSSES] = Field(  # type: ignore[valid-type]
+        "cross_entropy",
+        description="cross_entropy (binary for a one-output sigmoid network) or mse (squared "
+        "error between the probabilities and the one-hot targets)",
+    )
+    keep_best: bool = Field(
+        False, description="keep the weights of the epoch with the best validation accuracy"
+    )
     optimizer: str = Field("adam", max_length=32, description="sgd, momentum, rmsprop, adam, ...")
     lr: float = _field("lr", 1e-3, "learning rate")
     optimizer_kwargs: OptimizerArguments = Field(
         default_factory=dict, description="e.g. {'momentum': 0.9, 'weight_decay': 1e-4}"
+    )
+    param_groups: list[ParamGroupRequest] = Field(
+        default_factory=list,
+        max_length=MAX_PARAM_GROUPS,
+        description="layers with their own optimizer and lr; the others use the main one",
     )
     batch_size: int = _field("batch_size", 64, "images per update")
     epochs: int = _field("epochs", 5, "passes over the training images")
@@ -174,6 +223,28 @@ class TrainJob(BaseModel):
     metrics: dict[str, float | None] = Field(
         description="last step's loss/accuracy/lr, last epoch's train/val scores, test scores"
     )
+    evaluated: str | None = Field(
+        None, description="the images the final evaluation used, e.g. 'the first 100 test digits'"
+    )
+    best_epoch: int | None = Field(
+        None, description="with keep_best: the epoch whose weights the model holds"
+    )
+
+
+class LrRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
+        json_schema_extra={"examples": [{"lr": 0.0005}]},
+    )
+    lr: float = Field(**RANGES["lr"], description="the new base learning rate")
+
+
+class LrResult(BaseModel):
+    id: str
+    state: JobState
+    lr: float = Field(description="the base rate sent; the job applies it before its next batch")
 
 
 class CommandResult(BaseModel):
@@ -220,4 +291,18 @@ class TrainPlan(BaseModel):
         None, description="expected duration: at the pace, or estimated from the compute"
     )
     probe_layer: str | None = Field(None, description="the layer the probe digit is shown at")
+    test_available: int | None = Field(
+        None, description="test images on the server of the chosen classes"
+    )
+    test_size: int | None = Field(None, description="how many of them the final evaluation uses")
     layers: list[LayerOutput] = Field(default_factory=list)
+
+
+class Recipe(BaseModel):
+    """A course notebook's training set-up (`cnnviz.train.recipes`)."""
+
+    name: str = Field(examples=["sigmoid-0-vs-1"])
+    title: str
+    notebook: str = Field(description="the course notebook it reproduces, e.g. '001'")
+    config: dict[str, Any] = Field(description="a body for POST /api/train")
+    note: str = Field(description="what it does, and what differs from the notebook here")
