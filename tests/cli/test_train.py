@@ -10,6 +10,7 @@ import pytest
 from tests.cli.commands import N_TEST, TRAIN, BarsData, Run, accuracy_by_hand, ok
 
 from cnnviz.cli import build_parser
+from cnnviz.cli.train import DEFAULTS, FIELD_OPTIONS
 from cnnviz.nn import Sequential, read_metadata
 
 pytestmark = pytest.mark.usefixtures("bars_env")
@@ -69,23 +70,20 @@ def test_recorded_command_reproduces_the_weights(trained: tuple[Path, Run], tmp_
 
 
 def test_recorded_command_spells_out_every_option(trained: tuple[Path, Run]) -> None:
-    """Every option that has a default is written out, so a new default cannot change what an
-    old command means. (Options whose default is None, "not given", may be left out; so may the
-    --augment switch, which has no way to say "off", and --data-dir/--out, which say where, not
-    what.)"""
+    """Every option that has a default (DEFAULTS: what a run uses where no option says) is
+    written out, so a new default cannot change what an old command means."""
     out, _ = trained
     words = shlex.split(read_metadata(out)["command"])
-    defaults = vars(build_parser().parse_args(["train"]))
-    not_training = {"command", "func", "augment", "data_dir", "out"}
-    needed = {
-        "--" + name.replace("_", "-")
-        for name, value in defaults.items()
-        if value is not None and name not in not_training
+    needed = {"--" + dest.replace("_", "-") for dest, name in FIELD_OPTIONS if name in DEFAULTS} - {
+        "--keep-best"
     }
-    assert "--seed" in needed
-    assert "--epochs" in needed
+    assert {"--seed", "--epochs", "--loss", "--train-subset", "--test-subset"} <= needed
     missing = sorted(needed - set(words))
     assert not missing, f"the recorded command leaves out {missing}: {shlex.join(words)}"
+    assert ("--keep-best" in words) != ("--no-keep-best" in words)
+    # every option's own default is None, "not given", so a recipe's values can show through
+    defaults = vars(build_parser().parse_args(["train"]))
+    assert {k for k, v in defaults.items() if v is not None} == {"command", "func", "augment"}
 
 
 def test_train_on_two_classes(bars_data: BarsData, tmp_path: Path) -> None:

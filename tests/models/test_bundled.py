@@ -69,6 +69,16 @@ def test_metadata_says_how_it_was_made(model_id: str) -> None:
 #: pace, validation points, the probe digit's layer), never its weights, and the CLI leaves them
 #: unset; the bundled commands hold no validation set, so no validation point is ever taken.
 WATCH_ONLY = {"steps_per_second": None, "validate_every": None, "probe_layer": None}
+#: Training options added after the bundled models were trained, at the values that train as
+#: those runs did (issue 12: the loss, the subsets, keep_best, per-layer optimizers).
+AS_BEFORE = {
+    "loss": "cross_entropy",
+    "train_subset": "stratified",
+    "test_size": None,
+    "test_subset": "stratified",
+    "keep_best": False,
+    "param_groups": [],
+}
 
 
 @pytest.mark.parametrize("model_id", BUNDLED)
@@ -80,8 +90,10 @@ def test_recorded_command_gives_the_recorded_config(model_id: str) -> None:
     assert args.id == model_id
     config = json.loads(json.dumps(_config(args).to_dict()))
     watch = {name: config.pop(name) for name in WATCH_ONLY}
+    later = {name: config.pop(name) for name in AS_BEFORE}
     assert config == meta["config"]
     assert watch == WATCH_ONLY, "the command would watch the run, not only train it"
+    assert later == AS_BEFORE, "the command would train otherwise than the bundled run did"
 
 
 @pytest.mark.parametrize("model_id", BUNDLED)
