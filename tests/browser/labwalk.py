@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.browser.pages import QUIET, goto_view
 
 BAR = "[data-labbar]"
@@ -128,11 +129,26 @@ def model_parameters(page, source: str) -> dict:
 # --- the Train view -------------------------------------------------------------------------------
 
 
-def train_to_the_end(page, timeout_ms: float = 120_000) -> float:
-    """Press Start on the Train view as the recipe filled it, wait for the run's results, and
-    return its final accuracy as a fraction."""
+def train_to_the_end(page, config: dict, timeout_ms: float = 600_000) -> float:
+    """Press Start on the Train view once it holds `config` (a recipe's POST /api/train body) and
+    has shown its plan, wait for the run's results, and return its final accuracy as a
+    fraction. Each recipe runs in under 40 s on an idle core; training workers run at the
+    lowest priority, so on a machine busy with other work the deadline is far longer."""
     view = page.locator("section[data-view='train']")
+    if "spec" in config:
+        # A network built layer by layer must pass the server's check before it may start.
+        view.locator("[data-check='fits']").wait_for()
+    view.locator("[data-train-plan]", has_text=f"{config['epochs']} epochs").wait_for()
     view.locator("[data-train-start]").click()
-    view.locator("[data-final-accuracy]").wait_for(timeout=timeout_ms)
+    state = view.locator("[data-job-state]")
+    try:
+        page.wait_for_function(
+            "(e) => e.dataset.state !== 'idle'", arg=state.element_handle(), timeout=10_000
+        )
+        view.locator("[data-final-accuracy]").wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        said = view.locator("[data-train-progress], [data-train-error], [data-job-state]")
+        said = said.all_inner_texts()
+        raise AssertionError(f"no result within {timeout_ms / 1000:g} s: {said}") from None
     text = view.locator("[data-final-accuracy]").inner_text()
     return float(text.strip().rstrip("%")) / 100
