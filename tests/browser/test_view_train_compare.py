@@ -3,6 +3,7 @@ line per run with as many points as the run had validation points (the server's 
 request says how many), each in the legend by how it was set up."""
 
 import pytest
+from tests.browser.axecheck import serious_violations
 from tests.waiting import wait_until
 
 VIEW = "section[data-view='train']"
@@ -77,3 +78,5 @@ def test_two_runs_overlaid_with_their_legends(
         compare(other, finished_run, sgd_run)
         other.locator(f"{VIEW} [data-compare-loss] .chart-key li").nth(1).wait_for()
         screenshot(f"train-compare-{size}", other)
+        blocking = serious_violations(other)
+        assert not blocking, f"axe at {size}: {blocking}"

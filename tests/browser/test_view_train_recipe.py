@@ -4,6 +4,8 @@ beside their fields; with those two sizes lowered, the run the page starts is th
 two-class network with one sigmoid output trains, and its accuracy on the first test digits of
 the two classes is shown."""
 
+from tests.browser.axecheck import serious_violations
+
 VIEW = "section[data-view='train']"
 RECIPE = "sigmoid-0-vs-1"
 # The browser tests' dataset is small: 600 training and about 40 test digits of classes 0 and 1.
@@ -111,3 +113,5 @@ def test_a_spec_recipe_opens_the_builder_with_its_layers_and_groups(sized_page, 
         checked = boxes.evaluate_all("bs => bs.filter((b) => b.checked).map((b) => b.value)")
         assert checked == group["layers"], checked
         screenshot(f"train-recipe-builder-{size}", page)
+        blocking = serious_violations(page)
+        assert not blocking, f"axe at {size}: {blocking}"
