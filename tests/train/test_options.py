@@ -158,8 +158,10 @@ def test_the_mse_loss_trains_and_starts_where_a_uniform_guess_puts_it():
     # uniform probabilities against one-hot targets: (0.9² + 9 · 0.1²) / 10 = 0.09
     assert abs(of_type(events, "step")[0]["loss"] - 0.09) < 0.01
     assert events[-1]["accuracy"] > 0.9
-    with pytest.raises(ConfigError, match="label_smoothing applies to the cross_entropy loss"):
+    with pytest.raises(ConfigError, match="label_smoothing applies to the softmax cross_entropy"):
         TrainConfig(loss="mse", label_smoothing=0.1)
+    with pytest.raises(ConfigError, match="for loss 'cross_entropy' and a one-output network"):
+        TrainConfig(spec=one_output_spec(), classes=[0, 1], label_smoothing=0.1)
     with pytest.raises(ConfigError, match="unknown loss 'hinge'; choose one of cross_entropy, mse"):
         TrainConfig(loss="hinge")
 

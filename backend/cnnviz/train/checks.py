@@ -66,21 +66,21 @@ def check_classes(dataset: Any, classes: Any, problems: Problems) -> int | None:
 
 def check_network(
     model: str, spec: Any, num_classes: int | None, problems: Problems
-) -> list[str] | None:
-    """Check the preset or spec against the classes; returns its layer names (None when it
-    cannot be built). A preset's last Dense layer is resized to the classes, except a one-output
-    (sigmoid) head, which learns exactly two."""
+) -> tuple[list[str] | None, tuple[int, ...] | None]:
+    """Check the preset or spec against the classes; returns its layer names and its output
+    shape for one sample (None, None when it cannot be built). A preset's last Dense layer is
+    resized to the classes, except a one-output (sigmoid) head, which learns exactly two."""
     if spec is None:
         if model not in PRESETS:
             problems.add(
                 f"unknown model {model!r}; choose one of {', '.join(PRESETS)} or give a spec"
             )
-            return None
+            return None, None
         net = build_model(model)
         head = net.output_shapes(net.input_shape or MNIST_SHAPE)[-1]
         if head == (1,) and num_classes is not None and num_classes != 2:
             problems.add(f"model {model!r}: {outputs_problem(head, num_classes)}")
-        return net.names
+        return net.names, head
     try:
         # Building draws the weights: a client's spec passes the size limits
         # (`cnnviz.models.limits.check_spec`) before it gets here.
@@ -88,10 +88,10 @@ def check_network(
         outputs = net.output_shapes(net.input_shape or MNIST_SHAPE)[-1]
     except (ValueError, TypeError, KeyError) as exc:
         problems.add(f"spec: {exc}")
-        return None
+        return None, None
     if num_classes is not None and (problem := outputs_problem(outputs, num_classes)):
         problems.add(f"spec: {problem}")
-    return net.names
+    return net.names, outputs
 
 
 def optimizer_problem(optimizer: Any, lr: Any, kwargs: Any, where: str = "") -> str | None:

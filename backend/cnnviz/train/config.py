@@ -109,7 +109,7 @@ class TrainConfig:
         """Raise ConfigError naming every problem, or return."""
         problems = Problems()
         num_classes = check_classes(self.dataset, self.classes, problems)
-        layer_names = check_network(self.model, self.spec, num_classes, problems)
+        layer_names, outputs = check_network(self.model, self.spec, num_classes, problems)
         for name, bounds in RANGES.items():
             value = getattr(self, name)
             if value is None and name in OPTIONAL:
@@ -141,9 +141,10 @@ class TrainConfig:
             "needs a validation set (validation size above 0)",
         )
         problems.need(
-            not self.label_smoothing or self.loss == "cross_entropy",
-            f"label_smoothing applies to the cross_entropy loss only; set it to 0 with "
-            f"loss {self.loss!r}",
+            not self.label_smoothing or (self.loss == "cross_entropy" and outputs != (1,)),
+            "label_smoothing applies to the softmax cross_entropy loss only (more than one "
+            f"output); set it to 0 for loss {self.loss!r}"
+            + (" and a one-output network" if outputs == (1,) else ""),
         )
         problems.need(
             self.probe_layer is None
