@@ -1,7 +1,16 @@
 """How a training configuration says what is wrong with it: one error listing every problem, in
 the API's words and, field by field, in a form's words."""
 
-__all__ = ["ConfigError", "Problems", "class_words", "outputs_problem"]
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "Problems",
+    "TrainingDivergedError",
+    "class_words",
+    "diverged",
+    "outputs_problem",
+]
 
 
 class ConfigError(ValueError):
@@ -63,3 +72,23 @@ class Problems:
     def raise_any(self) -> None:
         if self.messages:
             raise ConfigError(self.messages, self.fields)
+
+
+class TrainingDivergedError(ValueError):
+    """The training loss stopped being a finite number: the updates were too large."""
+
+
+def diverged(
+    loss: float, global_step: int, total_steps: int, lr: float, optimizer_kwargs: dict[str, Any]
+) -> TrainingDivergedError:
+    """The error naming what to lower, with the values the run used."""
+    used = [f"lr {lr:g}"] + [
+        f"{key} {optimizer_kwargs[key]:g}"
+        for key in ("weight_decay", "momentum")
+        if optimizer_kwargs.get(key)
+    ]
+    return TrainingDivergedError(
+        f"training diverged: the loss became {loss} at step {global_step:,} of "
+        f"{total_steps:,}; lower the learning rate (lr), the weight decay or the "
+        f"momentum, or add warmup_steps ({', '.join(used)} in this run)"
+    )

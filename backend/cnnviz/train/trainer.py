@@ -47,7 +47,7 @@ from .points import (
     validation_count,
     validation_interval,
 )
-from .problems import outputs_problem
+from .problems import TrainingDivergedError, diverged, outputs_problem
 from .schedule import LRSchedule
 from .snapshot import Snapshots, snapshot_stride
 from .subsets import (
@@ -66,10 +66,6 @@ _SHUFFLE, _AUGMENT = 1, 2
 
 def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
-
-
-class TrainingDivergedError(ValueError):
-    """The training loss stopped being a finite number: the updates were too large."""
 
 
 class Trainer:
@@ -230,7 +226,8 @@ class Trainer:
                 loss, hits = self._train_batch(idx, optimizer, lr, augmentation, augment_rng)
                 global_step += 1
                 if not math.isfinite(loss):
-                    raise self._diverged(loss, global_step, lr)
+                    kwargs = config.optimizer_kwargs
+                    raise diverged(loss, global_step, self.total_steps, lr, kwargs)
                 n = len(idx)
                 loss_sum += loss * n
                 correct += hits
@@ -307,18 +304,6 @@ class Trainer:
         finally:
             self.model.eval()  # every evaluation and snapshot sees the deterministic network
         return loss, int((output_probabilities(outputs).argmax(axis=1) == y).sum())
-
-    def _diverged(self, loss: float, global_step: int, lr: float) -> TrainingDivergedError:
-        """The error naming what to lower, with the values this run used."""
-        kwargs = self.config.optimizer_kwargs
-        used = [f"lr {lr:g}"] + [
-            f"{key} {kwargs[key]:g}" for key in ("weight_decay", "momentum") if kwargs.get(key)
-        ]
-        return TrainingDivergedError(
-            f"training diverged: the loss became {loss} at step {global_step:,} of "
-            f"{self.total_steps:,}; lower the learning rate (lr), the weight decay or the "
-            f"momentum, or add warmup_steps ({', '.join(used)} in this run)"
-        )
 
     def _done_event(self, stopped, epochs_completed, global_step, started, best) -> DoneEvent:
         """The final evaluation: on the test set if given, else the validation set, else none."""
