@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.nn.losses import softmax_cross_entropy
+from cnnviz.nn.losses import sigmoid_binary_cross_entropy, softmax_cross_entropy
 
 TINY = 1e-300
 EPS = 1e-6
@@ -36,7 +36,13 @@ def weighted_sum_loss(out_shape: tuple[int, ...], rng: np.random.Generator) -> L
 
 
 def cross_entropy_loss(labels: np.ndarray) -> Loss:
-    return lambda out: softmax_cross_entropy(out, labels)
+    """Softmax cross-entropy, or the binary one for a one-output (sigmoid) head."""
+
+    def loss(out: np.ndarray) -> tuple[float, np.ndarray]:
+        fused = sigmoid_binary_cross_entropy if out.shape[1] == 1 else softmax_cross_entropy
+        return fused(out, labels)
+
+    return loss
 
 
 def rel_error(analytic: np.ndarray, numeric: np.ndarray) -> float:

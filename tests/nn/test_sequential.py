@@ -154,7 +154,7 @@ def test_backward_after_trace_matches_torch(preset, dtype):
     rng = np.random.default_rng(4)
     model = build_model(preset, seed=3, dtype=dtype)
     x = digits(3, rng, dtype)
-    dout = rng.standard_normal((3, 10)).astype(dtype)
+    dout = rng.standard_normal((3, *model.output_shapes()[-1])).astype(dtype)
     model.trace(x)
     dx = model.backward(dout)
     grads, tdx = torch_gradients(model, x, dout)
@@ -183,7 +183,7 @@ def test_backward_of_every_layer_type_matches_torch():
 def test_backward_without_input_gradient_fills_the_same_grads(preset):
     rng = np.random.default_rng(6)
     model = build_model(preset)
-    x, dout = digits(3, rng), rng.standard_normal((3, 10)).astype(F32)
+    x, dout = digits(3, rng), rng.standard_normal((3, *model.output_shapes()[-1])).astype(F32)
     model.forward(x)
     assert model.backward(dout) is not None
     expected = {(layer.name, k): g.copy() for layer in model for k, g in layer.grads.items()}
@@ -205,7 +205,7 @@ def test_backward_per_layer_keeps_what_torch_sends_each_layer(preset):
     intermediate tensor kept, the input's, and the same weight gradients as `backward`."""
     rng = np.random.default_rng(13)
     model = build_model(preset, seed=5, dtype=F64)
-    x, dout = digits(2, rng, F64), rng.standard_normal((2, 10))
+    x, dout = digits(2, rng, F64), rng.standard_normal((2, *model.output_shapes()[-1]))
     model.trace(x)
     reached, dx = model.backward_per_layer(dout)
     kept = {(layer.name, k): g.copy() for layer in model for k, g in layer.grads.items()}
@@ -300,7 +300,7 @@ def test_astype_float64(preset):
     assert model.forward(x.astype(F32)).dtype == F64
     records = model.trace(x)
     assert all(r.output.dtype == F64 for r in records)
-    model.backward(np.ones((2, 10)))
+    model.backward(np.ones((2, *model.output_shapes()[-1])))
     assert all(g.dtype == F64 for layer in model for g in layer.grads.values())
 
 

@@ -21,6 +21,17 @@ from cnnviz.nn import (
 F32, F64 = np.float32, np.float64
 
 
+class TorchRescale(torch.nn.Module):
+    """x · scale + offset: torch has no module for it, so it is written out here."""
+
+    def __init__(self, scale: float, offset: float) -> None:
+        super().__init__()
+        self.scale, self.offset = scale, offset
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.offset
+
+
 def torch_module(layer) -> torch.nn.Module:
     """The torch module computing what `layer` computes, from its public config and params."""
     kind, cfg = type(layer).__name__, layer.config()
@@ -45,6 +56,10 @@ def torch_module(layer) -> torch.nn.Module:
         module = cls(cfg["kernel_size"], cfg["stride"], cfg["padding"])
     elif kind == "LeakyReLU":
         module = torch.nn.LeakyReLU(cfg["negative_slope"])
+    elif kind == "Dropout":
+        module = torch.nn.Dropout(cfg["p"])
+    elif kind == "Rescale":
+        module = TorchRescale(cfg["scale"], cfg["offset"])
     else:
         module = {"Flatten": torch.nn.Flatten, "ReLU": torch.nn.ReLU}.get(kind) or getattr(
             torch.nn, kind
@@ -57,7 +72,9 @@ def torch_module(layer) -> torch.nn.Module:
 
 
 def to_torch(model: Sequential) -> torch.nn.Sequential:
-    return torch.nn.Sequential(*(torch_module(layer) for layer in model))
+    """The model as torch modules, in the model's mode (a fresh one is in eval mode; torch's
+    modules start in training mode, where their Dropout would drop)."""
+    return torch.nn.Sequential(*(torch_module(layer) for layer in model)).train(model.training)
 
 
 def digits(n, rng, dtype=F32, channels=1, size=28) -> np.ndarray:

@@ -3,6 +3,7 @@
 import json
 
 from cnnviz.models.metadata import class_names
+from cnnviz.nn.losses import class_count
 from cnnviz.nn.presets import MNIST_SHAPE
 from cnnviz.train import evaluate
 
@@ -28,7 +29,9 @@ def run(args) -> int:
     dataset = args.dataset or meta.get("dataset", "mnist")
     classes = meta.get("classes")
     images, labels = labelled_split(dataset, args.split, classes, args.data_dir)
-    names = class_names(meta, model.output_shapes(model.input_shape or MNIST_SHAPE)[-1][0])
+    names = class_names(
+        meta, class_count(model.output_shapes(model.input_shape or MNIST_SHAPE)[-1][0])
+    )
     result = evaluate(model, images, labels, classes=names)
     if args.json:
         report = {"model": args.model, "dataset": dataset, "split": args.split, **result.to_dict()}

@@ -9,7 +9,7 @@ from cnnviz.data.drawing import preprocess_drawing
 from cnnviz.data.imagefile import ImageError
 from cnnviz.models.bundled import DEFAULT_MODEL
 from cnnviz.models.metadata import class_names
-from cnnviz.nn import softmax
+from cnnviz.nn.losses import output_probabilities
 
 from .common import open_model
 from .errors import CliError
@@ -38,7 +38,8 @@ def run(args) -> int:
             raise CliError(f"cannot read {path}: {exc.strerror}") from None
         except ImageError as exc:
             raise CliError(f"{path}: {exc}") from None
-    probabilities = softmax(model.forward(np.stack(inputs)[:, None]).astype(np.float64))
+    outputs = model.forward(np.stack(inputs)[:, None]).astype(np.float64)
+    probabilities = output_probabilities(outputs)
     names = class_names(meta, probabilities.shape[1])
     for path, probs in zip(args.images, probabilities, strict=True):
         top = np.argsort(-probs, kind="stable")[:3]

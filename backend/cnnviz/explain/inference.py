@@ -1,10 +1,12 @@
 """Reading a digit with a model, and tracing everything a visualizer shows: an HTTP-free service.
 
 `predict(model, image)` runs one forward pass and returns the logits, the class probabilities
-(a float64 softmax) and the winning index. `trace(model, image, target)` keeps every layer's
-record (`Sequential.trace`) and adds one backward pass from a one-hot at the target logit that
-keeps each layer's output gradient d logit_target / d output (`Sequential.backward_per_layer`),
-down to the input (the saliency map).
+(float64, `output_probabilities`: a softmax, or [1 - σ(z), σ(z)] for a one-output sigmoid head)
+and the winning index. `trace(model, image, target)` keeps every layer's record
+(`Sequential.trace`) and adds one backward pass from the target class's score
+(`class_score_gradient`: a one-hot at its logit; ±z for a sigmoid head) that keeps each layer's
+output gradient d score_target / d output (`Sequential.backward_per_layer`), down to the input
+(the saliency map).
 
 Layers keep forward state, so callers hold the model's lock (`ModelEntry.lock`) around these
 calls; every array returned is a copy or freshly computed (gradients), safe to use after the
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.nn import Conv2D, Dense, Sequential, softmax
+from cnnviz.nn import Conv2D, Dense, Sequential
+from cnnviz.nn.losses import class_score_gradient, output_probabilities
 from cnnviz.nn.presets import MNIST_SHAPE
 
 #: A Dense layer's weight and bias are included in a trace only up to this many weights (LeNet-5's
@@ -27,8 +30,8 @@ DENSE_WEIGHT_LIMIT = 1024
 class Prediction:
     """One forward pass. `logits` in the model's dtype, `probabilities` float64 summing to 1."""
 
-    logits: np.ndarray  # (K,)
-    probabilities: np.ndarray  # (K,)
+    logits: np.ndarray  # (K,), the last layer's outputs
+    probabilities: np.ndarray  # (classes,): K, or 2 for a one-output sigmoid head
     index: int
 
 
@@ -52,8 +55,8 @@ class LayerRecord:
 class Trace:
     input: np.ndarray  # (1, C, H, W), the network's input
     layers: list[LayerRecord]
-    logits: np.ndarray  # (K,)
-    probabilities: np.ndarray  # (K,) float64
+    logits: np.ndarray  # (K,), the last layer's outputs
+    probabilities: np.ndarray  # (classes,) float64: K, or 2 for a one-output sigmoid head
     index: int  # the predicted class
     target: int  # the class whose logit was differentiated
     saliency: np.ndarray  # d logit_target / d input, shape of `input`
@@ -87,8 +90,12 @@ def _finite_logits(output: np.ndarray) -> np.ndarray:
 def predict(model: Sequential, image: np.ndarray) -> Prediction:
     """Classify one (28, 28) image."""
     logits = _finite_logits(model.forward(as_batch(model, image))).copy()
-    probabilities = softmax(logits.astype(np.float64))
+    probabilities = _probabilities(logits)
     return Prediction(logits, probabilities, int(np.argmax(probabilities)))
+
+
+def _probabilities(logits: np.ndarray) -> np.ndarray:
+    return output_probabilities(logits.astype(np.float64).reshape(1, -1))[0]
 
 
 def _weights(layer, limit: int) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -109,25 +116,18 @@ def trace(
 ) -> Trace:
     """Every layer's record for one (28, 28) image and the gradients of one logit.
 
-    `target` is the class whose logit is differentiated (default: the predicted one); one out of
+    `target` is the class whose score is differentiated (default: the predicted one); one out of
     range raises ValueError.
     """
     x = as_batch(model, image)
     records = model.trace(x)
     logits = _finite_logits(records[-1].output).copy()
-    classes = logits.size
-    probabilities = softmax(logits.astype(np.float64))
+    probabilities = _probabilities(logits)
     index = int(np.argmax(probabilities))
     if target is None:
         target = index
-    if not 0 <= target < classes:
-        raise ValueError(
-            f"target {target} is out of range: this model has {classes} classes, "
-            f"send a class index from 0 to {classes - 1}"
-        )
-    one_hot = np.zeros_like(records[-1].output)
-    one_hot.reshape(-1)[target] = 1
-    gradients, saliency = model.backward_per_layer(one_hot)
+    seed = class_score_gradient(records[-1].output, target)
+    gradients, saliency = model.backward_per_layer(seed)
 
     layers = []
     for layer, record, gradient in zip(model, records, gradients, strict=True):

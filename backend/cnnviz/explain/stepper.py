@@ -18,6 +18,7 @@ import numpy as np
 
 from cnnviz.nn import AvgPool2D, Conv2D, MaxPool2D, Sequential
 from cnnviz.nn.geometry import ConvGeometry
+from cnnviz.nn.losses import class_count, class_score_gradient, output_probabilities
 from cnnviz.nn.reference import avg_pool2d_forward_naive, conv_window
 
 from .inference import as_batch
@@ -181,16 +182,25 @@ def _finite(values: dict, where: str) -> dict:
     return values
 
 
+def _outputs(records) -> np.ndarray:
+    """The model's output for the one sample, as a (1, K) row."""
+    return records[-1].output.reshape(1, -1)
+
+
+def _predicted_class(records) -> int:
+    """The class the model reads (a one-output sigmoid head reads as two classes)."""
+    return int(np.argmax(output_probabilities(_outputs(records).astype(np.float64))[0]))
+
+
 def _logit_gradient(model, records, loc: _Located, at: tuple[int, int, int], target_class):
-    """(g, class): ∂(logit of `target_class`, default the predicted class)/∂(output `at` =
-    (channel, row, col) of the layer), from the model's own backward pass."""
-    logits = records[-1].output[0]
-    n_classes = logits.shape[-1]
-    target = int(np.argmax(logits)) if target_class is None else target_class
+    """(g, class): ∂(logit of `target_class`, default the predicted class; ±z for a one-output
+    sigmoid head)/∂(output `at` = (channel, row, col) of the layer), from the model's own
+    backward pass."""
+    n_classes = class_count(_outputs(records).shape[1])
+    target = _predicted_class(records) if target_class is None else target_class
     _check_index("target_class", target, n_classes, f"for {n_classes} classes")
-    one_hot = np.zeros_like(records[-1].output)
-    one_hot[0, target] = 1
-    reached, _ = model.backward_per_layer(one_hot)
+    seed = class_score_gradient(_outputs(records), target).reshape(records[-1].output.shape)
+    reached, _ = model.backward_per_layer(seed)
     return float(reached[loc.index][0, at[0], at[1], at[2]]) + 0.0, target  # no -0.0 on screen
 
 
@@ -261,7 +271,7 @@ def conv_step(
         **common,
         **position,
         "activation": activation,
-        "predicted_class": int(np.argmax(records[-1].output[0])),
+        "predicted_class": _predicted_class(records),
         "backward": None,
     }
     if backward:

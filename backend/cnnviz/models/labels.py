@@ -12,7 +12,13 @@ import datetime as dt
 from cnnviz.data import DATASETS
 
 #: How the presets are known outside the code; any other preset is shown by its name.
-PRESET_TITLES = {"lenet5": "LeNet-5", "simple": "Simple CNN", "tinyvgg": "Tiny VGG"}
+PRESET_TITLES = {
+    "lenet5": "LeNet-5",
+    "simple": "Simple CNN",
+    "tinyvgg": "Tiny VGG",
+    "sigmoid01": "Sigmoid CNN",
+    "cnn32-64-64": "CNN 32-64-64",
+}
 CUSTOM_TITLE = "Custom network"
 DIGITS = tuple(str(digit) for digit in range(10))
 #: Month names written here, not by strftime, so the label does not follow the server's locale.

@@ -270,10 +270,13 @@ def _check_argument(where: str, key: str, value: Any) -> None:
         ok, hint = isinstance(value, bool), "true or false"
     elif key == "init":
         ok, hint = value in INITIALIZERS, f"one of {', '.join(INITIALIZERS)}"
-    elif key == "negative_slope":
+    elif key in ("negative_slope", "scale", "offset"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         ok = ok and math.isfinite(value) and abs(value) <= 1000
-        hint = "a finite number"
+        hint = "a finite number from -1000 to 1000"
+    elif key == "p":
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1
+        hint = "a drop probability from 0 up to (not including) 1"
     else:  # an argument a new layer type added; the engine checks it
         ok, hint = True, ""
     if not ok:
@@ -282,7 +285,8 @@ def _check_argument(where: str, key: str, value: Any) -> None:
 
 def check_model(model: Sequential) -> None:
     """Sizes only a built model knows: the numbers its layers output and the work they do per
-    sample, and its output.
+    sample, and its output: 2 to 10 class scores, or one output, the logit of the second of two
+    classes (a sigmoid head, `cnnviz.nn.losses.output_probabilities`).
 
     The engine's own shape errors ("Conv2D 'conv2' expects 6 input channels, got 16") come from
     `layer_costs` as ValueError.
@@ -312,11 +316,11 @@ def check_model(model: Sequential) -> None:
                 f"{MAX_MULTIPLY_ADDS:,}: use fewer channels or layers, a smaller kernel or a "
                 "larger stride"
             )
-    if len(shape) != 1 or not 2 <= shape[0] <= 10:
+    if len(shape) != 1 or not 1 <= shape[0] <= 10:
         raise ValueError(
             f"the last layer must output one score per class, 2 to 10 numbers (10 for every "
-            f"digit, fewer for a subset of classes); this spec outputs shape {shape}: end with "
-            "Flatten and a Dense layer"
+            f"digit, fewer for a subset of classes), or 1 number for a two-class sigmoid head; "
+            f"this spec outputs shape {shape}: end with Flatten and a Dense layer"
         )
 
 

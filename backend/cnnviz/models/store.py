@@ -29,6 +29,7 @@ from cnnviz.models.metadata import with_classes
 from cnnviz.models.summary import summary_of
 from cnnviz.models.upload import model_from_upload
 from cnnviz.nn import Sequential
+from cnnviz.nn.losses import class_count
 from cnnviz.nn.serialize import PARTIAL_SUFFIX, load_model, read_metadata
 
 #: Loads of different models run in parallel; of one model, once (striped by id).
@@ -109,7 +110,7 @@ class ModelStore:
         with self._write_lock:
             model_id = new_id(prefix, taken=lambda candidate: candidate in self.ids())
             path = self.models_dir / f"{model_id}.npz"
-            meta = with_classes({**meta, "id": model_id}, model.output_shapes()[-1][0])
+            meta = with_classes({**meta, "id": model_id}, class_count(model.output_shapes()[-1][0]))
             entry = ModelEntry(model_id, model, self._write(model, path, meta), False, path)
         self._loaded.put(entry)
         return entry

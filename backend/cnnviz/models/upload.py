@@ -26,6 +26,7 @@ from cnnviz.models.limits import (
 )
 from cnnviz.models.names import MAX_NAME_CHARS, check_name
 from cnnviz.nn import Sequential
+from cnnviz.nn.losses import class_count
 from cnnviz.nn.serialize import READ_ERRORS, load_model
 
 #: Arrays a model file may hold: a weight and a bias per layer, the spec and the metadata.
@@ -45,7 +46,7 @@ def model_from_upload(data: bytes) -> tuple[Sequential, dict]:
         model.input_shape = INPUT_SHAPE
     check_model(model)
     _check_finite(model)
-    clean = _clean_metadata(meta, n_outputs=model.output_shapes()[-1][0])
+    clean = _clean_metadata(meta, n_outputs=class_count(model.output_shapes()[-1][0]))
     original = meta.get("id") if is_id(meta.get("id")) else None
     clean.update(imported=True, original_id=original)
     return model, clean

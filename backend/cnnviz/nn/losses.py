@@ -5,6 +5,10 @@ The two classification losses take raw logits and fuse the final activation into
 way and the way torch computes `F.cross_entropy` and `F.binary_cross_entropy_with_logits`. The
 gradient of the fused pair is simply `(probabilities - targets) / N`. Mean squared error, which
 some course notebooks train with, compares the outputs as they are with real-valued targets.
+
+A network's last layer reads as classes in one of two ways (`output_probabilities`): K > 1
+outputs are K class scores, turned into probabilities by softmax; a single output z is a sigmoid
+head for two classes, P(class 1) = sigmoid(z) and P(class 0) = 1 - sigmoid(z).
 """
 
 import numpy as np
@@ -40,6 +44,103 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     logits = np.asarray(logits)
     shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)), without overflow for any magnitude: exp only ever sees -|z|.
+
+    Parameters
+    ----------
+    z : ndarray, any shape, float
+
+    Returns
+    -------
+    ndarray, shape and dtype of `z`, values in [0, 1].
+    """
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+
+
+def class_count(outputs: int) -> int:
+    """How many classes a last layer of `outputs` numbers tells apart: one output is a sigmoid
+    head for two classes, K > 1 outputs are K classes."""
+    return 2 if outputs == 1 else outputs
+
+
+def output_probabilities(outputs: np.ndarray) -> np.ndarray:
+    """Class probabilities from a network's outputs, however its head reads.
+
+    Parameters
+    ----------
+    outputs : ndarray, shape (N, K), float
+        K > 1 class scores, or K = 1: the logit z of class 1 in a two-class sigmoid head.
+
+    Returns
+    -------
+    probs : ndarray, shape (N, class_count(K)), dtype of `outputs`; rows sum to 1.
+        softmax(outputs) for K > 1, [1 - sigmoid(z), sigmoid(z)] for K = 1.
+    """
+    outputs = np.asarray(outputs)
+    if outputs.ndim != 2 or outputs.shape[1] == 0:
+        raise ValueError(f"outputs must be 2-D (N, K) with K >= 1, got shape {outputs.shape}")
+    if outputs.shape[1] > 1:
+        return softmax(outputs)
+    positive = sigmoid(outputs)
+    return np.concatenate([sigmoid(-outputs), positive], axis=1)
+
+
+def output_log_probabilities(outputs: np.ndarray) -> np.ndarray:
+    """log(output_probabilities(outputs)), computed without underflow: a confidently wrong
+    prediction keeps a finite log-probability (log_softmax; for one output
+    log sigmoid(±z) = -softplus(∓z)).
+
+    Parameters
+    ----------
+    outputs : ndarray, shape (N, K), float
+
+    Returns
+    -------
+    log_probs : ndarray, shape (N, class_count(K)), dtype of `outputs`.
+    """
+    outputs = np.asarray(outputs)
+    if outputs.ndim != 2 or outputs.shape[1] == 0:
+        raise ValueError(f"outputs must be 2-D (N, K) with K >= 1, got shape {outputs.shape}")
+    if outputs.shape[1] > 1:
+        return log_softmax(outputs)
+    softplus = np.maximum(outputs, 0) + np.log1p(np.exp(-np.abs(outputs)))  # log(1 + e^z)
+    return np.concatenate([-softplus, outputs - softplus], axis=1)
+
+
+def class_score_gradient(outputs: np.ndarray, target: int) -> np.ndarray:
+    """d(score of class `target`) / d(outputs) for one sample: where a backward pass starts to
+    explain one class (saliency, the stepper's upstream gradient).
+
+    A class's score is its logit; in a one-output sigmoid head, class 1's score is the output z
+    and class 0's is -z, the log-odds of each class, so the two explanations mirror each other.
+
+    Parameters
+    ----------
+    outputs : ndarray, shape (1, K), float
+    target : int, a class in [0, class_count(K))
+
+    Returns
+    -------
+    ndarray, shape and dtype of `outputs`: a one-hot at `target`, or ±1 for a one-output head.
+    """
+    outputs = np.asarray(outputs)
+    k = outputs.shape[-1]
+    if not 0 <= target < class_count(k):
+        raise ValueError(
+            f"target {target} is out of range: this model has {class_count(k)} classes, "
+            f"send a class index from 0 to {class_count(k) - 1}"
+        )
+    seed = np.zeros_like(outputs)
+    if k == 1:
+        seed[...] = 1 if target == 1 else -1
+    else:
+        seed.reshape(-1)[target] = 1
+    return seed
 
 
 def _float_logits(logits: np.ndarray) -> np.ndarray:
@@ -134,10 +235,8 @@ def sigmoid_binary_cross_entropy(
 
     z = logits.reshape(N)
     y = labels.reshape(N).astype(logits.dtype)
-    e = np.exp(-np.abs(z))  # never overflows
-    loss = (np.maximum(z, 0) - z * y + np.log1p(e)).mean()
-    probs = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    dlogits = ((probs - y) / N).reshape(logits.shape)
+    loss = (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean()
+    dlogits = ((sigmoid(z) - y) / N).reshape(logits.shape)
     return float(loss), dlogits
 
 

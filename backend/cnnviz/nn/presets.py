@@ -5,7 +5,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .init import as_generator
-from .layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
+from .layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Rescale
 from .sequential import Sequential
 
 MNIST_SHAPE = (1, 28, 28)
@@ -61,10 +61,47 @@ def tinyvgg(rng: np.random.Generator) -> Sequential:
     )
 
 
+def sigmoid01(rng: np.random.Generator) -> Sequential:
+    """The two-class course network: pixels moved to [-0.5, 0.5], 8 filters of 3×3, a 2×2
+    max-pool and one output, the logit of class 1 read through a sigmoid (1,433 parameters).
+    It trains on exactly two classes, the second one positive (0 vs 1 in the course)."""
+    return Sequential(
+        Rescale(offset=-0.5),
+        Conv2D(1, 8, 3, rng=rng),
+        MaxPool2D(2),
+        Flatten(),
+        Dense(8 * 13 * 13, 1, init="simple", rng=rng),
+        input_shape=MNIST_SHAPE,
+    )
+
+
+def cnn32_64_64(rng: np.random.Generator) -> Sequential:
+    """The course's deeper network: three 3×3 convolutions of 32, 64 and 64 filters, two max-pools,
+    a dense layer of 64 with dropout, 10 classes (93,322 parameters)."""
+    return Sequential(
+        Conv2D(1, 32, 3, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Conv2D(32, 64, 3, rng=rng),
+        ReLU(),
+        MaxPool2D(2),
+        Conv2D(64, 64, 3, rng=rng),
+        ReLU(),
+        Flatten(),
+        Dense(64 * 3 * 3, 64, rng=rng),
+        ReLU(),
+        Dropout(0.5, rng=rng),
+        Dense(64, 10, init="simple", rng=rng),
+        input_shape=MNIST_SHAPE,
+    )
+
+
 PRESETS: dict[str, Callable[[np.random.Generator], Sequential]] = {
     "simple": simple,
     "lenet5": lenet5,
     "tinyvgg": tinyvgg,
+    "sigmoid01": sigmoid01,
+    "cnn32-64-64": cnn32_64_64,
 }
 
 

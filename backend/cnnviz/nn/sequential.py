@@ -92,6 +92,23 @@ class Sequential:
         inner = "".join(f"\n  ({layer.name}): {layer!r}" for layer in self.layers)
         return f"Sequential({inner}\n)"
 
+    # -- modes ----------------------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        """True between `train()` and `eval()`; a fresh or loaded model is in eval mode."""
+        return any(layer.training for layer in self.layers)
+
+    def train(self, mode: bool = True) -> "Sequential":
+        """Put every layer in training mode (Dropout drops units), or eval mode with False, as
+        torch's `Module.train(mode)`."""
+        for layer in self.layers:
+            layer.training = bool(mode)
+        return self
+
+    def eval(self) -> "Sequential":
+        """Evaluation mode: every layer deterministic (Dropout is the identity)."""
+        return self.train(False)
+
     # -- computation --------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:

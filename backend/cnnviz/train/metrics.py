@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..nn.losses import log_softmax
+from ..nn.losses import output_log_probabilities
 
 __all__ = ["Evaluation", "as_model_input", "confusion_matrix", "evaluate", "evaluate_model"]
 
@@ -107,7 +107,8 @@ def evaluate(
 
     Parameters
     ----------
-    model : Sequential (anything with `forward(x) -> logits (N, K)`)
+    model : Sequential (anything with `forward(x) -> outputs (N, K)`; one output is a sigmoid
+        head for two classes, `output_log_probabilities`)
     images : ndarray, (N, H, W) or (N, C, H, W), uint8 (0-255) or float ([0, 1])
     labels : ndarray, shape (N,), integer class ids in [0, K)
     batch_size : int, samples per forward pass (memory, not results)
@@ -118,10 +119,10 @@ def evaluate(
 
     Returns
     -------
-    Evaluation: accuracy (fraction), mean cross-entropy loss, confusion matrix, per-class accuracy
-    (recall), and the first MISCLASSIFIED_LIMIT wrong samples of each (true, predicted) cell, in
-    data order, as {index, true, pred, confidence},
-    confidence being the softmax probability of the wrong prediction.
+    Evaluation: accuracy (fraction), mean cross-entropy loss (the binary one for a sigmoid
+    head), confusion matrix, per-class accuracy (recall), and the first MISCLASSIFIED_LIMIT wrong
+    samples of each (true, predicted) cell, in data order, as {index, true, pred, confidence},
+    confidence being the probability the model gave the wrong prediction.
     """
     x = as_model_input(images)
     labels = np.asarray(labels)
@@ -139,12 +140,15 @@ def evaluate(
     total_loss = 0.0
     K = None
     for start in range(0, N, batch_size):
-        logits = model.forward(x[start : start + batch_size])
-        K = logits.shape[1]
+        outputs = model.forward(x[start : start + batch_size])
+        log_probs = output_log_probabilities(outputs.astype(np.float64, copy=False))
+        K = log_probs.shape[1]
         batch_labels = labels[start : start + batch_size]
         if batch_labels.min() < 0 or batch_labels.max() >= K:
-            raise ValueError(f"labels must lie in [0, {K}) for a model with {K} outputs")
-        log_probs = log_softmax(logits.astype(np.float64, copy=False))
+            raise ValueError(
+                f"labels must lie in [0, {K}) for a model of {K} classes "
+                f"({outputs.shape[1]} output{'s' if outputs.shape[1] > 1 else ''})"
+            )
         rows = np.arange(len(log_probs))
         total_loss -= float(log_probs[rows, batch_labels].sum())
         pred = log_probs.argmax(axis=1)

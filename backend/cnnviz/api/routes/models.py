@@ -31,6 +31,7 @@ from cnnviz.models.limits import INPUT_SHAPE, SpecError, build_from_spec, comple
 from cnnviz.models.names import NAME_RULE
 from cnnviz.models.store import ModelEntry
 from cnnviz.nn import build_model
+from cnnviz.nn.losses import class_count
 
 router = APIRouter(prefix="/models", tags=["models"])
 
@@ -132,10 +133,12 @@ def check_model_spec(body: CheckSpec) -> dict:
         return _unfit(str(exc), None, [])
     rows = model.layer_geometry(INPUT_SHAPE)
     ends = rows[-1].output_shape
-    if body.classes is not None and ends != (body.classes,):
+    if body.classes is not None and not (len(ends) == 1 and class_count(ends[0]) == body.classes):
+        one = " (or 1, a sigmoid head)" if body.classes == 2 else ""
         message = (
             f"the network ends with {'×'.join(map(str, ends))} outputs, but {body.classes} "
-            f"classes need {body.classes}: end with Flatten then Dense with {body.classes} outputs"
+            f"classes need {body.classes}: end with Flatten then Dense with {body.classes} "
+            f"outputs{one}"
         )
         return _unfit(message, len(rows), [row.output_shape for row in rows])
     return {

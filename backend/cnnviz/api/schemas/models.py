@@ -151,8 +151,10 @@ class CreateModel(BaseModel):
         None,
         description=(
             "layers in order, each {'type': ..., arguments}; types: Conv2D, MaxPool2D, "
-            "AvgPool2D, Flatten, Dense, ReLU, LeakyReLU, Sigmoid, Tanh. input_shape must be "
-            "[1, 28, 28] (the default when absent); the last layer gives 2 to 10 class scores"
+            "AvgPool2D, Flatten, Dense, ReLU, LeakyReLU, Sigmoid, Tanh, Dropout (p), Rescale "
+            "(scale, offset: y = x·scale + offset). input_shape must be [1, 28, 28] (the default "
+            "when absent); the last layer gives 2 to 10 class scores, or 1: the logit of the "
+            "second of two classes (a sigmoid head)"
         ),
     )
     seed: int = Field(0, ge=0, le=2**32 - 1, description="seeds the initial weights")
@@ -220,7 +222,11 @@ class CheckSpec(BaseModel):
 
     spec: SpecRequest = Field(description="layers in order, as in POST /api/models")
     classes: int | None = Field(
-        None, ge=2, le=10, description="when given, the number of outputs the last layer must have"
+        None,
+        ge=2,
+        le=10,
+        description="when given, the number of classes the last layer must tell apart (one "
+        "output each, or a single output for 2 classes)",
     )
 
 

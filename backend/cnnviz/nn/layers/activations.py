@@ -5,6 +5,7 @@ Element-wise ufuncs keep their input's memory order, so CHWN memory stays CHWN t
 
 import numpy as np
 
+from ..losses import sigmoid
 from .base import Layer
 
 
@@ -58,8 +59,7 @@ class Sigmoid(_Activation):
         self._y: np.ndarray | None = None
 
     def forward(self, x):
-        e = np.exp(-np.abs(x))
-        self._y = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+        self._y = sigmoid(x)
         return self._y
 
     def backward(self, dout, input_grad=True):

@@ -22,6 +22,10 @@ class Layer:
     default_name: ClassVar[str] = "layer"
     #: Element-wise non-linearities: a trace shows their input as the "pre-activation".
     is_activation: ClassVar[bool] = False
+    #: Training or evaluation mode (`Sequential.train()` / `.eval()` set it); only layers that
+    #: behave differently while training (Dropout) read it. A fresh layer is in eval mode, so
+    #: every inference path gets the deterministic network without asking for it.
+    training: bool = False
 
     def __init__(self, name: str | None = None) -> None:
         self.name = name
