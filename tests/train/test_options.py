@@ -244,3 +244,31 @@ def test_param_groups_round_trip_through_json():
     group = {"layers": ["fc1"], "optimizer": "adagrad", "lr": 0.01, "optimizer_kwargs": {}}
     config = TrainConfig(optimizer="sgd", lr=0.01, param_groups=[group])
     assert TrainConfig.from_dict(config.to_dict()) == config
+
+
+# -- training mode for batches only ----------------------------------------------------------------
+
+
+def dropout_spec(p: float) -> dict:
+    spec = build_model("simple").to_spec()
+    spec["layers"].insert(-1, {"type": "Dropout", "p": p})
+    return spec
+
+
+def test_dropout_acts_in_training_batches_and_never_in_evaluations():
+    settings = dict(optimizer="sgd", lr=0.05, batch_size=32, epochs=1, train_size=200)
+    events, (images, labels) = [], bars(400)
+    trainer = Trainer(TrainConfig(spec=dropout_spec(0.5), **settings), images, labels)
+    model = trainer.run(events.append)
+    identity = Trainer(TrainConfig(spec=dropout_spec(0.0), **settings), *bars(400))
+    same_start = identity.run(lambda e: None)
+    # the units dropped in training changed the updates (same initial weights, same batches)
+    pairs = zip(weights(model), weights(same_start), strict=True)
+    assert any(not np.array_equal(a, b) for a, b in pairs)
+    assert not model.training
+    # the final validation score is the deterministic network's, recomputed here by hand
+    held_out = trainer.validation_indices
+    x = images[held_out, None].astype(np.float32) / 255
+    hits = int((model.forward(x).argmax(axis=1) == labels[held_out]).sum())
+    assert events[-1]["evaluated_on"] == "validation"
+    assert events[-1]["accuracy"] == hits / len(held_out)
