@@ -5,9 +5,11 @@ parameter table, the playground's output, a finished training run's accuracy."""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
+from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.browser.pages import QUIET, goto_view
 
@@ -62,6 +64,20 @@ def wait_quiet(page, timeout_ms: float = 30_000) -> None:
     """Wait until the page has finished no request for 400 ms."""
     page.evaluate("() => { window.__quiet = null; }")
     page.wait_for_function(QUIET, timeout=timeout_ms, polling=50)
+
+
+def photo_of_a_one(size: tuple[int, int] = (300, 240)) -> bytes:
+    """A PNG like a phone's photo of a "1" written on paper: a thick dark stroke on grey-white."""
+    image = Image.new("RGB", size, (228, 226, 219))
+    width, height = size
+    ImageDraw.Draw(image).line(
+        [(width // 2 + 10, height // 6), (width // 2 - 6, height * 5 // 6)],
+        fill=(30, 32, 60),
+        width=14,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 # --- the sandbox ----------------------------------------------------------------------------------

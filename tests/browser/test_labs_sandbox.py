@@ -11,6 +11,7 @@ import torch.nn.functional as F  # noqa: N812 (the torch idiom)
 from tests.browser.labwalk import (
     link_state,
     next_step,
+    photo_of_a_one,
     read_grid,
     sandbox_step,
     start_lab,
@@ -98,7 +99,7 @@ def test_lab_convolution_by_hand(page, server, screenshot):
     next_step(page, "convolution", 7, "stepper")
     playground = page.locator("section[data-view='stepper'] [data-playground]")
     page.wait_for_function(
-        "(p) => Number(document.querySelector(p).dataset.applied || 0) > 0",
+        "(p) => Number(document.querySelector(p)?.dataset.applied || 0) > 0",
         arg="section[data-view='stepper'] [data-playground]",
     )
     wait_quiet(page)
@@ -112,9 +113,21 @@ def test_lab_convolution_by_hand(page, server, screenshot):
     np.testing.assert_allclose(
         np.array(shown).reshape(-1, columns), torch_conv(digit, edge, padding=1), atol=0.5e-3 + 1e-9
     )
-    # 8: your own photo, on the same view.
+    # 8: a photo through the same kernel, at its own size, in the playground's photo panel.
     next_step(page, "convolution", 8, "stepper")
     assert link_state(page)["kernel"] == "edge"
+    panel = page.locator("section[data-view='stepper'] [data-photo-kernels]")
+    page.set_input_files(
+        "section[data-view='stepper'] [data-photo-kernels] [data-photo-kernel-file]",
+        files=[{"name": "one.png", "mimeType": "image/png", "buffer": photo_of_a_one()}],
+    )
+    page.wait_for_function(
+        """(sel) => { const p = document.querySelector(sel);
+            return p?.dataset.query === "mode=grey&kernel=edge" && p.dataset.busy === "false"; }""",
+        arg="section[data-view='stepper'] [data-photo-kernels]",
+    )
+    size = panel.locator("canvas").last.evaluate("(c) => [c.width, c.height]")
+    assert size == [300, 240]
 
 
 def test_lab_pooling_winners_and_gradients(page, server, screenshot):

@@ -13,6 +13,7 @@ backstop beyond the suite's 300 s (the curves lab trains twice)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 
 import pytest
@@ -20,11 +21,11 @@ from tests.browser.labwalk import (
     link_state,
     model_parameters,
     next_step,
+    photo_of_a_one,
     start_lab,
     train_to_the_end,
-    wait_step,
 )
-from tests.browser.pages import draw_and_wait, one_points
+from tests.browser.pages import draw_and_wait, one_points, wait_predicted
 from tests.live_server import LiveServer, live_server
 from tests.tiny_mnist import make_tiny_mnist
 
@@ -142,5 +143,25 @@ def test_lab_cnn32_64_64(page, lab_server, screenshot):
     screenshot("lab-cnn32-table")
     next_step(page, "cnn32-64-64", 2, "train")
     train_recipe(page, lab_server, "cnn32-64-64")
+    page.locator("section[data-view='train'] [data-use-model]").click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.hash.slice(1)).get('model') !== 'lenet5-mnist'"
+    )
+    model = link_state(page)["model"]
+    # 3: a photo of a digit, chosen with the Draw view's file button, read by the trained model
+    # as the API reads the same file.
     next_step(page, "cnn32-64-64", 3, "draw")
-    wait_step(page, "cnn32-64-64", 3)
+    draw = page.locator("section[data-view='draw']")
+    before = int(draw.get_attribute("data-predictions") or 0)
+    photo = photo_of_a_one()
+    page.set_input_files(
+        "section[data-view='draw'] [data-photo-file]",
+        files=[{"name": "one.png", "mimeType": "image/png", "buffer": photo}],
+    )
+    wait_predicted(page, before)
+    image = "data:image/png;base64," + base64.b64encode(photo).decode("ascii")
+    answer = lab_server.api("POST", f"/api/models/{model}/predict", {"image": image})
+    bars = draw.locator("[data-prob]")
+    shown = [float(bars.nth(k).get_attribute("data-value")) for k in range(bars.count())]
+    assert shown == pytest.approx(answer["probabilities"], abs=1e-6)
+    screenshot("lab-cnn32-photo")
