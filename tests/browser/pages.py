@@ -15,7 +15,7 @@ REPORTS: list[str] = []
 
 
 #: The page's views, by the name the URL's `tab` gives each.
-VIEWS = ("draw", "network", "stepper", "pooling", "train", "sandbox", "model")
+VIEWS = ("draw", "network", "stepper", "pooling", "train", "sandbox", "model", "labs")
 
 #: When each view has drawn its data, as a predicate evaluated in the page. The Train view's is
 #: for a finished run opened by its link (`train&job=<id>`): its charts and confusion matrix.
@@ -38,6 +38,7 @@ RENDERED = {
     "model": """() => document.querySelector(
         "section[data-view='model'] [data-arith][data-rendered]")
         && document.querySelector("section[data-view='model'] [data-act][data-rendered]")""",
+    "labs": "() => document.querySelector(\"section[data-view='labs'][data-rendered]\")",
 }
 
 #: True once the page has finished no new request for 400 ms (resource timing entries are added
