@@ -73,9 +73,10 @@ def _plan(data: dict[str, Any], datasets_dir: Path) -> tuple[TrainConfig | None,
             fields.setdefault(name, range_words(name) if name in RANGES else error["msg"])
         return None, TrainPlan(fits=False, problems=problems, fields=fields)
     try:
-        if request.spec is not None:
-            check_spec(request.spec)  # its sizes, before TrainConfig builds it
-        config = TrainConfig.from_dict(request.model_dump())
+        fields = request.model_dump()
+        if request.spec is not None:  # its sizes, before TrainConfig builds it; and its defaults
+            fields["spec"] = check_spec(request.spec)  # (input_shape), which saving needs
+        config = TrainConfig.from_dict(fields)
         model = config.build_model()
         check_model(model)
     except ConfigError as exc:
