@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from tests.browser.labwalk import BAR, link_state, next_step, start_lab, wait_step
-from tests.browser.pages import goto_view
+from tests.browser.pages import goto_view, wait_rendered
 
 
 def test_a_lab_starts_walks_back_survives_a_reload_and_closes(page, server, screenshot):
@@ -69,6 +69,19 @@ def test_a_step_opened_from_the_list_is_exactly_its_link(page, server):
     assert "sbgrad" not in state and "sbstride" not in state, state
 
 
+#: The lab bar's smallest text (CSS px) and its smallest control's box, [width, height].
+BAR_SIZES = """() => {
+    const bar = document.querySelector("[data-labbar]");
+    const texts = [...bar.querySelectorAll("*")].filter((e) =>
+        [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+    const font = Math.min(...texts.map((e) => parseFloat(getComputedStyle(e).fontSize)));
+    const boxes = [...bar.querySelectorAll("button, summary, a[href]")]
+        .map((e) => e.getBoundingClientRect());
+    return {font, width: Math.min(...boxes.map((b) => b.width)),
+            height: Math.min(...boxes.map((b) => b.height))};
+}"""
+
+
 @pytest.mark.parametrize("size", ["laptop", "projector", "phone"])
 def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, size):
     page = sized_page(size)
@@ -88,4 +101,9 @@ def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, size)
         (7, "stepper"),
     ]:
         next_step(page, "convolution", number, view)
+    wait_rendered(page, "stepper")
+    measured = page.evaluate(BAR_SIZES)
+    assert measured["font"] >= 12, measured
+    if size == "phone":
+        assert measured["width"] >= 44 and measured["height"] >= 44, measured
     screenshot(f"labs-bar-{size}", page)
