@@ -25,7 +25,7 @@ from tests.browser.labwalk import (
     start_lab,
     train_to_the_end,
 )
-from tests.browser.pages import draw_and_wait, one_points, wait_predicted
+from tests.browser.pages import REPORTS, draw_and_wait, one_points, wait_predicted
 from tests.live_server import LiveServer, live_server
 from tests.tiny_mnist import make_tiny_mnist
 
@@ -68,6 +68,8 @@ def train_recipe(page, server: LiveServer, recipe: str) -> float:
     recipes = {r["name"]: r["config"] for r in server.api("GET", "/api/train/recipes")}
     accuracy = train_to_the_end(page, recipes[recipe])
     assert BANDS[recipe] <= accuracy <= 1, f"{recipe}: accuracy {accuracy}"
+    band = f"{BANDS[recipe]:.0%}-100%"
+    REPORTS.append(f"lab recipe {recipe}: final accuracy {accuracy:.1%} (band {band})")
     return accuracy
 
 
