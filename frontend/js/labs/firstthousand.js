@@ -4,7 +4,7 @@ export default {
   title: "Conv, pool, softmax on the first 1,000 digits",
   notebook: "Course notebook 002",
   summary: "The smallest useful digit reader: eight 3×3 filters, max pooling and ten softmax outputs, trained on the first 1,000 digits and tested on the first 100.",
-  data: "Works offline. But the training file here is a seeded subset of MNIST's 60,000, so its first 1,000 digits are not the notebook's first 1,000, and its first 100 test digits are the official test set's first 100 only when the test file is the official one. For the notebook's exact digits, fetch the full set with `cnnviz data download mnist`.",
+  data: "Works offline. But the training file here is a seeded subset of MNIST's 60,000, so its first 1,000 digits are not the notebook's first 1,000; the test file is MNIST's official 10,000, so the first 100 test digits are the notebook's. For the notebook's exact training digits, fetch all 60,000 with `cnnviz data download mnist`.",
   steps: [
     {
       title: "The network",

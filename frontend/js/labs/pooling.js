@@ -19,7 +19,7 @@ export default {
     {
       title: "The gradient through max pooling",
       text: [
-        "Going back, each window's upstream gradient goes to its winner alone: the other three numbers did not change the output, so their gradient is 0. The 6×6 gradient has exactly nine cells that are not zero.",
+        "Going back, each window's upstream gradient goes to its winner alone: the other three numbers did not change the output, so their gradient is 0. So at most nine cells of the 6×6 gradient are not zero; here eight, because one upstream gradient is itself 0.",
         "A window with two equal largest numbers still has one winner: the first in reading order.",
       ],
       link: "tab=sandbox&sbin=3,4,2,1,5,2;2,6,1,7,1,4;0,3,1,6,2,7;7,0,7,5,4,0;4,8,0,2,5,0;3,3,5,0,7,5&sbop=maxpool&sbpool=2&sbgrad=7,6,6;8,5,8;2,0,5",
