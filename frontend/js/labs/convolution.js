@@ -61,7 +61,7 @@ export default {
       title: "Image kernels on your drawing",
       text: [
         "Hand-made kernels were image filters long before networks learnt their own. The edge kernel (8 in the middle, −1 around it) answers 0 on flat areas and strongly where the ink starts or stops.",
-        "The playground slides it over the digit you drew. Try sharpen, the blurs, Sobel and emboss, or type your own numbers.",
+        "The playground, below the stepper on this view, slides it over the digit you drew. Try sharpen, the blurs, Sobel and emboss, or type your own numbers.",
       ],
       link: "tab=stepper&kernel=edge&playground=28,1,same,1",
       question: "Which kernel makes a thin stroke look doubled, and why?",
@@ -69,7 +69,7 @@ export default {
     {
       title: "Image kernels on your own photo",
       text: [
-        "The same kernels work on a photo at full resolution: upload one (a face, a building, a page of text) in the photo panel and compare edge, sharpen and blur. A kernel's numbers do not depend on the image size; only how far apart its taps are, in pixels, does.",
+        "The same kernels work on a photo at full resolution: choose one (a face, a building, a page of text) in \"Your photo\", at the bottom of this view, and compare edge, sharpen and blur. The kernel is the same nine numbers on any image; what changes is how much of the picture its 3×3 pixels cover.",
       ],
       link: "tab=stepper&kernel=edge&playground=28,1,same,1",
       question: "Why does a 3×3 blur look much weaker on a large photo than on the 28×28 digit?",

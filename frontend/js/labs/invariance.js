@@ -66,7 +66,7 @@ export default {
     {
       title: "Your drawing, shifted",
       text: [
-        "Now a real network on your own drawing: the translation panel of the Pooling view moves the drawing 1 to 3 pixels and compares the first layer's map just before pooling and just after it, for the drawing and for the shifted drawing, by cosine similarity (1 is identical).",
+        "Now a real network on your own drawing: section 4 of the Pooling view, \"Translation invariance\", moves the drawing 1 to 3 pixels and compares the first layer's map just before pooling and just after it, for the drawing and for the shifted drawing, by cosine similarity (1 is identical).",
       ],
       link: "tab=pooling&pool=pool1&map=0",
       question: "Shift by 1, 2 and 3 pixels: how fast does the similarity fall before pooling, and after?",
