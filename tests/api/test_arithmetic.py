@@ -8,8 +8,6 @@ import torch
 from fastapi.testclient import TestClient
 from torch import nn
 
-from cnnviz.nn import PRESETS
-
 
 def torch_lenet5() -> nn.Sequential:
     return nn.Sequential(
@@ -51,13 +49,6 @@ def torch_cnn32_64_64() -> nn.Sequential:
 
 
 TORCH_NETWORKS = {"lenet5": torch_lenet5, "simple": torch_simple, "cnn32-64-64": torch_cnn32_64_64}
-ARCHITECTURES = [
-    pytest.param(
-        name,
-        marks=pytest.mark.skipif(name not in PRESETS, reason=f"the engine has no {name} preset"),
-    )
-    for name in TORCH_NETWORKS
-]
 
 
 def torch_rows(network: nn.Sequential) -> list[tuple[int, int]]:
@@ -70,7 +61,7 @@ def torch_rows(network: nn.Sequential) -> list[tuple[int, int]]:
     return rows
 
 
-@pytest.mark.parametrize("name", ARCHITECTURES)
+@pytest.mark.parametrize("name", TORCH_NETWORKS)
 def test_each_layer_counts_what_torch_counts(client: TestClient, name: str) -> None:
     answer = client.get(f"/api/architectures/{name}/arithmetic").json()
     layers = answer["layers"]
@@ -122,7 +113,6 @@ def test_a_layer_without_weights_says_why(client: TestClient) -> None:
     assert all(row["multiply_adds_formula"] is None for row in rows if not row["parameters"])
 
 
-@pytest.mark.skipif("cnn32-64-64" not in PRESETS, reason="the engine has no cnn32-64-64 preset")
 def test_the_32_64_64_table(client: TestClient) -> None:
     answer = client.get("/api/architectures/cnn32-64-64/arithmetic").json()
     counts = [row["parameters"] for row in answer["layers"] if row["parameters"]]
@@ -139,7 +129,6 @@ def test_the_32_64_64_table(client: TestClient) -> None:
     assert dropout["formula"].startswith("0: ") and "training" in dropout["formula"]
 
 
-@pytest.mark.skipif("sigmoid01" not in PRESETS, reason="the engine has no sigmoid01 preset")
 def test_the_one_output_sigmoid_network(client: TestClient) -> None:
     rows = client.get("/api/architectures/sigmoid01/arithmetic").json()["layers"]
     assert [row["type"] for row in rows][:2] == ["Rescale", "Conv2D"]

@@ -5,7 +5,6 @@ channel) on the same pixels decoded independently; the shrinking of large photos
 
 import base64
 import io
-import time
 
 import numpy as np
 import pytest
@@ -225,19 +224,13 @@ def test_a_form_upload_is_415(client: TestClient) -> None:
     assert "image/png" in response.json()["detail"]
 
 
-def test_1024_colour_photo_under_7x7_answers_well_under_a_second(client: TestClient) -> None:
+def test_a_1024_colour_photo_keeps_its_size_under_a_7x7_kernel(client: TestClient) -> None:
+    """The largest photo the route filters as it is; its speed is measured in
+    benchmarks/bench_photo.py."""
     data = photo_bytes(1024, 1024, seed=9, fmt="JPEG")
     values = ";".join([",".join(["1"] * 7)] * 7)
-    post(client, data, "image/jpeg", values=values, mode="rgb")  # warm up
-    walls, cpus = [], []
-    for _ in range(3):
-        wall, cpu = time.perf_counter(), time.process_time()
-        response = post(client, data, "image/jpeg", values=values, mode="rgb")
-        cpus.append(time.process_time() - cpu)
-        walls.append(time.perf_counter() - wall)
-        assert response.status_code == 200
-    assert response.json()["size"] == [1024, 1024]
-    # The CPU time this process spent (the app runs in it) is the request's cost; the wall time
-    # also counts the other work of a shared two-core machine, so it is only reported.
-    print(f"\n1024×1024 RGB, 7×7: CPU {min(cpus) * 1000:.0f} ms, wall {min(walls) * 1000:.0f} ms")
-    assert min(cpus) < 0.5
+    response = post(client, data, "image/jpeg", values=values, mode="rgb")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["size"] == [1024, 1024]
+    assert shown(answer).shape[:2] == (1024, 1024)

@@ -7,8 +7,6 @@ import math
 import pytest
 from tests.browser.pages import goto_view, wait_rendered
 
-from cnnviz.nn import PRESETS
-
 VIEW = "section[data-view='model']"
 #: Per weighted layer of LeNet-5: parameters (torch.nn.Conv2d/Linear's numel, as
 #: tests/api/test_arithmetic.py checks) and multiply-adds by hand (filters × kernel × input
@@ -85,7 +83,6 @@ def test_an_architecture_from_the_select_and_the_link(page, server):
     assert "arch=" not in page.evaluate("() => location.hash")
 
 
-@pytest.mark.skipif("cnn32-64-64" not in PRESETS, reason="the engine has no cnn32-64-64 preset")
 def test_the_32_64_64_table(page, server):
     goto_view(page, server.url, "model&arch=cnn32-64-64")
     rows = read_table(page, "cnn32-64-64")
