@@ -81,6 +81,12 @@ def test_keep_best_needs_a_validation_set():
         TrainConfig(keep_best=True, validation_size=0)
     with pytest.raises(ConfigError, match="keep_best must be true or false"):
         TrainConfig(keep_best="yes")
+    # The default validation share of a tiny set is nothing: said, not a run that keeps its last
+    # epoch while claiming the best.
+    images, labels = bars(9, seed=0)
+    with pytest.raises(ConfigError, match="keep_best needs validation samples") as caught:
+        Trainer(TrainConfig(model="simple", keep_best=True), images, labels)
+    assert "validation size" in caught.value.fields["keep_best"]
 
 
 # -- a new learning rate while the run goes ------------------------------------------------------

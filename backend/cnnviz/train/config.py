@@ -216,6 +216,12 @@ class TrainConfig:
                 "available; lower it"
             )
             by_field["validation_size"] = f"at most {max(available - 1, 0):,} for {chosen}"
+        if self.keep_best and n_val == 0 and available > 1:
+            problems.append(
+                f"keep_best needs validation samples, but a tenth of the {available:,} available "
+                "is none; set validation_size to at least 1"
+            )
+            by_field["keep_best"] = "needs at least 1 validation digit: set the validation size"
         rest = max(available - n_val, 0)
         n_train = rest if self.train_size is None else self.train_size
         if n_train > rest:
