@@ -155,11 +155,16 @@ def train_to_the_end(page, config: dict, timeout_ms: float = 600_000) -> float:
         # A network built layer by layer must pass the server's check before it may start.
         view.locator("[data-check='fits']").wait_for()
     view.locator("[data-train-plan]", has_text=f"{config['epochs']} epochs").wait_for()
+    # The results of an earlier run may still be on screen: this run's are the ones shown once
+    # the link names a new job (the view follows a job before it puts its id in the link).
+    earlier = link_state(page).get("job", "")
     view.locator("[data-train-start]").click()
-    state = view.locator("[data-job-state]")
     try:
         page.wait_for_function(
-            "(e) => e.dataset.state !== 'idle'", arg=state.element_handle(), timeout=10_000
+            "(earlier) => (new URLSearchParams(location.hash.slice(1)).get('job') || earlier)"
+            " !== earlier",
+            arg=earlier,
+            timeout=20_000,
         )
         view.locator("[data-final-accuracy]").wait_for(timeout=timeout_ms)
     except PlaywrightTimeout:
