@@ -113,6 +113,8 @@ export const qrUrl = (text) => `/api/qr?${new URLSearchParams({ text })}`;
 export const applyKernel = (body, signal) => request("POST", "/api/conv/apply", { body, signal });
 /** The sandbox: a typed signal or matrix through conv, max or average pooling, forward and back. */
 export const runSandbox = (body, signal) => request("POST", "/api/sandbox", { body, signal });
+/** The course's sandbox examples: `[{name, title, note, request}]`, `request` a runSandbox body. */
+export const sandboxExamples = () => request("GET", "/api/sandbox/examples");
 /** A kernel over a photo (a File or Blob, sent as its bytes): `query` from lib/photo.js's
  * photoKernelQuery. Answers the filtered photo as a base64 PNG with its numbers. */
 export const kernelOnPhoto = (photo, query, signal) =>
