@@ -5,13 +5,13 @@ page never keeps a second copy of any of them.
 
 import dataclasses
 import inspect
-from dataclasses import asdict
 from functools import cache
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import TypeAdapter
 
+from cnnviz.api.layerrows import layer_rows
 from cnnviz.api.schemas.catalogue import Catalogue
 from cnnviz.explain.kernels import named_kernels
 from cnnviz.models import limits
@@ -75,7 +75,7 @@ def _preset(name: str) -> dict:
         "description": _summary(PRESETS[name]),
         "parameters": model.parameter_count,
         "spec": model.to_spec(),
-        "layers": [asdict(row) for row in model.layer_geometry()],
+        "layers": layer_rows(model),
     }
 
 

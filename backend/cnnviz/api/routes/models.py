@@ -6,7 +6,6 @@ Routes translate HTTP into `ModelStore` calls; what clients send is checked by
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -15,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from cnnviz.api.deps import ModelId, RawBody, StoreDep, UserModelId
+from cnnviz.api.layerrows import layer_rows
 from cnnviz.api.schemas.models import (
     CheckSpec,
     CreateModel,
@@ -74,7 +74,7 @@ def get_model(model_id: ModelId, store: StoreDep) -> dict:
     return {
         **entry.summary(),
         "spec": model.to_spec(),
-        "layers": [asdict(row) for row in model.layer_geometry(input_shape)],
+        "layers": layer_rows(model, input_shape),
         "parameters": model.parameter_count,
         "input_shape": list(input_shape),
         "metadata": entry.meta,
@@ -131,8 +131,8 @@ def check_model_spec(body: CheckSpec) -> dict:
         return _unfit(str(exc), exc.position, exc.shapes)
     except ValueError as exc:  # the limits on the whole model (`check_model`)
         return _unfit(str(exc), None, [])
-    rows = model.layer_geometry(INPUT_SHAPE)
-    ends = rows[-1].output_shape
+    rows = layer_rows(model, INPUT_SHAPE)
+    ends = rows[-1]["output_shape"]
     if body.classes is not None and not (len(ends) == 1 and class_count(ends[0]) == body.classes):
         one = " (or 1, a sigmoid head)" if body.classes == 2 else ""
         message = (
@@ -140,11 +140,11 @@ def check_model_spec(body: CheckSpec) -> dict:
             f"classes need {body.classes}: end with Flatten then Dense with {body.classes} "
             f"outputs{one}"
         )
-        return _unfit(message, len(rows), [row.output_shape for row in rows])
+        return _unfit(message, len(rows), [row["output_shape"] for row in rows])
     return {
         "fits": True,
         "spec": spec,
-        "layers": [asdict(row) for row in rows],
+        "layers": rows,
         "parameters": model.parameter_count,
         "fault": None,
     }

@@ -127,6 +127,7 @@ class Catalogue(BaseModel):
                                             "cols": {"size": 3, "jump": 1, "start": 0},
                                         }
                                     ],
+                                    "note": None,
                                 },
                                 {
                                     "name": "pool1",
@@ -152,6 +153,7 @@ class Catalogue(BaseModel):
                                             "cols": {"size": 2, "jump": 2, "start": 0},
                                         },
                                     ],
+                                    "note": None,
                                 },
                                 {
                                     "name": "flatten1",
@@ -161,6 +163,7 @@ class Catalogue(BaseModel):
                                     "parameters": 0,
                                     "geometry": None,
                                     "receptive_fields": [],
+                                    "note": None,
                                 },
                                 {
                                     "name": "fc1",
@@ -170,6 +173,7 @@ class Catalogue(BaseModel):
                                     "parameters": 13530,
                                     "geometry": None,
                                     "receptive_fields": [],
+                                    "note": None,
                                 },
                             ],
                         }

@@ -110,6 +110,12 @@ class LayerRow(BaseModel):
         description="which cells of the input image, then of each earlier map, each cell of "
         "this layer reads; empty from Flatten on (a cell there reads everything)"
     )
+    note: str | None = Field(
+        default=None,
+        description="what the layer does in a few words, where its name does not say it: "
+        "Dropout's p (the identity whenever the network reads an input), Rescale's formula",
+        examples=["p 0.5; off when reading"],
+    )
 
 
 class ModelDetail(ModelSummary):
