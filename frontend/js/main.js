@@ -58,7 +58,7 @@ async function boot() {
   wirePresentMode(store);
   wireShare();
   mountModelPicker(store, document.querySelector("header.top"));
-  mountLabBar(store, document.querySelector("main"));
+  mountLabBar(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));
   api.getHealth().then(
     (health) => { document.querySelector("[data-version]").textContent = health.version; },

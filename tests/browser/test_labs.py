@@ -2,7 +2,9 @@
 Next and Back on every view without covering the view (laptop, projector, phone), survives a
 reload, and Close takes it away; a step's Open link is the step's own state, so a key an earlier
 step set is gone. At each size the bar's text is at least 12 px, its controls are finger-sized on
-the phone, and axe-core finds nothing serious with the bar open."""
+the phone, and axe-core finds nothing serious with the bar open; on a long view scrolled down,
+the bar stays in sight under the sticky header on the laptop and projector, and leaves with the
+header on the phone."""
 
 from __future__ import annotations
 
@@ -83,8 +85,28 @@ BAR_SIZES = """() => {
 }"""
 
 
+#: Scroll the window 600 px down (the tallest views scroll further at every size), then the boxes
+#: of the bar, the view and the header (its bottom) and the window's height.
+SCROLL_DOWN = """async () => {
+    window.scrollTo(0, 600);
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+    return {scrolled: window.scrollY, height: window.innerHeight,
+            bar: box(document.querySelector("[data-labbar]")),
+            view: box(document.querySelector("[data-view]:not([hidden])")),
+            header: document.querySelector("header").getBoundingClientRect().bottom};
+}"""
+
+
+def scroll_down(page) -> dict:
+    """SCROLL_DOWN's boxes, once the page has scrolled the whole 600 px."""
+    measured = page.evaluate(SCROLL_DOWN)
+    assert measured["scrolled"] == 600, f"the view is too short to scroll 600 px: {measured}"
+    return measured
+
+
 @pytest.mark.parametrize("size", ["laptop", "projector", "phone"])
-def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, size):
+def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, artifacts, size):
     page = sized_page(size)
     goto_view(page, server.url, "labs")
     page.wait_for_selector("section[data-view='labs'][data-rendered]")
@@ -108,6 +130,16 @@ def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, size)
     if size == "phone":
         assert measured["width"] >= 44 and measured["height"] >= 44, measured
     screenshot(f"labs-bar-{size}", page)
+    scrolled = scroll_down(page)
+    bar, view = scrolled["bar"], scrolled["view"]
+    page.screenshot(path=str(artifacts / "screenshots" / f"labs-bar-scrolled-{size}.png"))
+    if size == "phone":
+        assert bar["bottom"] <= 0, f"the bar should scroll away with the phone's header: {scrolled}"
+    else:
+        # Stuck under the header's first row, whole, with the view scrolled on under it.
+        assert 0 < bar["top"] and bar["bottom"] <= scrolled["height"], scrolled
+        assert bar["bottom"] <= scrolled["header"] + 0.5, scrolled
+        assert view["top"] < bar["top"], scrolled
     # axe-core on the view with the bar above it: nothing serious or critical.
     from axe_playwright_python.sync_playwright import Axe
 

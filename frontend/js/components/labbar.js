@@ -1,17 +1,21 @@
-// The lab bar: while a lab is open (the URL's `lab` and `step`), a slim bar above every view says
-// which step is on screen, what it is about and what to try, with Back, Next and Close, so a
-// student can follow a lab without returning to the list. It sits in the page's flow, above the
-// view, so it never covers what the view draws. Back and Next open the step's view state.
+// The lab bar: while a lab is open (the URL's `lab` and `step`), a slim bar says which step is on
+// screen, what it is about and what to try, with Back, Next and Close, so a student can follow a
+// lab without returning to the list. It is the header's last row: in the page's flow above the
+// view, so it never covers what the view draws at the top, and on screens where the header is
+// sticky it stays in sight with the header however far a long view scrolls (css/labs.css).
+// Back and Next open the step's view state.
 import { LABS } from "../labs/index.js";
 import { closeLab, openLab, openStep } from "../lib/labs.js";
 import { URL_KEYS } from "../store.js";
 import { announce } from "../shell.js";
 import { el } from "./dom.js";
 
-/** Put the lab bar at the top of `main` and keep it in step with `store`'s lab and step. */
-export function mountLabBar(store, main) {
-  const bar = el("aside", { class: "labbar", "data-labbar": "", hidden: true });
-  main.prepend(bar);
+/** Put the lab bar at the end of the page's `header` and keep it in step with `store`'s lab and
+ * step. */
+export function mountLabBar(store, header) {
+  // A region, not an aside: a complementary landmark may not sit inside the header's banner.
+  const bar = el("section", { class: "labbar", "data-labbar": "", hidden: true });
+  header.append(bar);
   // Whether the reader opened or closed the step's explanation (phones start with it closed).
   let explained = !matchMedia("(max-width: 700px)").matches;
 
