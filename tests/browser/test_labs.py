@@ -90,7 +90,10 @@ BAR_SIZES = """() => {
 SCROLL_DOWN = """async () => {
     window.scrollTo(0, 600);
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-    const box = (e) => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+    const box = (e) => {
+        const r = e.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom};
+    };
     return {scrolled: window.scrollY, height: window.innerHeight,
             bar: box(document.querySelector("[data-labbar]")),
             view: box(document.querySelector("[data-view]:not([hidden])")),
@@ -137,7 +140,7 @@ def test_the_labs_and_the_bar_at_each_size(sized_page, server, screenshot, artif
         assert bar["bottom"] <= 0, f"the bar should scroll away with the phone's header: {scrolled}"
     else:
         # Stuck under the header's first row, whole, with the view scrolled on under it.
-        assert 0 < bar["top"] and bar["bottom"] <= scrolled["height"], scrolled
+        assert bar["top"] > 0 and bar["bottom"] <= scrolled["height"], scrolled
         assert bar["bottom"] <= scrolled["header"] + 0.5, scrolled
         assert view["top"] < bar["top"], scrolled
     # axe-core on the view with the bar above it: nothing serious or critical.
