@@ -159,8 +159,21 @@ export function mount(root, store) {
       follow(id);
       return;
     }
+    if (jobId) unfollow();
     panel.showError(`This server has no training run ${id}: the link is from an earlier session. Set up a new run and press Start.`);
     store.set({ job: null });
+  }
+
+  /** Stop following the job (the link no longer names one, as when a lab step or another link
+   * fills the form anew): its curves, results and state leave the screen; the job runs on. */
+  function unfollow() {
+    if (close) close();
+    close = null;
+    jobId = null;
+    job = null;
+    resetRun();
+    panel.jobLabel.textContent = "";
+    setState("idle");
   }
 
   function follow(id) {
@@ -218,6 +231,7 @@ export function mount(root, store) {
 
   store.watch(["job"], (state) => {
     if (state.job && state.job !== jobId) followLink(state.job);
+    else if (!state.job && jobId) unfollow();
   });
   store.watch(["recipe"], (state) => applyRecipe(state.recipe));
 

@@ -9,7 +9,8 @@ import { el as h } from "../../components/dom.js";
 /** The filters panel: { section, render(event, totalSteps) (a "filters" event), reset() }. */
 export function filtersPanel() {
   const grid = h("div", { class: "filters-grid", "data-filters": true });
-  const note = h("p", { class: "muted", text: "The first convolution's filters appear here when a run starts, and change as it learns." });
+  const idle = "The first convolution's filters appear here when a run starts, and change as it learns.";
+  const note = h("p", { class: "muted", text: idle });
   const legendBox = h("div", { class: "filters-legend" });
   const section = h("section", { class: "panel", "aria-labelledby": "train-filters-title" },
     h("h2", { id: "train-filters-title", text: "First-layer filters" }), note, legendBox, grid);
@@ -44,6 +45,7 @@ export function filtersPanel() {
       grid.replaceChildren();
       delete grid.dataset.step;
       legendBox.replaceChildren();
+      note.textContent = idle;
     },
   };
 }

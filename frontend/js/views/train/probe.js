@@ -17,7 +17,8 @@ function probeMaps(probe) {
 export function probePanel() {
   const digitBox = h("figure", { class: "probe-digit" });
   const maps = h("div", { class: "probe-maps", "data-probe-maps": true });
-  const note = h("p", { class: "muted", text: "When a run starts, one digit and what a layer of the network makes of it appear here, and change as it learns." });
+  const idle = "When a run starts, one digit and what a layer of the network makes of it appear here, and change as it learns.";
+  const note = h("p", { class: "muted", text: idle });
   const legendBox = h("div", { class: "filters-legend" });
   const section = h("section", { class: "panel train-probe", "aria-labelledby": "train-probe-title", "data-probe": true },
     h("h2", { id: "train-probe-title", text: "One digit, inside the network" }), note, legendBox,
@@ -54,6 +55,7 @@ export function probePanel() {
       maps.replaceChildren();
       delete maps.dataset.step;
       legendBox.replaceChildren();
+      note.textContent = idle;
     },
   };
 }

@@ -17,7 +17,8 @@ export function runPanel() {
   const stateEl = h("span", { class: "job-state", "data-job-state": true, "data-state": "idle", text: "idle" });
   const jobLabel = h("span", { class: "muted job-id num" });
   const progressBar = h("progress", { max: "1", value: "0", "aria-label": "training progress" });
-  const progressText = h("p", { class: "progress-text num", "data-train-progress": true, text: "Not started. Set up a run and press Start." });
+  const NOT_STARTED = "Not started. Set up a run and press Start.";
+  const progressText = h("p", { class: "progress-text num", "data-train-progress": true, text: NOT_STARTED });
   const runError = h("p", { class: "error", role: "alert", hidden: true });
   const metricsEl = h("dl", { class: "train-metrics", "data-train-metrics": true });
   const rateInput = h("input", { type: "number", id: "train-rate-now", min: "0", step: "any", inputmode: "decimal", disabled: true, "data-rate-input": true });
@@ -82,6 +83,7 @@ export function runPanel() {
       delete rateBox.dataset.changes;
       runError.hidden = true;
       progressBar.value = 0;
+      progressText.textContent = NOT_STARTED;
     },
   };
 }
