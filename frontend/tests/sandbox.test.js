@@ -3,9 +3,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  decimalsFor, EXAMPLES, formatMatrix, formFromRequest, parseMatrix, readPadding, requestFromState,
-  SANDBOX_KEYS, sandboxPatch, stateFromForm, windowCells,
+  decimalsFor, formatMatrix, formFromRequest, parseMatrix, readPadding, requestFromState,
+  SANDBOX_KEYS, sandboxPatch, stateFromForm, stateFromRequest, windowCells,
 } from "../js/lib/sandbox.js";
+
+/** A body shaped as GET /api/sandbox/examples gives the first example (numbers arrive as floats,
+ * the defaults the server fills in included). */
+const OPENING = { op: "conv", input: [[1, 3, 2, 4]], kernel: [[1, 0, 2]], padding: 1, dilation: 1, flip: true };
 
 test("parseMatrix reads lines or ';' as rows and commas or spaces between numbers", () => {
   assert.deepEqual(parseMatrix("1, 3 2\n4,5 6").values, [[1, 3, 2], [4, 5, 6]]);
@@ -28,10 +32,13 @@ test("readPadding: a mode or a whole number of zeros, else 0", () => {
   assert.deepEqual(["same", "full", "valid", 2, "3", -1, "x", undefined].map(readPadding), ["same", "full", "valid", 2, 3, 0, 0, 0]);
 });
 
-test("requestFromState: a link without sandbox keys opens on the 1-D example", () => {
-  assert.deepEqual(requestFromState({ tab: "sandbox" }).body, {
-    op: "conv", padding: 2, input: [[1, 3, 2, 4, 5, 6, 1, 3]], kernel: [[1, 0, 3, 1, 2]], dilation: 1, flip: true,
-  });
+test("requestFromState: a link without sandbox keys opens on the opening body", () => {
+  assert.deepEqual(requestFromState({ tab: "sandbox" }, OPENING).body, OPENING);
+  const pool = requestFromState({ sbop: "maxpool" }, OPENING).body;
+  assert.deepEqual(pool, { op: "maxpool", padding: 0, input: [[1, 3, 2, 4]], pool: 2 }, "absent keys take its input");
+  assert.deepEqual(requestFromState({ sbop: "conv", sbin: "5 6" }, OPENING).body.kernel, [[1, 0, 2]], "and its kernel");
+  assert.deepEqual(requestFromState({ tab: "sandbox" }).body, { op: "conv", padding: "valid", dilation: 1, flip: false },
+    "without examples there is no input: the server's refusal says so");
 });
 
 test("requestFromState reads every key, numbers as parseHash gives them", () => {
@@ -55,18 +62,24 @@ test("stateFromForm writes what differs from the defaults; formFromRequest reads
   });
   const back = formFromRequest(requestFromState(state).body);
   assert.deepEqual(back, { ...form, input: "1, 3, 2\n4, 5, 6" });
+  assert.equal(formFromRequest({ op: "maxpool", input: [[1]], padding: 0 }, OPENING).kernel, "1, 0, 2", "a pool shows the opening kernel");
   const pool = stateFromForm({ ...form, op: "maxpool", padding: "valid", stride: "1", grad: "1 2" });
   assert.deepEqual([pool.sbkernel, pool.sbflip, pool.sbpool, pool.sbstride, pool.sbpad, pool.sbgrad], [null, null, 2, 1, "valid", "1,2"]);
   assert.equal(stateFromForm({ ...form, input: "1 x" }).sbin, "1 x", "text that does not parse stays as typed");
 });
 
-test("every example is a state of sandbox keys that reads without error", () => {
-  for (const example of EXAMPLES) {
-    assert.ok(Object.keys(example.state).every((key) => SANDBOX_KEYS.includes(key)), example.id);
-    assert.ok(requestFromState(example.state).body, example.id);
-  }
-  assert.deepEqual(requestFromState(EXAMPLES[3].state).body.grad, [[7, 6, 6], [8, 5, 8], [2, 0, 5]]);
-  const patch = sandboxPatch(EXAMPLES[2].state);
+test("stateFromRequest writes a server example as link keys that read back to its body", () => {
+  assert.deepEqual(stateFromRequest(OPENING), {
+    sbop: "conv", sbin: "1,3,2,4", sbkernel: "1,0,2", sbpool: null, sbstride: null, sbdil: null, sbflip: 1, sbpad: 1, sbgrad: null,
+  });
+  const avg = { op: "avgpool", input: [[4, 2], [2, 5]], pool: 2, padding: 0, dilation: 1, flip: false, grad: [[7]] };
+  const state = stateFromRequest(avg);
+  assert.deepEqual(state, {
+    sbop: "avgpool", sbin: "4,2;2,5", sbkernel: null, sbpool: 2, sbstride: null, sbdil: null, sbflip: null, sbpad: "valid", sbgrad: "7",
+  });
+  assert.deepEqual(requestFromState(state, OPENING).body, { op: "avgpool", padding: "valid", input: [[4, 2], [2, 5]], grad: [[7]], pool: 2 });
+  assert.equal(stateFromRequest({ op: "maxpool", input: [[1]], pool: 1 }).sbpad, "valid", "no padding: 0, written valid");
+  const patch = sandboxPatch(state);
   assert.deepEqual(Object.keys(patch), SANDBOX_KEYS);
   assert.equal(patch.sbkernel, null, "an example clears the keys it does not set");
 });

@@ -8,28 +8,18 @@ import torch
 import torch.nn.functional as F  # noqa: N812 (the torch idiom)
 from fastapi.testclient import TestClient
 
-SIGNAL = [[1, 3, 2, 4, 5, 6, 1, 3]]
-MATRIX = [[1, 3, 2, 4], [5, 6, 1, 3], [1, 2, 0, 2], [3, 4, 3, 2]]
-MAX_INPUT = [
-    [3, 4, 2, 1, 5, 2],
-    [2, 6, 1, 7, 1, 4],
-    [0, 3, 1, 6, 2, 7],
-    [7, 0, 7, 5, 4, 0],
-    [4, 8, 0, 2, 5, 0],
-    [3, 3, 5, 0, 7, 5],
-]
-AVG_INPUT = [
-    [4, 2, 2, 3, 0, 5],
-    [2, 5, 3, 4, 0, 5],
-    [0, 3, 3, 4, 5, 5],
-    [0, 6, 1, 0, 4, 4],
-    [6, 3, 7, 8, 1, 7],
-    [0, 0, 7, 1, 2, 1],
-]
+from cnnviz.explain.sandbox_examples import MAX_POOL_INPUT
 
 
 def post(client: TestClient, **body):
     return client.post("/api/sandbox", json=body)
+
+
+def course_example(client: TestClient, name: str) -> dict:
+    """The request body of the course's example `name`, as GET /api/sandbox/examples gives it."""
+    response = client.get("/api/sandbox/examples")
+    assert response.status_code == 200, response.text
+    return {example["name"]: example["request"] for example in response.json()}[name]
 
 
 def detail(response) -> str:
@@ -37,8 +27,24 @@ def detail(response) -> str:
     return value if isinstance(value, str) else " ".join(item["msg"] for item in value)
 
 
+def test_the_course_examples_are_listed_and_are_the_docs_examples(client: TestClient) -> None:
+    """The page's example buttons and /docs show the same four bodies, each one the sandbox
+    answers."""
+    listed = client.get("/api/sandbox/examples").json()
+    assert [example["name"] for example in listed] == ["conv1d", "conv2d", "maxpool", "avgpool"]
+    assert all(example["title"] and example["note"] for example in listed)
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SandboxRequest"]
+    assert len(schema["examples"]) == len(listed)
+    for shown, example in zip(schema["examples"], listed, strict=True):
+        assert shown["op"] == example["request"]["op"]
+        assert shown["input"] == example["request"]["input"]
+        assert client.post("/api/sandbox", json=shown).status_code == 200
+
+
 def test_the_notebooks_signal_convolution(client: TestClient) -> None:
-    response = post(client, input=SIGNAL, kernel=[[1, 0, 3, 1, 2]], padding=2, flip=True)
+    body = course_example(client, "conv1d")
+    assert body["input"] == [[1, 3, 2, 4, 5, 6, 1, 3]] and body["kernel"] == [[1, 0, 3, 1, 2]]
+    response = client.post("/api/sandbox", json=body)
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["output"] == [[5, 14, 16, 26, 24, 34, 19, 22]]
@@ -51,12 +57,13 @@ def test_the_notebooks_signal_convolution(client: TestClient) -> None:
 
 
 def test_the_notebooks_flipped_matrix_convolution_and_its_backward(client: TestClient) -> None:
-    kernel = [[1, 0, 3], [1, 2, 1], [0, 1, 1]]
+    body = course_example(client, "conv2d")
+    assert body["kernel"] == [[1, 0, 3], [1, 2, 1], [0, 1, 1]] and body["padding"] == 0
     grad = [[1, -2], [0.5, 3]]
-    answer = post(client, input=MATRIX, kernel=kernel, flip=True, grad=grad).json()
+    answer = post(client, **body, grad=grad).json()
     assert answer["output"] == [[25, 24], [28, 25]]
-    x = torch.tensor(MATRIX, dtype=torch.float64, requires_grad=True)
-    w = torch.tensor(kernel, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor(body["input"], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor(body["kernel"], dtype=torch.float64, requires_grad=True)
     out = F.conv2d(x[None, None], w.flip(0, 1)[None, None])[0, 0]
     out.backward(torch.tensor(grad, dtype=torch.float64))
     np.testing.assert_allclose(answer["grad_input"], x.grad.numpy(), rtol=1e-12)
@@ -65,9 +72,10 @@ def test_the_notebooks_flipped_matrix_convolution_and_its_backward(client: TestC
 
 
 def test_the_notebooks_max_pool_with_its_indices(client: TestClient) -> None:
-    answer = post(client, op="maxpool", input=MAX_INPUT, pool=2).json()
+    body = course_example(client, "maxpool")
+    answer = client.post("/api/sandbox", json=body).json()
     out, indices = F.max_pool2d(
-        torch.tensor(MAX_INPUT, dtype=torch.float64)[None, None], 2, return_indices=True
+        torch.tensor(body["input"], dtype=torch.float64)[None, None], 2, return_indices=True
     )
     assert answer["output"] == out[0, 0].tolist() == [[6, 7, 5], [7, 7, 7], [8, 5, 7]]
     assert answer["indices"] == indices[0, 0].tolist() == [[7, 9, 4], [18, 20, 17], [25, 32, 34]]
@@ -77,11 +85,12 @@ def test_the_notebooks_max_pool_with_its_indices(client: TestClient) -> None:
 
 
 def test_the_notebooks_average_pool_and_its_backward(client: TestClient) -> None:
-    grad = [[7, 6, 6], [8, 5, 8], [2, 0, 5]]
-    answer = post(client, op="avgpool", input=AVG_INPUT, pool=2, grad=grad).json()
+    body = course_example(client, "avgpool")
+    answer = client.post("/api/sandbox", json=body).json()
     assert answer["output"] == [[3.25, 3, 2.5], [2.25, 2, 4.5], [2.25, 5.75, 2.75]]
-    x = torch.tensor(AVG_INPUT, dtype=torch.float64, requires_grad=True)
-    F.avg_pool2d(x[None, None], 2)[0, 0].backward(torch.tensor(grad, dtype=torch.float64))
+    assert answer["grad"] == [[7, 6, 6], [8, 5, 8], [2, 0, 5]] and answer["grad_given"] is True
+    x = torch.tensor(body["input"], dtype=torch.float64, requires_grad=True)
+    F.avg_pool2d(x[None, None], 2)[0, 0].backward(torch.tensor(body["grad"], dtype=torch.float64))
     assert answer["grad_input"] == x.grad.tolist()
     assert answer["grad_input"][0][:2] == [1.75, 1.75]
 
@@ -108,11 +117,14 @@ REFUSALS = [
         "the upstream gradient must have the output's shape, 3 numbers in one row",
     ),
     (
-        dict(op="maxpool", input=MAX_INPUT, grad=[[1, 2], [3, 4]]),
+        dict(op="maxpool", input=MAX_POOL_INPUT, grad=[[1, 2], [3, 4]]),
         "the upstream gradient must have the output's shape, 3×3",
     ),
-    (dict(op="maxpool", input=MAX_INPUT, padding="same"), "padding 'same' is for convolutions"),
-    (dict(op="maxpool", input=MAX_INPUT, kernel=[[1]]), "a pooling window has no kernel"),
+    (
+        dict(op="maxpool", input=MAX_POOL_INPUT, padding="same"),
+        "padding 'same' is for convolutions",
+    ),
+    (dict(op="maxpool", input=MAX_POOL_INPUT, kernel=[[1]]), "a pooling window has no kernel"),
     (dict(input=[[1, 2, 3]]), "a convolution needs a kernel"),
     (dict(input=[[1, 2], [3]], kernel=[[1]]), "the input must be rectangular"),
     (dict(input=[[0] * 33], kernel=[[1]]), "at most 32 items"),

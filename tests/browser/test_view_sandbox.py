@@ -7,7 +7,7 @@ wide says why."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import pytest
@@ -104,6 +104,27 @@ def test_the_course_examples_show_the_course_numbers(sized_page, server, screens
     assert grid_values(view, "data-sb-grad-input").tolist() == shares.tolist()
     assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     screenshot(f"sandbox-avgpool-{size}", page)
+
+
+def test_the_example_buttons_write_the_course_links(page, server):
+    """A link without sandbox keys opens on the 1-D convolution; each example button (read from
+    GET /api/sandbox/examples) writes the same link a course example is shared as."""
+    view = goto_view(page, server.url, "sandbox")
+    page.wait_for_function(SETTLED, arg=0)
+    assert grid_values(view, "data-sb-output", "value").tolist() == [
+        [5, 14, 16, 26, 24, 34, 19, 22]
+    ]
+    buttons = view.locator("[data-sb-example]")
+    assert buttons.evaluate_all("(b) => b.map((x) => x.dataset.sbExample)") == list(EXAMPLES)
+    # The opening example last: its request is the one already answered, so it is not sent again.
+    order = [*list(EXAMPLES)[1:], "conv1d"]
+    for answered, name in enumerate(order, start=1):
+        state = EXAMPLES[name]
+        view.locator(f"[data-sb-example='{name}']").click()
+        page.wait_for_function(SETTLED, arg=min(answered, len(order) - 1))
+        linked = dict(parse_qsl(page.evaluate("location.hash.slice(1)")))
+        expected = {"sbpad": "valid", **{key: str(value) for key, value in state.items()}}
+        assert {k: v for k, v in linked.items() if k.startswith("sb")} == expected, name
 
 
 def test_an_output_cell_shows_its_window_and_products(page, server, screenshot):

@@ -10,32 +10,18 @@ import torch.nn.functional as F  # noqa: N812 (the torch idiom)
 from tests.explain.references import taps_of, torch_taps
 
 from cnnviz.explain import sandbox
+from cnnviz.explain.sandbox_examples import (
+    AVG_POOL_GRAD,
+    AVG_POOL_INPUT,
+    MATRIX,
+    MATRIX_KERNEL,
+    MAX_POOL_INPUT,
+    SIGNAL,
+    SIGNAL_KERNEL,
+)
 from cnnviz.nn.geometry import ConvGeometry
 
 pytestmark = pytest.mark.parity
-
-SIGNAL = [[1, 3, 2, 4, 5, 6, 1, 3]]
-SIGNAL_KERNEL = [[1, 0, 3, 1, 2]]
-MATRIX = [[1, 3, 2, 4], [5, 6, 1, 3], [1, 2, 0, 2], [3, 4, 3, 2]]
-MATRIX_KERNEL = [[1, 0, 3], [1, 2, 1], [0, 1, 1]]
-#: The course's 6×6 max-pooling input, and its average-pooling input with an upstream gradient.
-MAX_INPUT = [
-    [3, 4, 2, 1, 5, 2],
-    [2, 6, 1, 7, 1, 4],
-    [0, 3, 1, 6, 2, 7],
-    [7, 0, 7, 5, 4, 0],
-    [4, 8, 0, 2, 5, 0],
-    [3, 3, 5, 0, 7, 5],
-]
-AVG_INPUT = [
-    [4, 2, 2, 3, 0, 5],
-    [2, 5, 3, 4, 0, 5],
-    [0, 3, 3, 4, 5, 5],
-    [0, 6, 1, 0, 4, 4],
-    [6, 3, 7, 8, 1, 7],
-    [0, 0, 7, 1, 2, 1],
-]
-AVG_GRAD = [[7, 6, 6], [8, 5, 8], [2, 0, 5]]
 
 
 def t64(values) -> torch.Tensor:
@@ -82,7 +68,7 @@ def test_matrix_convolution_is_the_notebooks() -> None:
 def test_max_pool_winners_by_hand() -> None:
     """The course's 6×6 matrix pooled 2×2: maxima, winners and their flat indices (row·6 +
     column) read off the matrix by hand; the gradient of all ones lands on the winners."""
-    answer = sandbox.run("maxpool", MAX_INPUT, pool=2)
+    answer = sandbox.run("maxpool", MAX_POOL_INPUT, pool=2)
     assert answer["output"].tolist() == [[6, 7, 5], [7, 7, 7], [8, 5, 7]]
     assert answer["indices"].tolist() == [[7, 9, 4], [18, 20, 17], [25, 32, 34]]
     assert answer["winners"][2, 1].tolist() == [5, 2]
@@ -95,10 +81,10 @@ def test_max_pool_winners_by_hand() -> None:
 
 
 def test_average_pool_is_the_notebooks() -> None:
-    answer = sandbox.run("avgpool", AVG_INPUT, pool=2, grad=AVG_GRAD)
+    answer = sandbox.run("avgpool", AVG_POOL_INPUT, pool=2, grad=AVG_POOL_GRAD)
     assert answer["output"].tolist() == [[3.25, 3, 2.5], [2.25, 2, 4.5], [2.25, 5.75, 2.75]]
     # Each upstream number is shared by the four cells of its window: 7 / 4 = 1.75, ...
-    expected = np.kron(np.asarray(AVG_GRAD, float), np.ones((2, 2))) / 4
+    expected = np.kron(np.asarray(AVG_POOL_GRAD, float), np.ones((2, 2))) / 4
     assert answer["grad_input"].tolist() == expected.tolist()
     assert answer["divisor"] == 4
 

@@ -1,16 +1,13 @@
 // The sandbox view's link and form, with no DOM: matrices typed as text and written into the
 // link (values by ",", rows by ";"), the link's keys (sbin, sbkernel, sbop, sbpad, sbstride,
-// sbdil, sbflip, sbpool, sbgrad) read into a POST /api/sandbox body, the course's examples as
-// link states, and the window of an output cell looked up in the server's answer. The sandbox
-// computes nothing itself: every number it shows is the server's.
+// sbdil, sbflip, sbpool, sbgrad) read into a POST /api/sandbox body and a body written back as
+// link keys (the course's examples come from the server as bodies), and the window of an output
+// cell looked up in the server's answer. The sandbox computes nothing itself: every number it
+// shows is the server's.
 
 export const OPS = ["conv", "maxpool", "avgpool"];
 export const PADDING_MODES = ["valid", "same", "full"];
 export const SANDBOX_KEYS = ["sbin", "sbkernel", "sbop", "sbpad", "sbstride", "sbdil", "sbflip", "sbpool", "sbgrad"];
-
-/** What a link without sandbox keys opens on: the course's 1-D convolution. */
-const DEFAULT_INPUT = [[1, 3, 2, 4, 5, 6, 1, 3]];
-const DEFAULT_KERNEL = [[1, 0, 3, 1, 2]];
 
 /**
  * A matrix typed as text: rows on separate lines or separated by ";", numbers by commas or
@@ -56,13 +53,13 @@ export function readPadding(value) {
 
 /**
  * The request the link's sandbox keys ask for: `{body}` (a POST /api/sandbox body) or `{error}`
- * (a matrix that does not parse, in the words of the field). A link without any opens on the
- * course's 1-D convolution (EXAMPLES[0]); else absent keys take the defaults: that signal and
- * kernel, pools of 2, the server's stride (1, or the pool size), padding 0, dilation 1, no flip,
- * the upstream gradient all ones.
+ * (a matrix that does not parse, in the words of the field). A link without any opens on
+ * `opening` (the body of the server's first example, the course's 1-D convolution); else absent
+ * keys take the defaults: that body's input and kernel, pools of 2, the server's stride (1, or
+ * the pool size), padding 0, dilation 1, no flip, the upstream gradient all ones.
  */
-export function requestFromState(linked) {
-  const state = SANDBOX_KEYS.some((key) => linked[key] != null) ? linked : EXAMPLES[0].state;
+export function requestFromState(linked, opening = {}) {
+  const state = SANDBOX_KEYS.some((key) => linked[key] != null) ? linked : stateFromRequest(opening);
   const op = OPS.includes(state.sbop) ? state.sbop : "conv";
   const body = { op, padding: readPadding(state.sbpad) };
   const fields = [["input", "sbin", "the input"], ["grad", "sbgrad", "the upstream gradient"]];
@@ -72,11 +69,11 @@ export function requestFromState(linked) {
     if (error) return { error: `${what}: ${error}` };
     if (values) body[name] = values;
   }
-  body.input ??= DEFAULT_INPUT;
+  if (opening.input) body.input ??= opening.input;
   const stride = whole(state.sbstride, 1);
   if (stride !== null) body.stride = stride;
   if (op === "conv") {
-    body.kernel ??= DEFAULT_KERNEL;
+    if (opening.kernel) body.kernel ??= opening.kernel;
     body.dilation = whole(state.sbdil, 1) ?? 1;
     body.flip = String(state.sbflip) === "1";
   } else {
@@ -105,14 +102,15 @@ export function stateFromForm(form) {
   };
 }
 
-/** The form's fields for a request body (the inverse of stateFromForm, for a link opened). */
-export function formFromRequest(body) {
+/** The form's fields for a request body (the inverse of stateFromForm, for a link opened); a
+ * pool's body shows `opening`'s kernel, ready for a switch to conv. */
+export function formFromRequest(body, opening = {}) {
   const numbered = typeof body.padding === "number";
   const text = (values) => (values ? formatMatrix(values, { rows: "\n", cols: ", " }) : "");
   return {
     op: body.op,
     input: text(body.input),
-    kernel: text(body.kernel ?? DEFAULT_KERNEL),
+    kernel: text(body.kernel ?? opening.kernel),
     pool: String(body.pool ?? 2),
     stride: body.stride ? String(body.stride) : "",
     padding: numbered ? (body.padding === 0 ? "valid" : "number") : body.padding,
@@ -123,33 +121,8 @@ export function formFromRequest(body) {
   };
 }
 
-/** The course's examples, each a link state (the sandbox keys only). */
-export const EXAMPLES = [
-  {
-    id: "conv1d",
-    title: "1-D convolution",
-    note: "x = [1 3 2 4 5 6 1 3] convolved with w = [1 0 3 1 2], padding 2, the kernel flipped: the output is as long as x.",
-    state: { sbop: "conv", sbin: "1,3,2,4,5,6,1,3", sbkernel: "1,0,3,1,2", sbpad: 2, sbflip: 1 },
-  },
-  {
-    id: "conv2d",
-    title: "2-D convolution, flipped",
-    note: "A 4×4 matrix and a 3×3 kernel, no padding: the kernel is flipped in both axes before it slides.",
-    state: { sbop: "conv", sbin: "1,3,2,4;5,6,1,3;1,2,0,2;3,4,3,2", sbkernel: "1,0,3;1,2,1;0,1,1", sbpad: "valid", sbflip: 1 },
-  },
-  {
-    id: "maxpool",
-    title: "Max pooling 6×6",
-    note: "2×2 windows, stride 2: each window keeps its maximum; Pindex says where it was.",
-    state: { sbop: "maxpool", sbin: "3,4,2,1,5,2;2,6,1,7,1,4;0,3,1,6,2,7;7,0,7,5,4,0;4,8,0,2,5,0;3,3,5,0,7,5", sbpool: 2, sbpad: "valid" },
-  },
-  {
-    id: "avgpool",
-    title: "Average pooling 6×6",
-    note: "2×2 windows, stride 2, and an upstream gradient shared by the four cells of each window.",
-    state: { sbop: "avgpool", sbin: "4,2,2,3,0,5;2,5,3,4,0,5;0,3,3,4,5,5;0,6,1,0,4,4;6,3,7,8,1,7;0,0,7,1,2,1", sbpool: 2, sbpad: "valid", sbgrad: "7,6,6;8,5,8;2,0,5" },
-  },
-];
+/** The link's keys for a request body (an example's, as the server gives it). */
+export const stateFromRequest = (body) => stateFromForm(formFromRequest({ padding: 0, ...body }));
 
 /** Every sandbox key of `state` (missing ones null): a link state replaces the whole sandbox. */
 export const sandboxPatch = (state) => Object.fromEntries(SANDBOX_KEYS.map((key) => [key, state[key] ?? null]));

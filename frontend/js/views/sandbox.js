@@ -1,9 +1,11 @@
 // The Sandbox view: a signal or a small matrix typed by hand through a convolution, a max pool or
 // an average pool, forward and backward. The form writes the link's sb* keys; the link's keys
 // are read into a request (lib/sandbox.js) and every number shown is the server's answer
-// (POST /api/sandbox). The course's examples are link states, one click each.
+// (POST /api/sandbox). The course's examples come from the server (GET /api/sandbox/examples) as
+// request bodies; a click writes one as link keys, and a link without sandbox keys opens on the
+// first.
 import * as api from "../api.js";
-import { EXAMPLES, requestFromState, SANDBOX_KEYS, sandboxPatch } from "../lib/sandbox.js";
+import { requestFromState, SANDBOX_KEYS, sandboxPatch, stateFromRequest } from "../lib/sandbox.js";
 import { latestOnly } from "../lib/scheduler.js";
 import { el, isAbort, showErrorIn } from "../components/dom.js";
 import { sandboxForm } from "./sandbox/form.js";
@@ -12,13 +14,14 @@ import { renderBackward } from "./sandbox/backward.js";
 
 const EDIT_DELAY_MS = 250;
 
-export function mount(root, store) {
+export async function mount(root, store) {
   const error = el("p", { class: "error", role: "alert", "data-sb-error": true, hidden: true });
   const results = el("section", { class: "panel sb-results", "data-sb-results": true, "aria-label": "The server's answer", hidden: true });
   let timer = 0;
   let written = null; // the link keys the form last wrote: their change needs no refill
   let asked = null; // the body of the last request sent
   const latest = latestOnly();
+  let opening = {}; // the first example's body: what a link without sandbox keys shows
 
   const form = sandboxForm(() => {
     clearTimeout(timer);
@@ -28,14 +31,12 @@ export function mount(root, store) {
       store.set(patch);
     }, EDIT_DELAY_MS);
   });
-  const examples = el("div", { class: "sb-examples", role: "group", "aria-label": "Examples from the course" },
-    ...EXAMPLES.map((example) => el("button", { type: "button", "data-sb-example": example.id, title: example.note, text: example.title })));
-  examples.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-sb-example]");
-    if (!button) return;
-    const example = EXAMPLES.find((e) => e.id === button.dataset.sbExample);
-    store.set(sandboxPatch(example.state));
-  });
+  const examples = el("div", { class: "sb-examples", role: "group", "aria-label": "Examples from the course" });
+  const exampleButton = (example) => {
+    const button = el("button", { type: "button", "data-sb-example": example.name, title: example.note, text: example.title });
+    button.addEventListener("click", () => store.set(sandboxPatch(stateFromRequest(example.request))));
+    return button;
+  };
 
   root.replaceChildren(
     el("h2", { text: "Sandbox: convolution and pooling by hand" }),
@@ -45,9 +46,9 @@ export function mount(root, store) {
     results);
 
   async function refresh(state) {
-    const { body, error: wrong } = requestFromState(state);
+    const { body, error: wrong } = requestFromState(state, opening);
     const linked = JSON.stringify(sandboxPatch(state));
-    if (body && linked !== written) form.fill(body);
+    if (body && linked !== written) form.fill(body, opening);
     written = linked;
     if (wrong) {
       latest.abort();
@@ -75,6 +76,13 @@ export function mount(root, store) {
     }
   }
 
+  try {
+    const course = await api.sandboxExamples();
+    opening = course[0]?.request ?? {};
+    examples.replaceChildren(...course.map(exampleButton));
+  } catch (failure) {
+    showErrorIn(error, failure);
+  }
   store.watch([...SANDBOX_KEYS, "tab"], (state) => {
     if (state.tab === "sandbox") refresh(state);
   });

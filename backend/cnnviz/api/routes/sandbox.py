@@ -1,11 +1,13 @@
 """`POST /api/sandbox`: a signal or a small matrix typed by hand through a convolution or a
-pooling window, forward and backward, every number spelled out. No model involved."""
+pooling window, forward and backward, every number spelled out. No model involved.
+`GET /api/sandbox/examples`: the course's examples, as bodies for it."""
 
 from fastapi import APIRouter
 
 from cnnviz.api.routes.steps import jsonable
-from cnnviz.api.schemas.sandbox import SandboxRequest, SandboxResponse
+from cnnviz.api.schemas.sandbox import SandboxExample, SandboxRequest, SandboxResponse
 from cnnviz.explain import sandbox
+from cnnviz.explain.sandbox_examples import EXAMPLES
 
 router = APIRouter(prefix="/sandbox", tags=["sandbox"])
 
@@ -39,3 +41,16 @@ def run(body: SandboxRequest) -> dict:
         grad=body.grad,
     )
     return jsonable(answer)
+
+
+@router.get(
+    "/examples",
+    response_model=list[SandboxExample],
+    response_model_exclude_none=True,
+    summary="Sandbox examples",
+)
+def examples() -> tuple:
+    """The course's examples (a 1-D and a flipped 2-D convolution, a 6×6 max pool, a 6×6 average
+    pool with an upstream gradient): each a name, a title, what to look at, and the
+    `POST /api/sandbox` body that shows it. The page opens on the first."""
+    return EXAMPLES

@@ -16,6 +16,7 @@ from cnnviz.explain.sandbox import (
     MAX_PRODUCTS,
     MAX_STRIDE,
 )
+from cnnviz.explain.sandbox_examples import EXAMPLES
 from cnnviz.explain.sandbox_ops import OPS
 from cnnviz.nn.geometry import PaddingMode
 
@@ -24,25 +25,6 @@ InputMatrix = Annotated[
     Field(min_length=1, max_length=MAX_INPUT_SIDE),
 ]
 Op = Literal[OPS]  # type: ignore[valid-type]
-
-SIGNAL = [[1, 3, 2, 4, 5, 6, 1, 3]]
-MATRIX = [[1, 3, 2, 4], [5, 6, 1, 3], [1, 2, 0, 2], [3, 4, 3, 2]]
-AVERAGED = [
-    [4, 2, 2, 3, 0, 5],
-    [2, 5, 3, 4, 0, 5],
-    [0, 3, 3, 4, 5, 5],
-    [0, 6, 1, 0, 4, 4],
-    [6, 3, 7, 8, 1, 7],
-    [0, 0, 7, 1, 2, 1],
-]
-POOLED = [
-    [3, 4, 2, 1, 5, 2],
-    [2, 6, 1, 7, 1, 4],
-    [0, 3, 1, 6, 2, 7],
-    [7, 0, 7, 5, 4, 0],
-    [4, 8, 0, 2, 5, 0],
-    [3, 3, 5, 0, 7, 5],
-]
 
 
 class SandboxRequest(BaseModel):
@@ -85,31 +67,17 @@ class SandboxRequest(BaseModel):
     model_config = ConfigDict(
         strict=True,
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "op": "conv",
-                    "input": SIGNAL,
-                    "kernel": [[1, 0, 3, 1, 2]],
-                    "padding": 2,
-                    "flip": True,
-                },
-                {
-                    "op": "conv",
-                    "input": MATRIX,
-                    "kernel": [[1, 0, 3], [1, 2, 1], [0, 1, 1]],
-                    "flip": True,
-                },
-                {"op": "maxpool", "input": POOLED, "pool": 2},
-                {
-                    "op": "avgpool",
-                    "input": AVERAGED,
-                    "pool": 2,
-                    "grad": [[7, 6, 6], [8, 5, 8], [2, 0, 5]],
-                },
-            ]
-        },
+        json_schema_extra={"examples": [example["request"] for example in EXAMPLES]},
     )
+
+
+class SandboxExample(BaseModel):
+    """One of the course's examples, as the page's example buttons show it."""
+
+    name: str = Field(description="its id, e.g. conv1d")
+    title: str
+    note: str = Field(description="what to look at in it")
+    request: SandboxRequest = Field(description="the POST /api/sandbox body that shows it")
 
 
 class SandboxFormula(AxisFormula):

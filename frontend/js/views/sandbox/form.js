@@ -64,9 +64,9 @@ export function sandboxForm(onEdit) {
     padding: f.padding.value, padnum: f.padnum.value, dilation: f.dilation.value, flip: f.flip.checked, grad: f.grad.value,
   });
 
-  /** Show the request `body` (read from a link). */
-  function fill(body) {
-    const form = formFromRequest(body);
+  /** Show the request `body` (read from a link); a pool's shows `opening`'s kernel. */
+  function fill(body, opening) {
+    const form = formFromRequest(body, opening);
     for (const [key, value] of Object.entries(form)) {
       if (key === "flip") f.flip.checked = value;
       else f[key].value = value;
