@@ -51,8 +51,6 @@ _RELU, _FLATTEN, _POOL = (
     {"type": "MaxPool2D", "kernel_size": 2},
 )
 
-#: Notebook 000's dense layers learn with AdaGrad at 0.01 while its convolutions use SGD.
-_DENSE_ADAGRAD = {"optimizer": "adagrad", "lr": 0.01, "optimizer_kwargs": {}}
 #: "Train on the first 1,000, test on the first 100", the notebooks' split.
 _FIRST_1000 = {
     "train_subset": "first",
@@ -61,6 +59,29 @@ _FIRST_1000 = {
     "test_subset": "first",
     "test_size": 100,
 }
+
+
+def _sgd_convs_adagrad_dense(layers: list[dict], batch_size: int) -> dict:
+    """Notebook 000's set-up around a network of `layers` whose last three Dense layers are fc1,
+    fc2 and fc3: the convolutions learn with SGD at 0.01, the dense layers with AdaGrad at 0.01
+    (a second parameter group), 10 epochs on the first 1,000 digits, tested on the first 100."""
+    return {
+        "spec": {"layers": layers, "input_shape": [1, 28, 28]},
+        "optimizer": "sgd",
+        "lr": 0.01,
+        "param_groups": [
+            {
+                "layers": ["fc1", "fc2", "fc3"],
+                "optimizer": "adagrad",
+                "lr": 0.01,
+                "optimizer_kwargs": {},
+            }
+        ],
+        "batch_size": batch_size,
+        "epochs": 10,
+        **_FIRST_1000,
+    }
+
 
 RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
@@ -106,28 +127,20 @@ RECIPES: dict[str, Recipe] = {
             "scratch-classifier",
             "The scratch classifier: SGD for the convolution, AdaGrad for the dense layers",
             "000",
-            {
-                "spec": {
-                    "layers": [
-                        _conv(1, 10, 3, padding=1),
-                        _RELU,
-                        _POOL,
-                        _FLATTEN,
-                        _dense(10 * 14 * 14, 400),
-                        _RELU,
-                        _dense(400, 200),
-                        _RELU,
-                        _dense(200, 10, init="simple"),
-                    ],
-                    "input_shape": [1, 28, 28],
-                },
-                "optimizer": "sgd",
-                "lr": 0.01,
-                "param_groups": [{"layers": ["fc1", "fc2", "fc3"], **_DENSE_ADAGRAD}],
-                "batch_size": 200,
-                "epochs": 10,
-                **_FIRST_1000,
-            },
+            _sgd_convs_adagrad_dense(
+                [
+                    _conv(1, 10, 3, padding=1),
+                    _RELU,
+                    _POOL,
+                    _FLATTEN,
+                    _dense(10 * 14 * 14, 400),
+                    _RELU,
+                    _dense(400, 200),
+                    _RELU,
+                    _dense(200, 10, init="simple"),
+                ],
+                batch_size=200,
+            ),
             "10 filters of 3×3 (padding 1) learning with SGD, then dense layers of 400, 200 and "
             "10 learning with AdaGrad at 0.01, as two parameter groups; batches of 200 for 10 "
             "epochs on the first 1,000 digits, tested on the first 100. The notebook feeds the "
@@ -138,31 +151,23 @@ RECIPES: dict[str, Recipe] = {
             "lenet",
             "LeNet: SGD for the convolutions, AdaGrad for the dense layers",
             "000",
-            {
-                "spec": {
-                    "layers": [
-                        _conv(1, 6, 5, padding=2),
-                        _RELU,
-                        _POOL,
-                        _conv(6, 16, 5, padding=2),
-                        _RELU,
-                        _POOL,
-                        _FLATTEN,
-                        _dense(16 * 7 * 7, 120),
-                        _RELU,
-                        _dense(120, 84),
-                        _RELU,
-                        _dense(84, 10, init="simple"),
-                    ],
-                    "input_shape": [1, 28, 28],
-                },
-                "optimizer": "sgd",
-                "lr": 0.01,
-                "param_groups": [{"layers": ["fc1", "fc2", "fc3"], **_DENSE_ADAGRAD}],
-                "batch_size": 20,
-                "epochs": 10,
-                **_FIRST_1000,
-            },
+            _sgd_convs_adagrad_dense(
+                [
+                    _conv(1, 6, 5, padding=2),
+                    _RELU,
+                    _POOL,
+                    _conv(6, 16, 5, padding=2),
+                    _RELU,
+                    _POOL,
+                    _FLATTEN,
+                    _dense(16 * 7 * 7, 120),
+                    _RELU,
+                    _dense(120, 84),
+                    _RELU,
+                    _dense(84, 10, init="simple"),
+                ],
+                batch_size=20,
+            ),
             "The notebook's LeNet: two 5×5 convolutions (6 and 16 filters, padding 2) with "
             "max-pooling learning with SGD, dense layers of 120, 84 and 10 with AdaGrad at 0.01; "
             "batches of 20 for 10 epochs on the first 1,000 digits, tested on the first 100.",
