@@ -24,6 +24,12 @@ def _require(ok: bool, message: str) -> None:
         raise ValueError(message)
 
 
+def _learning_rate(value: float) -> float:
+    """A rate as an optimizer or a set of parameter groups keeps it, refused when negative."""
+    _require(value >= 0, f"learning rate lr must be >= 0, got {value}")
+    return float(value)
+
+
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """`start += weight * (end - start)` in place, in the two-branch form torch's lerp uses."""
     if abs(weight) < 0.5:
@@ -58,8 +64,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        _require(value >= 0, f"learning rate lr must be >= 0, got {value}")
-        self._lr = float(value)
+        self._lr = _learning_rate(value)
 
     def step(self) -> None:
         """Apply one update to every parameter of every layer, in place."""
@@ -304,11 +309,10 @@ class ParamGroups:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        _require(value >= 0, f"learning rate lr must be >= 0, got {value}")
-        scale = value / self.base_lrs[0]
+        self._lr = _learning_rate(value)
+        scale = self._lr / self.base_lrs[0]
         for optimizer, base in zip(self.optimizers, self.base_lrs, strict=True):
             optimizer.lr = base * scale
-        self._lr = float(value)
 
     def step(self) -> None:
         """One update of every group, each by its own rule."""
