@@ -11,16 +11,23 @@ from .sequential import Sequential
 MNIST_SHAPE = (1, 28, 28)
 
 
-def simple(rng: np.random.Generator) -> Sequential:
-    """The seed notebooks' network: 8 filters of 3×3, a 2×2 max-pool, one dense layer to 10
-    classes. Few enough maps to explain every one of them in class."""
+def _eight_filters(rng: np.random.Generator, outputs: int, *before: object) -> Sequential:
+    """The course's one-convolution network: `before` (layers that take no weights), 8 filters
+    of 3×3, a 2×2 max-pool and one dense layer to `outputs`."""
     return Sequential(
+        *before,
         Conv2D(1, 8, 3, rng=rng),
         MaxPool2D(2),
         Flatten(),
-        Dense(8 * 13 * 13, 10, init="simple", rng=rng),
+        Dense(8 * 13 * 13, outputs, init="simple", rng=rng),
         input_shape=MNIST_SHAPE,
     )
+
+
+def simple(rng: np.random.Generator) -> Sequential:
+    """The seed notebooks' network: 8 filters of 3×3, a 2×2 max-pool, one dense layer to 10
+    classes. Few enough maps to explain every one of them in class."""
+    return _eight_filters(rng, 10)
 
 
 def lenet5(rng: np.random.Generator) -> Sequential:
@@ -65,14 +72,7 @@ def sigmoid01(rng: np.random.Generator) -> Sequential:
     """The two-class course network: pixels moved to [-0.5, 0.5], 8 filters of 3×3, a 2×2
     max-pool and one output, the logit of class 1 read through a sigmoid (1,433 parameters).
     It trains on exactly two classes, the second one positive (0 vs 1 in the course)."""
-    return Sequential(
-        Rescale(offset=-0.5),
-        Conv2D(1, 8, 3, rng=rng),
-        MaxPool2D(2),
-        Flatten(),
-        Dense(8 * 13 * 13, 1, init="simple", rng=rng),
-        input_shape=MNIST_SHAPE,
-    )
+    return _eight_filters(rng, 1, Rescale(offset=-0.5))
 
 
 def cnn32_64_64(rng: np.random.Generator) -> Sequential:
