@@ -110,26 +110,16 @@ def test_convolution_forward_and_backward_equal_torch(case, flip) -> None:
     torch when `flip`."""
     rng = np.random.default_rng(7)
     x, w = rng.standard_normal(case["shape"]), rng.standard_normal(case["kernel"])
-    answer = sandbox.run(
-        "conv",
-        x.tolist(),
+    window = dict(
         kernel=w.tolist(),
         stride=case["stride"],
         padding=case["padding"],
         dilation=case["dilation"],
         flip=flip,
     )
-    grad = rng.standard_normal(answer["output_size"])
-    answer = sandbox.run(
-        "conv",
-        x.tolist(),
-        kernel=w.tolist(),
-        stride=case["stride"],
-        padding=case["padding"],
-        dilation=case["dilation"],
-        flip=flip,
-        grad=grad.tolist(),
-    )
+    # The first answer gives the output's size, the shape of the upstream gradient to send.
+    grad = rng.standard_normal(sandbox.run("conv", x.tolist(), **window)["output_size"])
+    answer = sandbox.run("conv", x.tolist(), **window, grad=grad.tolist())
     tx, tw = t64(x).requires_grad_(), t64(w).requires_grad_()
     slid = tw.flip(0, 1) if flip else tw
     options = dict(stride=case["stride"], padding=case["padding"], dilation=case["dilation"])
