@@ -1,20 +1,24 @@
 """Labs 4-7 in Chromium, walked step by step with the lab bar's Next: the Model view's parameter
 tables equal hand counts of each layer ((kh·kw·in + 1)·out for a conv, (in + 1)·out for a dense
-layer); each recipe, started from the form the lab filled, trains to an accuracy inside a stated
-band; a model trained in a lab reads the drawing with the probabilities the API gives.
+layer); each recipe, started from the form the lab filled, trains on real MNIST to an accuracy
+inside a band around what it was measured to reach here; a model trained in a lab reads the
+drawing with the probabilities the API gives.
 
-The recipes ask for more digits than the session's server holds (the 0-vs-1 recipe trains on
-the first 1,000 zeros and ones and validates on the next 100), so these labs run on a server of
-their own with 12,000 easy training digits and 2,000 test digits (tests/tiny_mnist.py), as the
-shared 10,000 + 10,000 would serve them. On those digits every recipe learns its classes almost
-perfectly: the bands say that it learnt, not how well it does on MNIST. A recipe takes under 40 s
-on an idle core, but training workers run at the lowest priority, so these tests have their own
-backstop beyond the suite's 300 s (the curves lab trains twice)."""
+The labs run on a server of their own that reads the real MNIST files (the 10,000 shared
+training digits and the official 10,000 test digits, where `mnist_dir` finds them), as a class's
+server would. Runs are seeded, so a recipe reaches the same accuracy every time on one machine
+(two runs here gave the same numbers to the digit); the bands leave room for another BLAS
+summing in another order, and are narrow enough that a recipe that learns much worse fails. A
+recipe takes 2.5 to 18 s on an idle core; training workers run at the lowest priority, so on a
+busy machine a run takes several times longer (each test's duration is in the report)."""
 
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from tests.browser.labwalk import (
@@ -27,19 +31,59 @@ from tests.browser.labwalk import (
 )
 from tests.browser.pages import REPORTS, draw_and_wait, one_points, wait_predicted
 from tests.live_server import LiveServer, live_server
-from tests.tiny_mnist import make_tiny_mnist
 
-pytestmark = pytest.mark.timeout(1_500)
+#: Measured on this 2-core machine shared with other test runs: the curves lab (two runs) took
+#: 185 and 212 s, LeNet's run alone up to 185 s, every other test under 50 s. The backstops are
+#: about twice those.
+pytestmark = pytest.mark.timeout(480)
+#: How long one run may take from Start to its results.
+RUN_TIMEOUT_MS = 360_000
 
-#: The lowest final accuracy each recipe reaches on the easy digits with its seed (measured:
-#: every run here ends at 100%); a network that does not learn stays near chance (50% for two
-#: classes, 10% for ten).
+
+@dataclass(frozen=True)
+class Band:
+    """What a recipe's run reaches: the notebook's number (said in words: the notebooks' runs
+    were unseeded, on other digits), the accuracy measured here with the recipe's seed, and the
+    band a run must end in."""
+
+    notebook: str
+    measured: float
+    low: float
+    high: float = 1.0
+
+
+#: Ten-class bands are ±4 points around the measurement (4 of the first 100 test digits); the
+#: two-class band is 97% and up, where a network that has not learnt stays near 50%.
 BANDS = {
-    "sigmoid-0-vs-1": 0.95,
-    "conv-pool-softmax-first-1000": 0.90,
-    "scratch-classifier": 0.90,
-    "lenet": 0.90,
-    "cnn32-64-64": 0.90,
+    "sigmoid-0-vs-1": Band(
+        "notebook 001 prints no test accuracy; its running training accuracy ends near 99%",
+        measured=1.0,  # the first 200 test zeros and ones
+        low=0.97,
+    ),
+    "conv-pool-softmax-first-1000": Band(
+        "notebook 002: 94% on its training digits after 5 epochs, 89% on the first 100 test digits",
+        measured=0.91,  # the first 100 test digits
+        low=0.87,
+        high=0.95,
+    ),
+    "scratch-classifier": Band(
+        "notebook 000 prints no number (its cells were not run)",
+        measured=0.90,  # the first 100 test digits
+        low=0.86,
+        high=0.94,
+    ),
+    "lenet": Band(
+        "notebook 000 prints no number (its cells were not run)",
+        measured=0.94,  # the first 100 test digits
+        low=0.90,
+        high=0.98,
+    ),
+    "cnn32-64-64": Band(
+        "notebook 004 prints no number (5 epochs on all 60,000 digits)",
+        measured=0.895,  # all 10,000 test digits, the weights of epoch 4 (the best) kept
+        low=0.855,
+        high=0.935,
+    ),
 }
 
 
@@ -52,10 +96,11 @@ def dense(fin: int, fout: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def lab_server(tmp_path_factory: pytest.TempPathFactory, mnist_dir: Path) -> Iterator[LiveServer]:
+    """A server reading the real MNIST files where they are (it only reads them)."""
     root = tmp_path_factory.mktemp("lab-server")
-    data_dir = make_tiny_mnist(root / "data", train=12_000, test=2_000)
-    with live_server(root, {"CNNVIZ_DATA_DIR": str(data_dir)}, start_timeout=60) as running:
+    environment = {"CNNVIZ_DATA_DIR": str(mnist_dir.parent)}
+    with live_server(root, environment, start_timeout=60) as running:
         yield running
 
 
@@ -66,11 +111,23 @@ def train_recipe(page, server: LiveServer, recipe: str) -> float:
     view.locator("[data-recipe-note]").wait_for()
     assert view.locator("select[data-recipe]").input_value() == recipe
     recipes = {r["name"]: r["config"] for r in server.api("GET", "/api/train/recipes")}
-    accuracy = train_to_the_end(page, recipes[recipe])
-    assert BANDS[recipe] <= accuracy <= 1, f"{recipe}: accuracy {accuracy}"
-    band = f"{BANDS[recipe]:.0%}-100%"
-    REPORTS.append(f"lab recipe {recipe}: final accuracy {accuracy:.1%} (band {band})")
+    started = time.monotonic()
+    accuracy = train_to_the_end(page, recipes[recipe], timeout_ms=RUN_TIMEOUT_MS)
+    took = time.monotonic() - started
+    band = BANDS[recipe]
+    REPORTS.append(
+        f"lab recipe {recipe}: final accuracy {accuracy:.1%} in {took:.0f} s (measured "
+        f"{band.measured:.1%}, band {band.low:.1%}-{band.high:.1%}; {band.notebook})"
+    )
+    assert band.low <= accuracy <= band.high, f"{recipe}: accuracy {accuracy}, {band}"
     return accuracy
+
+
+def scored_on(page) -> str:
+    """What the finished run's results say it was scored on ("accuracy on 100 test digits")."""
+    results = page.locator("section[data-view='train'] [data-train-results]")
+    line = results.locator("p", has_text="never seen in training").inner_text()
+    return line.split(" never seen", 1)[0]
 
 
 def test_lab_sigmoid_network(page, lab_server, screenshot):
@@ -82,6 +139,7 @@ def test_lab_sigmoid_network(page, lab_server, screenshot):
 
     next_step(page, "sigmoid", 2, "train")
     train_recipe(page, lab_server, "sigmoid-0-vs-1")
+    assert scored_on(page) == "accuracy on 200 test digits"
     page.locator("section[data-view='train'] [data-use-model]").click()
     page.wait_for_function(
         "() => new URLSearchParams(location.hash.slice(1)).get('model') !== 'lenet5-mnist'"
@@ -113,18 +171,16 @@ def test_lab_first_thousand(page, lab_server):
     assert table["total"] == 13_610
     next_step(page, "first-thousand", 2, "train")
     train_recipe(page, lab_server, "conv-pool-softmax-first-1000")
-    # The results say what the run was scored on: the first 100 test digits.
-    results = page.locator("section[data-view='train'] [data-train-results]").inner_text()
-    assert "100" in results
+    assert scored_on(page) == "accuracy on 100 test digits"
 
 
 def test_lab_scratch_classifier_and_lenet(page, lab_server, screenshot):
     start_lab(page, lab_server.url, "curves")
-    scratch = train_recipe(page, lab_server, "scratch-classifier")
+    train_recipe(page, lab_server, "scratch-classifier")
     next_step(page, "curves", 2, "train")
-    lenet = train_recipe(page, lab_server, "lenet")
+    train_recipe(page, lab_server, "lenet")
     screenshot("lab-curves-lenet")
-    assert min(scratch, lenet) >= 0.9
+    assert scored_on(page) == "accuracy on 100 test digits"
 
 
 def test_lab_cnn32_64_64(page, lab_server, screenshot):
@@ -145,6 +201,9 @@ def test_lab_cnn32_64_64(page, lab_server, screenshot):
     screenshot("lab-cnn32-table")
     next_step(page, "cnn32-64-64", 2, "train")
     train_recipe(page, lab_server, "cnn32-64-64")
+    assert scored_on(page) == "accuracy on 10,000 test digits"
+    kept = page.locator("[data-train-metrics] div", has_text="weights kept").locator("dd")
+    assert kept.inner_text().startswith("epoch 4,"), kept.inner_text()
     page.locator("section[data-view='train'] [data-use-model]").click()
     page.wait_for_function(
         "() => new URLSearchParams(location.hash.slice(1)).get('model') !== 'lenet5-mnist'"
