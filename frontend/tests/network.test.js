@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  boxPercent, cellAtPoint, COLUMN_WIDTHS, fieldBoxes, kernelGrid, layerKind, overviewColumns, rangeText,
+  boxPercent, cellAtPoint, COLUMN_WIDTHS, fieldBoxes, headWidth, kernelGrid, lineCount, layerKind, overviewColumns, rangeText,
   SALIENCY_CAPTION,
 } from "../js/lib/netlayout.js";
 
@@ -88,4 +88,21 @@ test("boxPercent places an inclusive box on a map", () => {
 
 test("kernelGrid lays out output channels as rows and input channels as columns", () => {
   assert.deepEqual(kernelGrid([16, 6, 5, 5]), { rows: 16, cols: 6, kh: 5, kw: 5, size: 25 });
+});
+
+test("headWidth: the name, a note on one line over maps, in two balanced lines over bars", () => {
+  // a monospace stand-in: names 8 px a character, notes 6
+  const width = (text, kind) => text.length * (kind === "name" ? 8 : 6);
+  assert.equal(headWidth("dropout1", null, false, width), 64);
+  assert.equal(headWidth("rescale1", "y = x·1 − 0.5", true, width), 13 * 6);
+  // "p 0.5; off when reading": "p 0.5; off" (10) / "when reading" (12) is the best break
+  assert.equal(headWidth("dropout1", "p 0.5; off when reading", false, width), 12 * 6);
+  assert.equal(headWidth("a-very-long-name", "p 0.5", false, width), 16 * 8);
+});
+
+test("lineCount wraps at spaces as a browser does", () => {
+  const width = (text) => text.length * 6;
+  assert.equal(lineCount("p 0.5; off when reading", 68, width), 3); // "p 0.5; off" "when" "reading"
+  assert.equal(lineCount("p 0.5; off when reading", 1000, width), 1);
+  assert.equal(lineCount("unbreakable-long-word x", 30, width), 2);
 });

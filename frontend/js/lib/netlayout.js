@@ -43,6 +43,38 @@ export function overviewColumns(layers, inputShape, classes) {
   return columns;
 }
 
+/**
+ * The least width a column's header needs, left to right: its name on one line, and the
+ * server's note (`/api/models/{id}` layers[i].note) on one line over maps (their header also
+ * holds a colour scale) or in two lines over bars. `width(text, kind)` measures text in CSS px,
+ * kind "name" or "note". Two lines break at the space that makes the longer line shortest.
+ */
+export function headWidth(name, note, maps, width) {
+  const named = width(name, "name");
+  if (!note) return named;
+  const words = note.split(" ");
+  let noteWidth = width(note, "note");
+  if (!maps) {
+    for (let k = 1; k < words.length; k += 1) {
+      const lines = [words.slice(0, k).join(" "), words.slice(k).join(" ")];
+      noteWidth = Math.min(noteWidth, Math.max(...lines.map((line) => width(line, "note"))));
+    }
+  }
+  return Math.max(named, noteWidth);
+}
+
+/** How many lines `text` takes wrapped at spaces into `maxWidth` CSS px (`width(text)` measures
+ * it), as a browser wraps it: as many words on each line as fit, a longer word alone. */
+export function lineCount(text, maxWidth, width) {
+  let lines = 0;
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (line && width(longer) > maxWidth) { lines += 1; line = word; } else line = longer;
+  }
+  return lines + (line ? 1 : 0);
+}
+
 /** A colour scale's range in a few characters, for a column as narrow as its maps: "±4.08"
  * for a signed scale (symmetric about 0), else "0–5.82". */
 export function rangeText(scale) {

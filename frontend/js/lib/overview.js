@@ -12,7 +12,8 @@ const SINGLE_STACK_LOSS = 0.7;
 /**
  * The overview's plan for `columns`, each `{kind: "maps", role, count, h, w, extra}` (count maps
  * of h×w cells; `extra` CSS px more along the stack, e.g. a caption) or `{kind: "fixed", role,
- * width}` (bars, notes: their width when laid left to right). `space`: `{width, height}` for the
+ * width}` (bars, notes: their width when laid left to right); either may have `headWidth`, the
+ * least width its header's text needs left to right (it may overhang into the gaps). `space`: `{width, height}` for the
  * maps (height: the tallest stack when left to right), `gap` between maps, `columnGap` the
  * least room between columns (the connections' room), `minSlot` a column's least width (its
  * header), `minTarget` a map button's least width and height (the canvas is centred in it),
@@ -55,7 +56,8 @@ export function planOverview(columns, space) {
  * Top to bottom (a narrow screen, a phone): one row per column, its name in a label column
  * `labelWidth` wide (its gap included) on the left, its maps side by side in the `width` left,
  * in at most `maxLines` lines; a row at least `minRow` tall (its label); `rowGap` between rows;
- * a fixed column is a row `heights[role]` tall (else `minRow`); captions (`extra`) sit beside
+ * a fixed column is a row `heights[role]` tall (else `minRow`), any row at least its column's
+ * `rowHeight` when it has one (a label longer than the usual lines); captions (`extra`) sit beside
  * the maps, so they add no height. The scale is the largest from `maxCell` down to `minCell`
  * whose rows all fit `height` (the whole network on one screen), else `minCell` (the page
  * scrolls down), else whatever keeps the widest map inside the width, wrapping as it takes.
@@ -112,9 +114,12 @@ function horizontal(columns, space, cell, maxStacks) {
   const slots = [];
   let total = columnGap * (columns.length - 1);
   for (const column of columns) {
+    // a header is centred on its column, so it may reach half the gap into each neighbour's side
+    const head = (column.headWidth || 0) - columnGap;
     if (column.kind !== "maps") {
-      slots.push({ width: column.width });
-      total += column.width;
+      const wide = Math.max(column.width, head);
+      slots.push({ width: wide });
+      total += wide;
       continue;
     }
     const box = mapBox(column, cell, space.minTarget);
@@ -125,7 +130,7 @@ function horizontal(columns, space, cell, maxStacks) {
       if (candidate.height <= height) fitting = candidate;
     }
     if (!fitting) return null;
-    fitting.width = Math.max(fitting.width, minSlot);
+    fitting.width = Math.max(fitting.width, minSlot, head);
     slots.push(fitting);
     total += fitting.width;
   }
@@ -140,7 +145,7 @@ function rows(columns, space, cell, maxLines) {
   const slots = [];
   for (const column of columns) {
     if (column.kind !== "maps") {
-      slots.push({ width, height: heights[column.role] || minRow });
+      slots.push({ width, height: Math.max(heights[column.role] || minRow, column.rowHeight || 0) });
       continue;
     }
     const plain = mapBox(column, cell);
@@ -153,7 +158,7 @@ function rows(columns, space, cell, maxLines) {
     const perLine = Math.ceil(column.count / Math.ceil(column.count / most));
     const placed = block({ ...column, extra: 0 }, box, perLine, gap);
     if (placed.lines > maxLines) return null;
-    slots.push({ ...placed, height: Math.max(placed.height, minRow), rowTarget });
+    slots.push({ ...placed, height: Math.max(placed.height, minRow, column.rowHeight || 0), rowTarget });
   }
   return slots;
 }

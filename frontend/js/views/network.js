@@ -8,7 +8,7 @@ import { currentDigit, describeModel, targetClass, traceOf } from "../shell.js";
 import { decodeArray, extent, plane } from "../lib/arrays.js";
 import { scaleFor } from "../lib/colour.js";
 import { percent } from "../lib/format.js";
-import { cellAtPoint, overviewColumns } from "../lib/netlayout.js";
+import { cellAtPoint, headWidth, lineCount, overviewColumns } from "../lib/netlayout.js";
 import { planOverview } from "../lib/overview.js";
 import { el, isAbort, showErrorIn, svg } from "../components/dom.js";
 import { inputScale, networkColumns } from "./network/columns.js";
@@ -24,13 +24,23 @@ const SPACING = { gap: 4, columnGap: 12, minSlot: 56, maxCell: 8 };
  * height (a label's three 14 px lines), the height of the rows that are not maps (dense
  * layers as thin bands, the scores and the probabilities as rows of ten), the scale's range. */
 const ROWS = {
-  labelWidth: 74, rowGap: 8, minRow: 42, maxCell: 3, minCell: 1.5, maxLines: 2,
+  labelWidth: 74, lineHeight: 14, rowGap: 8, minRow: 42, maxCell: 3, minCell: 1.5, maxLines: 2,
   heights: { flatten: 16, vector: 16, logits: 36, output: 46 },
 };
 /** A column header's height when the layers run left to right, before one has been measured. */
 const HEAD_GUESS = 76;
 /** Room kept under the overview, inside the viewport: left to right, top to bottom. */
 const BOTTOM_ROOM = { horizontal: 28, vertical: 8 };
+
+/** A header text's width in CSS px, as network.css sets it: "name" a column's title (bold,
+ * 0.95rem), "note" its note (0.75rem); 2 px to spare for rounding. */
+function textWidth(text, kind) {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const context = (textWidth.canvas ||= document.createElement("canvas")).getContext("2d");
+  const family = getComputedStyle(document.body).fontFamily;
+  context.font = kind === "name" ? `700 ${0.95 * rem}px ${family}` : `${0.75 * rem}px ${family}`;
+  return Math.ceil(context.measureText(text).width) + 2;
+}
 
 export function mount(root, store) {
   root.classList.add("network-view");
@@ -156,7 +166,18 @@ export function mount(root, store) {
 
   function layout() {
     const { model, trace } = net;
-    const columnsSpec = overviewColumns(model.layers, model.input_shape, trace.classes);
+    const columnsSpec = overviewColumns(model.layers, model.input_shape, trace.classes).map((column) => {
+      const layer = model.layers.find((row) => row.name === column.name);
+      const note = layer && layer.note;
+      const maps = column.kind === "maps";
+      // top to bottom, a label with a note: name, shape (and range), then the note's lines
+      const noteLines = note ? lineCount(note, ROWS.labelWidth - 6, (text) => textWidth(text, "note")) : 0;
+      return {
+        // Flatten's column is a note turned on its side, with no header
+        ...column, headWidth: column.role === "flatten" ? 0 : headWidth(column.name, note, maps, textWidth),
+        rowHeight: note ? ROWS.lineHeight * (2 + noteLines + (maps ? 1 : 0)) : 0,
+      };
+    });
     const plan = planOverview(columnsSpec, spaceFor(columnsSpec));
     local.plan = plan;
     local.laidOutFor = `${window.innerWidth}×${window.innerHeight}`;

@@ -33,13 +33,14 @@ export function mapButton(name, channel, map, scale, slot, label) {
   }, el("span", { class: "map-wrap" }, mapCanvas(name, channel, map, scale, slot)));
 }
 
-/** A column's header: its name (the layer type as a tooltip), its output shape, its colour
- * scale when it has maps (the bar, and its range in a few characters: the column may be as
- * narrow as its maps). */
-function header(name, type, shape, scale, title) {
+/** A column's header: its name (the layer type as a tooltip), its output shape, the server's
+ * note when the layer has one (Dropout's p, Rescale's formula), its colour scale when it has
+ * maps (the bar, and its range in a few characters: the column may be as narrow as its maps). */
+function header(layer, shape, scale, title) {
   return el("div", { class: "col-head" },
-    el("h3", { class: "col-name", title: type, text: name }),
+    el("h3", { class: "col-name", title: layer.type, text: layer.name }),
     el("p", { class: "col-shape num", text: shape }),
+    layer.note ? el("p", { class: "col-note", "data-note": "", text: layer.note }) : null,
     scale ? legend(scale, title) : null,
     scale ? el("p", { class: "col-range num", "aria-hidden": "true", text: rangeText(scale) }) : null);
 }
@@ -74,7 +75,7 @@ function inputColumn(net, column, slot, across) {
     el("figcaption", {}, "saliency ", el("strong", { text: trace.target_label })));
   const maps = grid({ ...slot, perLine: Math.min(slot.perLine, 2) },
     mapButton("input", 0, map, scale, slot, "input image"), saliency);
-  return section(column, null, header("input", "the image the network reads", shapeText([1, map.height, map.width]), scale, "ink"), maps);
+  return section(column, null, header({ name: "input", type: "the image the network reads" }, shapeText([1, map.height, map.width]), scale, "ink"), maps);
 }
 
 /** A layer's maps as one button (a touch screen, maps too small to pick one by one: the plan's
@@ -98,7 +99,7 @@ function mapsColumn(net, column, slot, i) {
     else maps.push(mapButton(layer.name, c, plane(output, c), scale, slot, `${layer.name} channel ${c}`));
   }
   const title = scale.kind === "diverging" ? "value" : "activation";
-  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), scale, title),
+  return section(column, layer, header(layer, shapeText(layer.output_shape), scale, title),
     slot.rowTarget ? layerButton(layer, maps, slot) : grid(slot, ...maps));
 }
 
@@ -126,7 +127,7 @@ function vectorColumn(net, column, i, size) {
     readout.textContent = `${k}: ${fixed(values[k], 2)}`;
   });
   canvas.addEventListener("pointerleave", () => { readout.textContent = "\u00a0"; });
-  return section(column, layer, header(layer.name, layer.type, shapeText(layer.output_shape), null), canvas, readout);
+  return section(column, layer, header(layer, shapeText(layer.output_shape), null), canvas, readout);
 }
 
 function logitsColumn(net, column, i) {
@@ -134,8 +135,11 @@ function logitsColumn(net, column, i) {
   const values = Array.from(net.decoded[i].data);
   const bars = classBars(values, net.trace.classes, net.scales[i], layer.name);
   bars.setAttribute("data-block", "");
-  return section(column, layer, header(layer.name, layer.type, "scores", null), bars);
+  return section(column, layer, header(layer, "scores", null), bars);
 }
+
+/** True for a network with one output, a sigmoid head the server reads as two classes. */
+const oneOutput = (net) => net.model.layers[net.model.layers.length - 1].output_shape.at(-1) === 1;
 
 function outputColumn(net, column) {
   const { trace } = net;
@@ -155,7 +159,7 @@ function outputColumn(net, column) {
     el("span", { class: "prob-value num", text: percent(p, 1) }));
   });
   return section(column, null,
-    header("output", "softmax", `${trace.classes.length} classes`, null),
+    header({ name: "output", type: oneOutput(net) ? "sigmoid: [1 − σ(z), σ(z)]" : "softmax" }, `${trace.classes.length} classes`, null),
     el("p", { class: "prediction" }, "Predicted ", el("strong", { class: "num", text: trace.label })),
     el("ol", { class: "probs", "data-block": "", "aria-label": "probability of each class" }, ...rows));
 }
