@@ -2,7 +2,8 @@
 server's message beside a layer that does not fit; the page works out no shape itself, and a
 run trains the layers as the server checked them."""
 
-VIEW = "section[data-view='train']"
+from tests.browser.trainform import VIEW, record_posts, run_to_the_end, wait_form_ready
+
 CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
 # The builder's starting layers for 2 classes, as the page sends them.
 STARTER = [
@@ -17,18 +18,10 @@ STARTER = [
 def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fault(
     page, open_view, server, screenshot
 ):
-    checks = []
-    page.on(
-        "request",
-        lambda r: checks.append(r.post_data_json) if r.url.endswith("/api/models/check") else None,
-    )
+    checks = record_posts(page, "/api/models/check")
     view = open_view("train")
     form = view.locator("[data-train-form]")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='model']",
-        timeout=20_000,
-    )
+    wait_form_ready(page)
     form.get_by_label("Network").select_option("custom")
     builder = form.locator("[data-layer-builder]")
     page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
@@ -83,13 +76,6 @@ def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fa
     # The run trains the spec the server checked (in_channels and in_features filled in), as
     # fast as possible (the watch pace is tested in test_view_train_watch).
     form.locator("[data-train-fast]").check()
-    view.locator("button[data-train-start]").click()
-    page.wait_for_function(
-        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
-        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
-        timeout=180_000,
-    )
-    state = view.locator("[data-job-state]")
-    assert state.get_attribute("data-state") == "done", (
-        f"{state.inner_text()}; {form_error.inner_text()}"
-    )
+    finished = run_to_the_end(page, view)
+    status = view.locator("[data-train-progress]").inner_text()
+    assert finished == "done", f"{status}; {form_error.inner_text()}"

@@ -4,7 +4,8 @@ first, the bias switch and the initializer of Conv2D and Dense, and the one-sigm
 for two classes: the page sends them as the engine names them, the server's check accepts the
 network with the shapes and parameter count worked out by hand below, and it trains."""
 
-VIEW = "section[data-view='train']"
+from tests.browser.trainform import VIEW, record_posts, run_to_the_end, type_in, wait_form_ready
+
 CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
 
 # The network built below, as the page must send it (before the server fills in in_channels and
@@ -46,24 +47,11 @@ SHAPES = [
 NOTE = "Fits: 10 layers, 761 parameters, ending with 1 outputs."
 
 
-def change(locator, value: str) -> None:
-    locator.fill(value)
-    locator.dispatch_event("change")
-
-
 def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_view, screenshot):
-    checks = []
-    page.on(
-        "request",
-        lambda r: checks.append(r.post_data_json) if r.url.endswith("/api/models/check") else None,
-    )
+    checks = record_posts(page, "/api/models/check")
     view = open_view("train")
     form = view.locator("[data-train-form]")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='model']",
-        timeout=20_000,
-    )
+    wait_form_ready(page)
     form.get_by_label("Network").select_option("custom")
     builder = form.locator("[data-layer-builder]")
     page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
@@ -87,13 +75,13 @@ def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_v
     for kind in kinds:
         builder.get_by_label("layer type to add").select_option(kind)
         builder.get_by_role("button", name="Add layer").click()
-    change(builder.get_by_label("layer 2 Conv2D filters"), "4")
+    type_in(builder.get_by_label("layer 2 Conv2D filters"), "4", event="change")
     builder.get_by_label("layer 2 Conv2D bias").uncheck()
     builder.get_by_label("layer 2 Conv2D init").select_option("xavier_uniform")
-    change(builder.get_by_label("layer 4 Conv2D filters"), "4")
-    change(builder.get_by_label("layer 5 LeakyReLU slope"), "0.1")
-    change(builder.get_by_label("layer 9 Dropout drop p"), "0.25")
-    change(builder.get_by_label("layer 10 Dense outputs"), "2")
+    type_in(builder.get_by_label("layer 4 Conv2D filters"), "4", event="change")
+    type_in(builder.get_by_label("layer 5 LeakyReLU slope"), "0.1", event="change")
+    type_in(builder.get_by_label("layer 9 Dropout drop p"), "0.25", event="change")
+    type_in(builder.get_by_label("layer 10 Dense outputs"), "2", event="change")
     builder.get_by_label("layer 10 Dense init").select_option("simple")
     # Two classes (the default): one sigmoid output instead of two softmax outputs.
     head = builder.locator("input[data-sigmoid-head]")
@@ -114,17 +102,10 @@ def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_v
     screenshot("train-builder-layers")
 
     # It trains: one epoch of 100 digits as fast as possible, the run ends done with a score.
-    change(form.locator("input[name='train_size']"), "100")
-    change(form.locator("input[name='epochs']"), "1")
+    type_in(form.locator("input[name='train_size']"), "100", event="change")
+    type_in(form.locator("input[name='epochs']"), "1", event="change")
     form.locator("[data-train-fast]").check()
     form.locator("[data-train-plan][data-fits='true']").wait_for(state="attached")
-    view.locator("button[data-train-start]").click()
-    page.wait_for_function(
-        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
-        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
-        timeout=180_000,
-    )
-    state = view.locator("[data-job-state]")
-    progress = view.locator("[data-train-progress]")
-    assert state.get_attribute("data-state") == "done", progress.inner_text()
+    finished = run_to_the_end(page, view)
+    assert finished == "done", view.locator("[data-train-progress]").inner_text()
     view.locator("table[data-confusion]").wait_for(timeout=30_000)

@@ -7,7 +7,7 @@ epoch events, read from the server's event stream."""
 import http.client
 import json
 
-VIEW = "section[data-view='train']"
+from tests.browser.trainform import record_posts, run_to_the_end, type_in, wait_form_ready
 
 
 def epoch_events(server, job_id: str) -> list[dict]:
@@ -28,32 +28,15 @@ def epoch_events(server, job_id: str) -> list[dict]:
     return events
 
 
-def type_in(locator, value: str) -> None:
-    locator.fill(value)
-    locator.dispatch_event("input")
-
-
 def test_optimizer_settings_groups_loss_and_keep_best(page, open_view, server, screenshot):
-    started = []
-    page.on(
-        "request",
-        lambda r: (
-            started.append(r.post_data_json)
-            if r.url.endswith("/api/train") and r.method == "POST"
-            else None
-        ),
-    )
+    started = record_posts(page, "/api/train")
     plan = server.api("POST", "/api/train/plan", {"model": "simple", "classes": [0, 1]})
     dense = [layer["name"] for layer in plan["layers"] if layer["type"] == "Dense"]
     assert len(dense) == 1, plan["layers"]
 
     view = open_view("train")
     form = view.locator("[data-train-form]")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='optimizer']",
-        timeout=20_000,
-    )
+    wait_form_ready(page, "optimizer")
     form.locator("select[name='optimizer']").select_option("sgd")
     type_in(form.locator("input[data-optimizer-arg='momentum']"), "0.9")
     form.locator("input[data-optimizer-arg='nesterov']").check()
@@ -69,13 +52,7 @@ def test_optimizer_settings_groups_loss_and_keep_best(page, open_view, server, s
     assert group.locator("select[data-group-optimizer]").input_value() == "adagrad"
     form.locator("[data-train-plan][data-fits='true']").wait_for(state="attached", timeout=20_000)
     screenshot("train-options")
-    view.locator("button[data-train-start]").click()
-    page.wait_for_function(
-        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
-        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
-        timeout=180_000,
-    )
-    assert view.locator("[data-job-state]").get_attribute("data-state") == "done"
+    assert run_to_the_end(page, view) == "done"
 
     sent = started[-1]
     assert sent["optimizer"] == "sgd" and sent["lr"] == 0.05, sent

@@ -1,18 +1,13 @@
 """The learning rate of a running job changed from the Train view: the server takes it from the
 next batch (its `lr` event), the page says from which step, and the charts mark the change."""
 
+from tests.browser.trainform import wait_form_ready
 from tests.waiting import wait_until
-
-VIEW = "section[data-view='train']"
 
 
 def test_a_new_rate_on_a_paced_run_is_taken_and_marked(page, open_view, server, screenshot):
     view = open_view("train")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='model']",
-        timeout=20_000,
-    )
+    wait_form_ready(page)
     # The default run: adam at 0.001, paced at 2 steps a second.
     view.locator("[data-train-plan][data-fits='true']").wait_for(state="attached")
     view.locator("button[data-train-start]").click()

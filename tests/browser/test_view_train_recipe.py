@@ -5,41 +5,24 @@ two-class network with one sigmoid output trains, and its accuracy on the first 
 the two classes is shown."""
 
 from tests.browser.axecheck import serious_violations
+from tests.browser.trainform import VIEW, record_posts, run_to_the_end, type_in, wait_form_ready
 
-VIEW = "section[data-view='train']"
 RECIPE = "sigmoid-0-vs-1"
 # The browser tests' dataset is small: 600 training and about 40 test digits of classes 0 and 1.
 TRAIN_SIZE, TEST_SIZE = 300, 30
 
 
-def change(locator, value: str) -> None:
-    locator.fill(value)
-    locator.dispatch_event("input")
-
-
 def test_the_sigmoid_recipe_fills_the_form_and_trains(page, open_view, server, screenshot):
     recipe = next(r for r in server.api("GET", "/api/train/recipes") if r["name"] == RECIPE)
     config = recipe["config"]
-    started = []
-    page.on(
-        "request",
-        lambda r: (
-            started.append(r.post_data_json)
-            if r.url.endswith("/api/train") and r.method == "POST"
-            else None
-        ),
-    )
+    started = record_posts(page, "/api/train")
     view = open_view(f"train&recipe={RECIPE}")
     form = view.locator("[data-train-form]")
     note = form.locator("[data-recipe-note]")
     note.wait_for(timeout=20_000)
     assert recipe["note"] in note.inner_text()
     assert form.locator("select[data-recipe]").input_value() == RECIPE
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='model']",
-        timeout=20_000,
-    )
+    wait_form_ready(page)
     assert form.locator("select[name='model']").input_value() == config["model"]
     assert form.locator("select[name='optimizer']").input_value() == config["optimizer"]
     assert float(form.locator("input[name='lr']").input_value()) == config["lr"]
@@ -53,16 +36,10 @@ def test_the_sigmoid_recipe_fills_the_form_and_trains(page, open_view, server, s
         assert "at most" in error.inner_text(), error.inner_text()
     screenshot("train-recipe-refused")
 
-    change(form.locator("input[name='train_size']"), str(TRAIN_SIZE))
-    change(form.locator("input[name='test_size']"), str(TEST_SIZE))
+    type_in(form.locator("input[name='train_size']"), str(TRAIN_SIZE))
+    type_in(form.locator("input[name='test_size']"), str(TEST_SIZE))
     form.locator("[data-train-plan][data-fits='true']").wait_for(state="attached", timeout=20_000)
-    view.locator("button[data-train-start]").click()
-    page.wait_for_function(
-        "() => ['done', 'failed', 'interrupted'].includes(document.querySelector("
-        "\"section[data-view='train'] [data-job-state]\").dataset.state)",
-        timeout=180_000,
-    )
-    assert view.locator("[data-job-state]").get_attribute("data-state") == "done"
+    assert run_to_the_end(page, view) == "done"
 
     # The page started the recipe's run, with only the two sizes this dataset needs changed.
     sent = started[-1]

@@ -11,9 +11,9 @@ import math
 import time
 
 from tests.browser.pages import REPORTS
+from tests.browser.trainform import VIEW, wait_form_ready
 from tests.waiting import wait_until, wait_until_steady
 
-VIEW = "section[data-view='train']"
 PLAN = f"{VIEW} [data-train-plan]"
 #: The page's default run, counted by hand: 500 of the 540 zeros and ones the server can train
 #: on (600 minus a tenth held out), batches of 32, 5 epochs, 2 steps a second.
@@ -135,11 +135,7 @@ def test_a_run_that_fails_says_so_in_its_status_line(page, open_view):
     (the trainer's own message says what to lower)."""
     view = open_view("train")
     form = view.locator("[data-train-form]")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg=f"{VIEW} select[name='optimizer']",
-        timeout=20_000,
-    )
+    wait_form_ready(page, "optimizer")
     form.get_by_label("Optimizer").select_option("sgd")
     form.get_by_label("Learning rate").fill("10")
     form.locator("[data-train-fast]").check()
