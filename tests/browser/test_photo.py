@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from tests.browser.conftest import SIZES
 from tests.browser.pages import wait_predicted, wait_rendered
+from tests.browser.refusals import page_logging_errors
 from tests.browser.stepping import STEPPER, STEPPER_SHOWN
 
 DRAW = "section[data-view='draw']"
@@ -78,6 +79,17 @@ def predictions(page) -> int:
     return int(page.locator(DRAW).get_attribute("data-predictions"))
 
 
+def open_draw_with_the_seven(page, server) -> None:
+    """The Draw view, its file button given the photographed seven, once its answer is shown."""
+    open_draw(page, server)
+    before = predictions(page)
+    page.set_input_files(
+        f"{DRAW} [data-photo-file]",
+        files=[{"name": "seven.png", "mimeType": "image/png", "buffer": SEVEN}],
+    )
+    wait_predicted(page, before)
+
+
 def assert_read_as_the_api_reads(page, server, photo: bytes) -> None:
     """The page shows the API's answer for this photo: bars, link input, the prepared steps."""
     answer = server.api("POST", f"/api/models/{model_of(page)}/predict", {"image": data_url(photo)})
@@ -99,13 +111,7 @@ TRANSFER = """([bytes, name]) => {
 
 
 def test_photo_by_file_button_paste_and_drop(page, server, screenshot) -> None:
-    open_draw(page, server)
-    before = predictions(page)
-    page.set_input_files(
-        f"{DRAW} [data-photo-file]",
-        files=[{"name": "seven.png", "mimeType": "image/png", "buffer": SEVEN}],
-    )
-    wait_predicted(page, before)
+    open_draw_with_the_seven(page, server)
     assert_read_as_the_api_reads(page, server, SEVEN)
     assert page.locator(f"{DRAW} [data-photo-caption]").inner_text() == "seven.png, 400×300 px"
     screenshot("photo-draw-file")
@@ -148,13 +154,7 @@ def test_photo_by_file_button_paste_and_drop(page, server, screenshot) -> None:
 
 def test_a_file_that_is_not_a_photo_shows_the_servers_refusal(browser, server) -> None:
     # Chromium logs the refused request (422) as a console error: this page expects exactly that
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    logged: list[str] = []
-    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: logged.append(f"page error: {error}"))
-    try:
+    with page_logging_errors(browser) as (page, logged):
         open_draw(page, server)
         probabilities = shown_probabilities(page)
         text = b"a shopping list, not a photo"
@@ -173,8 +173,6 @@ def test_a_file_that_is_not_a_photo_shows_the_servers_refusal(browser, server) -
         assert error.inner_text() == f"This photo cannot be read: {answer['detail']}"
         assert shown_probabilities(page) == probabilities  # the digit shown is still read
         assert all(re.search(r"status of 422", line) for line in logged), logged
-    finally:
-        context.close()
 
 
 def kernel_on_photo(server, photo: bytes, query: str) -> dict:
@@ -279,13 +277,7 @@ def test_photo_screens(sized_page, server, screenshot, size: str) -> None:
     """Each screen the page is built for, with a photo in use: nothing scrolls sideways, the
     photo button is a finger's size on the phone, axe-core finds nothing serious."""
     page = sized_page(size)
-    open_draw(page, server)
-    before = predictions(page)
-    page.set_input_files(
-        f"{DRAW} [data-photo-file]",
-        files=[{"name": "seven.png", "mimeType": "image/png", "buffer": SEVEN}],
-    )
-    wait_predicted(page, before)
+    open_draw_with_the_seven(page, server)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= SIZES[size]["viewport"]["width"]  # nothing scrolls sideways
     if size == "phone":

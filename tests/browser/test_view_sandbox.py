@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from tests.browser.conftest import SIZES
 from tests.browser.pages import goto_view
+from tests.browser.refusals import page_logging_errors
 
 VIEW = "section[data-view='sandbox']"
 #: The view has an answer and no request is on its way.
@@ -178,13 +179,7 @@ def test_a_refusal_says_what_to_fix(browser, server, screenshot):
     """A kernel wider than the padded input: the server's 422 message shown under the form (and
     no stale numbers); a token that is not a number is caught before any request. Chromium logs
     each refused request as a console error: this page expects exactly those."""
-    context = browser.new_context(**SIZES["laptop"])
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    logged: list[str] = []
-    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: logged.append(f"page error: {error}"))
-    try:
+    with page_logging_errors(browser) as (page, logged):
         view = open_sandbox(page, server, EXAMPLES["conv1d"])
         view.locator("[data-sb-input]").fill("1 2 3")
         view.locator("[data-sb-padding]").select_option("valid")
@@ -201,5 +196,3 @@ def test_a_refusal_says_what_to_fix(browser, server, screenshot):
         )
         assert '"z" is not a number' in error.inner_text()
         assert logged and all("status of 422" in line for line in logged), logged
-    finally:
-        context.close()
