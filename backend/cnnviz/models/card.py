@@ -26,6 +26,19 @@ def _augmentation(aug: dict | None) -> str:
     return text
 
 
+def _kept_epoch(meta: dict[str, Any]) -> list[str]:
+    """The card's line for a run that kept its best epoch (`keep_best`): the weights are that
+    epoch's, not the last one's, so the card must say which; nothing for other runs."""
+    if meta.get("best_epoch") is None:
+        return []
+    of = meta.get("config", {}).get("epochs")
+    return [
+        f"- Kept epoch {meta['best_epoch']}{f' of {of}' if of else ''}, the best on validation "
+        f"({_percent(meta.get('best_validation_accuracy'))}); the later epochs' weights were "
+        "not kept"
+    ]
+
+
 def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
     """Markdown for `model`, from the metadata `cnnviz train` saved with it."""
     evaluation = meta.get("evaluation", {})
@@ -54,6 +67,7 @@ def render_model_card(model: Sequential, meta: dict[str, Any]) -> str:
         f"{config.get('batch_size')}, optimizer {config.get('optimizer')} "
         f"(learning rate {config.get('lr')}, schedule {config.get('lr_schedule', 'constant')})",
         f"- Augmentation: {_augmentation(config.get('augmentation'))}",
+        *_kept_epoch(meta),
         f"- Trained on {meta.get('trained_at', 'n/a')} in {meta.get('training_seconds', 0):.0f} s "
         f"with cnnviz {meta.get('cnnviz_version', '?')} and NumPy {meta.get('numpy_version', '?')}",
         "",
