@@ -4,6 +4,8 @@ The page's catalogue is the server's with one preset and one optimizer added (a 
 browser), so a form that still kept its own lists would not offer them.
 """
 
+from tests.browser.trainform import wait_form_ready
+
 EXTRA_PRESET = {
     "name": "widenet",
     "description": "A preset only this test's catalogue has: 32 filters, one dense layer.",
@@ -30,11 +32,7 @@ def test_the_form_offers_the_catalogues_presets_and_optimizers(page, open_view, 
     form = view.locator("[data-train-form]")
     network = form.get_by_label("Network")
     optimizer = form.get_by_label("Optimizer")
-    page.wait_for_function(
-        "(css) => !document.querySelector(css).disabled",
-        arg="section[data-view='train'] select[name='model']",
-        timeout=20_000,
-    )
+    wait_form_ready(page)
 
     def options(select):
         return select.locator("option").evaluate_all("(os) => os.map((o) => [o.value, o.text])")
