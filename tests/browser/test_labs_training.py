@@ -38,6 +38,8 @@ from tests.live_server import LiveServer, live_server
 pytestmark = pytest.mark.timeout(480)
 #: How long one run may take from Start to its results.
 RUN_TIMEOUT_MS = 360_000
+#: The training digits the recipes need beside the test files `mnist_dir` checks.
+TRAINING_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,11 @@ def dense(fin: int, fout: int) -> int:
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory, mnist_dir: Path) -> Iterator[LiveServer]:
     """A server reading the real MNIST files where they are (it only reads them)."""
+    missing = [name for name in TRAINING_FILES if not (mnist_dir / name).is_file()]
+    if missing:
+        pytest.fail(
+            f"the labs train on {mnist_dir}, which lacks {', '.join(missing)}", pytrace=False
+        )
     root = tmp_path_factory.mktemp("lab-server")
     environment = {"CNNVIZ_DATA_DIR": str(mnist_dir.parent)}
     with live_server(root, environment, start_timeout=60) as running:
