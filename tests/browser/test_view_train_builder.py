@@ -2,9 +2,8 @@
 server's message beside a layer that does not fit; the page works out no shape itself, and a
 run trains the layers as the server checked them."""
 
-from tests.browser.trainform import VIEW, record_posts, run_to_the_end, wait_form_ready
+from tests.browser.trainform import open_layer_builder, record_posts, run_to_the_end, wait_checked
 
-CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
 # The builder's starting layers for 2 classes, as the page sends them.
 STARTER = [
     {"type": "Conv2D", "out_channels": 8, "kernel_size": 3, "stride": 1, "padding": 0},
@@ -19,12 +18,7 @@ def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fa
     page, open_view, server, screenshot
 ):
     checks = record_posts(page, "/api/models/check")
-    view = open_view("train")
-    form = view.locator("[data-train-form]")
-    wait_form_ready(page)
-    form.get_by_label("Network").select_option("custom")
-    builder = form.locator("[data-layer-builder]")
-    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+    view, form, builder = open_layer_builder(page, open_view)
 
     # Hand-counted: 28 - 3 + 1 = 26; pooled 13; 8·13·13 = 1352; 2 classes.
     shapes = builder.locator("[data-layer-shape]").all_inner_texts()
@@ -39,7 +33,7 @@ def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fa
     kernel = builder.get_by_label("layer 3 MaxPool2D kernel")
     kernel.fill("30")
     kernel.dispatch_event("change")
-    page.wait_for_selector(CHECKED.format("fault"), state="attached", timeout=20_000)
+    wait_checked(page, "fault")
     spec = {"layers": [*STARTER[:2], {**STARTER[2], "kernel_size": 30}, *STARTER[3:]]}
     verdict = server.api("POST", "/api/models/check", {"spec": spec, "classes": 2})
     assert not verdict["fits"] and verdict["fault"]["layer"] == 3, verdict
@@ -65,7 +59,7 @@ def test_the_builder_shows_the_servers_shapes_and_its_message_at_the_layer_at_fa
         kernel.fill(value)
         kernel.dispatch_event("change")
         kernel = builder.get_by_label("layer 3 MaxPool2D kernel")
-    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+    wait_checked(page)
     shapes = builder.locator("[data-layer-shape]").all_inner_texts()
     assert shapes == ["→ 8×26×26", "→ 8×26×26", "→ 8×13×13", "→ 1352", "→ 2"], shapes
     assert not builder.locator("[data-layer-error]:visible").count()

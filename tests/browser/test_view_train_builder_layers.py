@@ -4,9 +4,13 @@ first, the bias switch and the initializer of Conv2D and Dense, and the one-sigm
 for two classes: the page sends them as the engine names them, the server's check accepts the
 network with the shapes and parameter count worked out by hand below, and it trains."""
 
-from tests.browser.trainform import VIEW, record_posts, run_to_the_end, type_in, wait_form_ready
-
-CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
+from tests.browser.trainform import (
+    open_layer_builder,
+    record_posts,
+    run_to_the_end,
+    type_in,
+    wait_checked,
+)
 
 # The network built below, as the page must send it (before the server fills in in_channels and
 # in_features).
@@ -49,12 +53,7 @@ NOTE = "Fits: 10 layers, 761 parameters, ending with 1 outputs."
 
 def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_view, screenshot):
     checks = record_posts(page, "/api/models/check")
-    view = open_view("train")
-    form = view.locator("[data-train-form]")
-    wait_form_ready(page)
-    form.get_by_label("Network").select_option("custom")
-    builder = form.locator("[data-layer-builder]")
-    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+    view, form, builder = open_layer_builder(page, open_view)
 
     # Start from nothing but the input scaling, then add the layers in their order.
     while builder.locator("[data-layer-row]").count():
@@ -87,7 +86,7 @@ def test_every_new_layer_is_built_checked_by_the_server_and_trained(page, open_v
     head = builder.locator("input[data-sigmoid-head]")
     assert head.is_visible()
     head.check()
-    page.wait_for_selector(CHECKED.format("fits"), state="attached", timeout=20_000)
+    wait_checked(page)
     page.wait_for_function(
         "(n) => document.querySelector(\"section[data-view='train'] [data-builder-note]\")"
         ".textContent.includes(n)",

@@ -4,6 +4,8 @@ field as a user does, record what the page sends, start a run and wait for its e
 from __future__ import annotations
 
 VIEW = "section[data-view='train']"
+#: The layer builder once the server's check of its layers says `fits` or `fault`.
+CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
 #: The states a run ends in.
 FINISHED = ("done", "failed", "interrupted")
 
@@ -15,6 +17,22 @@ def wait_form_ready(page, field: str = "model", timeout_ms: float = 20_000) -> N
         arg=f"{VIEW} select[name='{field}']",
         timeout=timeout_ms,
     )
+
+
+def wait_checked(page, verdict: str = "fits") -> None:
+    """The server's check of the builder's layers has answered `verdict` (fits or fault)."""
+    page.wait_for_selector(CHECKED.format(verdict), state="attached", timeout=20_000)
+
+
+def open_layer_builder(page, open_view) -> tuple[object, object, object]:
+    """(view, form, builder): the Train view with "custom" chosen as the network, once the
+    server has checked the builder's starting layers and found they fit."""
+    view = open_view("train")
+    form = view.locator("[data-train-form]")
+    wait_form_ready(page)
+    form.get_by_label("Network").select_option("custom")
+    wait_checked(page)
+    return view, form, form.locator("[data-layer-builder]")
 
 
 def type_in(locator, value: str, event: str = "input") -> None:
