@@ -58,6 +58,9 @@ class Settings:
     models_dir: Path
     #: Larger request bodies are refused with 413 before they are read.
     max_body_bytes: int = 5 * 1024 * 1024
+    #: A photo sent as its own bytes to the predict route may be this large (a 12 MP phone
+    #: JPEG is 3 to 8 MB); every other body keeps `max_body_bytes`.
+    max_photo_bytes: int = 12 * 1024 * 1024
     #: Training jobs that may run at once; one more is refused with 429.
     max_jobs: int = 2
     #: Threads that run the plain `def` routes (anyio's default is 40). Their work is CPU-bound

@@ -10,6 +10,7 @@ import base64
 import io
 import json
 import re
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -153,7 +154,7 @@ def test_photo_by_file_button_paste_and_drop(page, server, screenshot) -> None:
 
 
 def test_a_file_that_is_not_a_photo_shows_the_servers_refusal(browser, server) -> None:
-    # Chromium logs the refused request (422) as a console error: this page expects exactly that
+    # Chromium logs the refused request (415) as a console error: this page expects exactly that
     with page_logging_errors(browser) as (page, logged):
         open_draw(page, server)
         probabilities = shown_probabilities(page)
@@ -164,15 +165,20 @@ def test_a_file_that_is_not_a_photo_shows_the_servers_refusal(browser, server) -
         )
         error = page.locator(f"{DRAW} [data-photo-error]")
         error.wait_for(state="visible")
-        status, answer = server.request(
-            "POST",
-            f"/api/models/{model_of(page)}/predict",
-            {"image": "data:text/plain;base64," + base64.b64encode(text).decode("ascii")},
+        # the page sends the file as its own bytes, labelled with its type
+        request = urllib.request.Request(
+            f"{server.url}/api/models/{model_of(page)}/predict",
+            data=text,
+            headers={"Content-Type": "text/plain"},
+            method="POST",
         )
-        assert status == 422
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 415
+        answer = json.loads(refused.value.read())
         assert error.inner_text() == f"This photo cannot be read: {answer['detail']}"
         assert shown_probabilities(page) == probabilities  # the digit shown is still read
-        assert all(re.search(r"status of 422", line) for line in logged), logged
+        assert all(re.search(r"status of 415", line) for line in logged), logged
 
 
 def kernel_on_photo(server, photo: bytes, query: str) -> dict:

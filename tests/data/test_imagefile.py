@@ -14,7 +14,7 @@ from PIL import Image
 from tests.strokes import drawing, encode
 
 from cnnviz.data.drawing import preprocess_drawing
-from cnnviz.data.imagefile import ImageError, decode_image_payload, image_size
+from cnnviz.data.imagefile import MAX_BYTES, ImageError, decode_image_payload, image_size
 
 WHITE = (255, 255, 255)
 
@@ -79,7 +79,7 @@ def test_too_many_bytes_are_refused() -> None:
     with pytest.raises(ImageError, match=f"too large: {len(data):,} bytes, at most 1,000"):
         preprocess_drawing(data, max_bytes=1000)
     with pytest.raises(ImageError, match="too large"):
-        preprocess_drawing(b"\x89PNG" + bytes(5 * 1024 * 1024))
+        preprocess_drawing(b"\x89PNG" + bytes(MAX_BYTES))
     with pytest.raises(ImageError, match="too large"):
         decode_image_payload("A" * 2000, max_bytes=1000)
 

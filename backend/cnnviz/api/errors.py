@@ -7,6 +7,9 @@ the layer and the shape), 413 (bodies over the limit, refused before they are re
 model file the disk could not take).
 """
 
+import re
+from collections.abc import Iterable
+
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -63,19 +66,39 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a body over `max_bytes`, by Content-Length or by counting."""
+    """ASGI middleware: 413 for a body over `max_bytes`, by Content-Length or by counting; a
+    photo sent as its own bytes (`photo_types`) to a path `photo_paths` matches may have up to
+    `photo_max_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        photo_max_bytes: int | None = None,
+        photo_paths: re.Pattern[str] = re.compile(r"(?!)"),  # none
+        photo_types: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.photo_max_bytes = max(max_bytes, photo_max_bytes or 0)
+        self.photo_paths = photo_paths
+        self.photo_types = frozenset(photo_types)
+
+    def _limit(self, scope: Scope) -> int:
+        if not self.photo_paths.fullmatch(scope["path"]):
+            return self.max_bytes
+        content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+        media_type = content_type.decode("latin-1").split(";")[0].strip().lower()
+        return self.photo_max_bytes if media_type in self.photo_types else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         received = 0
 
@@ -84,18 +107,25 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLargeError
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except _BodyTooLargeError:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        # a data URL over the limit: the same photo fits as its own bytes
+        photo = (
+            f"; send a photo as the body's own bytes (Content-Type image/jpeg, image/png or "
+            f"image/webp) to have up to {self.photo_max_bytes:,} bytes"
+            if limit < self.photo_max_bytes and self.photo_paths.fullmatch(scope["path"])
+            else ""
+        )
         response = JSONResponse(
-            {"detail": f"the request body is over the {self.max_bytes:,}-byte limit"},
+            {"detail": f"the request body is over the {limit:,}-byte limit{photo}"},
             status_code=413,
         )
         await response(scope, receive, send)

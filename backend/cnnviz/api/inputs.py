@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from cnnviz.data import digitcode
 from cnnviz.data.drawing import preprocess_drawing
@@ -77,9 +77,22 @@ class DigitInput(BaseModel):
             )
         return self
 
+    #: an image sent as the request body's own bytes (`from_image_bytes`), not in JSON
+    _body: bytes | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_image_bytes(cls, data: bytes) -> "DigitInput":
+        """A drawing or photo sent as the request's raw body (Content-Type image/png, ...):
+        no base64 to decode, and a phone photo of several MB fits the body limit."""
+        digit = cls.model_construct(image=None, pixels=None, code=None)
+        digit._body = data
+        return digit
+
     @cached_property
     def drawing(self) -> bytes | None:
         """The drawing's image bytes (decoded once), None for pixels."""
+        if self._body is not None:
+            return self._body
         return None if self.image is None else decode_image_payload(self.image)
 
     def pixel_count(self) -> int:

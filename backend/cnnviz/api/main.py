@@ -15,6 +15,7 @@ from cnnviz import __version__
 from cnnviz.api.docs import install_docs
 from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
+from cnnviz.api.routes.inference import IMAGE_MEDIA_TYPES, PREDICT_PATH
 from cnnviz.api.security import install_security
 from cnnviz.api.static import FrontendFiles, method_not_allowed
 from cnnviz.blas import limit_blas_threads
@@ -50,7 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.downloads = DownloadManager()
     install_error_handlers(app)
     app.add_exception_handler(405, method_not_allowed)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        photo_max_bytes=settings.max_photo_bytes,
+        photo_paths=PREDICT_PATH,
+        photo_types=IMAGE_MEDIA_TYPES,
+    )
     app.include_router(api_router)
     policies = install_docs(app)
     app.router.default = FrontendFiles(directory=settings.frontend_dir, html=True)

@@ -60,11 +60,11 @@ export function mount(root, store) {
     if (digit !== store.state.digit) store.set({ digit, input: null });
   }
 
-  /** A photo chosen (`image`, its data URL): read by the server as `cnnviz predict` reads a file;
-   * its 28×28 then replaces the pad's digit, as a link's does, in every view. */
-  function usePhoto(file, image) {
+  /** A photo chosen (`file`, sent as its own bytes): read by the server as `cnnviz predict`
+   * reads a file; its 28×28 then replaces the pad's digit, as a link's does, in every view. */
+  function usePhoto(file) {
     pace.cancel();
-    send({ image }, file);
+    send({}, file);
   }
   function adoptPhoto(file, answer) {
     photoAnswer = answer;
@@ -156,7 +156,7 @@ export function mount(root, store) {
     pace.sent();
     root.dataset.busy = "true";
     try {
-      const answer = await api.predict(model, digit, mine.signal);
+      const answer = await (file ? api.predictPhoto(model, file, mine.signal) : api.predict(model, digit, mine.signal));
       if (mine.signal.aborted) return;
       if (!file) linkInput(digit, answer);
       if (digit.code) pad.paintCode(digit.code, answer.input);

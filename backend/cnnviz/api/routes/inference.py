@@ -6,11 +6,18 @@ route, so its NumPy work runs in the thread pool, off the event loop; a predicti
 view asks for on every stroke, runs inline when it is small (see `cnnviz.api.inline`).
 """
 
+import json
+import re
+from typing import Annotated
+
 import numpy as np
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from cnnviz.api.deps import ModelId, StoreDep
 from cnnviz.api.encoding import encode_array
+from cnnviz.api.errors import BODY_PARSE_ERROR
 from cnnviz.api.inline import run_digit_work
 from cnnviz.api.responses import json_response
 from cnnviz.api.schemas.inference import (
@@ -27,9 +34,18 @@ from cnnviz.models.store import ModelEntry
 
 router = APIRouter(prefix="/models", tags=["inference"])
 
+#: The predict route's path (the body limit allows it larger photos, `Settings.max_photo_bytes`).
+PREDICT_PATH = re.compile(r"/api/models/[^/]+/predict")
+#: What a photo sent as the body's own bytes may be labelled.
+IMAGE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/webp", "application/octet-stream")
+
 ERRORS = {
     404: {"description": "no model with this id"},
-    413: {"description": "the request body is over the size limit (5 MB by default)"},
+    413: {
+        "description": "the request body is over the size limit (5 MB by default; 12 MB for a "
+        "photo sent as its own bytes to predict)"
+    },
+    415: {"description": "a body that is neither JSON nor a PNG, JPEG or WebP photo's bytes"},
     422: {
         "description": "not exactly one of image/pixels/code; pixels not 28×28 finite values "
         "in [0, 1]; an image that cannot be read, is empty, or has over 4096×4096 pixels; a "
@@ -46,10 +62,65 @@ def _encoded(array: np.ndarray | None):
     return None if array is None else encode_array(array)
 
 
-@router.post("/{model_id}/predict", response_model=PredictResponse, responses=ERRORS)
-async def predict(model_id: ModelId, body: PredictRequest, store: StoreDep) -> Response:
+async def predict_body(request: Request) -> PredictRequest:
+    """The digit to predict: JSON (`PredictRequest`), or an image's own bytes when the body is
+    labelled as one (IMAGE_MEDIA_TYPES), so a phone photo needs no base64 and gets the larger
+    body limit."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    if media_type in IMAGE_MEDIA_TYPES:
+        return PredictRequest.from_image_bytes(raw)
+    if media_type not in ("", "application/json") and not media_type.endswith("+json"):
+        raise HTTPException(
+            415,
+            f"a body of type {media_type[:40]!r} cannot be read: send JSON (application/json) "
+            "or a PNG, JPEG or WebP photo's own bytes (image/png, image/jpeg, image/webp)",
+        )
+    # as FastAPI reads a JSON body, so its refusals are the same as every other route's
+    try:
+        parsed = json.loads(raw)
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise HTTPException(400, BODY_PARSE_ERROR) from exc  # a 422 saying what to send
+    except json.JSONDecodeError as exc:
+        error = {"type": "json_invalid", "loc": ("body", exc.pos), "msg": f"JSON: {exc.msg}"}
+        raise RequestValidationError([error]) from None
+    try:
+        return PredictRequest.model_validate(parsed)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in errors]
+        ) from None
+
+
+PREDICT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a drawing or photo, 28×28 pixels or an input code as JSON; or a photo's "
+        "own bytes with its Content-Type (up to 12 MB, `curl --data-binary @digit.jpg -H "
+        "'Content-Type: image/jpeg'`)",
+        "content": {
+            "application/json": {"schema": PredictRequest.model_json_schema()},
+            **{
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in IMAGE_MEDIA_TYPES
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/{model_id}/predict",
+    response_model=PredictResponse,
+    responses=ERRORS,
+    openapi_extra=PREDICT_BODY,
+)
+async def predict(
+    model_id: ModelId, body: Annotated[PredictRequest, Depends(predict_body)], store: StoreDep
+) -> Response:
     """Read a digit: the predicted class, every class's probability, the 28×28 image the network
-    saw and the preprocessing steps that made it from the drawing."""
+    saw and the preprocessing steps that made it from the drawing or photo."""
     return await run_digit_work(_predict, store, model_id, body)
 
 

@@ -4,18 +4,8 @@
 import { el } from "../../components/dom.js";
 import { photoSource } from "../photosource.js";
 
-/** A File as a data URL (what POST /api/models/{id}/predict takes as `image`). */
-function dataUrl(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(new Error(`the file could not be read (${reader.error?.message || "unknown error"})`));
-    reader.readAsDataURL(file);
-  });
-}
-
 /**
- * The photo controls; `onPhoto(file, image)` gets the chosen file and its data URL.
+ * The photo controls; `onPhoto(file)` gets the chosen file (the view sends it as it is).
  * Returns `{node, fail(message), clear(), show(file, answer), forget()}`.
  */
 export function photoPanel({ dropTarget, visible, onPhoto }) {
@@ -25,13 +15,9 @@ export function photoPanel({ dropTarget, visible, onPhoto }) {
     hint: "or drop one on the pad, or paste one (Ctrl+V): a digit on paper, PNG, JPEG or WebP",
     dropTarget,
     visible,
-    onPhoto: async (file) => {
+    onPhoto: (file) => {
       source.clear();
-      try {
-        onPhoto(file, await dataUrl(file));
-      } catch (failure) {
-        source.fail(failure.message);
-      }
+      onPhoto(file);
     },
   });
   const thumb = el("img", { class: "photo-thumb", alt: "", "data-photo-thumb": true });
