@@ -91,6 +91,7 @@ def test_bundled_model_detail_has_shapes_parameters_and_card(client: TestClient)
                 "cols": {"start": -2, "size": 5, "jump": 1},
             }
         ],
+        "note": None,  # a conv's name and shape say what its column is
     }
     assert body["layers"][-1]["output_shape"] == [10]
     assert sum(row["parameters"] for row in body["layers"]) == body["parameters"]
