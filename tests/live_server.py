@@ -60,13 +60,21 @@ class LiveServer:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def request(
-        self, method: str, path: str, body: object | None = None, timeout: float = 30.0
+        self,
+        method: str,
+        path: str,
+        body: object | None = None,
+        timeout: float = 30.0,
+        content_type: str | None = None,
     ) -> tuple[int, Any]:
-        """One request over a new connection, `body` sent as JSON: (status, the JSON answer)."""
+        """One request over a new connection: (status, the JSON answer). `body` is sent as JSON,
+        or as it is (bytes) under `content_type` when one is given (a photo's own bytes)."""
         connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
         try:
             if body is None:
                 connection.request(method, path)
+            elif content_type is not None:
+                connection.request(method, path, body, {"Content-Type": content_type})
             else:
                 headers = {"Content-Type": "application/json"}
                 connection.request(method, path, json.dumps(body), headers)
@@ -76,9 +84,11 @@ class LiveServer:
         finally:
             connection.close()
 
-    def api(self, method: str, path: str, body: object | None = None) -> Any:
+    def api(
+        self, method: str, path: str, body: object | None = None, content_type: str | None = None
+    ) -> Any:
         """The JSON answer of a request that must succeed (2xx)."""
-        status, answer = self.request(method, path, body)
+        status, answer = self.request(method, path, body, content_type=content_type)
         assert 200 <= status < 300, f"{method} {path} answered {status}: {answer}"
         return answer
 

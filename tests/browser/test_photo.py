@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import numpy as np
 import pytest
@@ -166,30 +163,17 @@ def test_a_file_that_is_not_a_photo_shows_the_servers_refusal(browser, server) -
         error = page.locator(f"{DRAW} [data-photo-error]")
         error.wait_for(state="visible")
         # the page sends the file as its own bytes, labelled with its type
-        request = urllib.request.Request(
-            f"{server.url}/api/models/{model_of(page)}/predict",
-            data=text,
-            headers={"Content-Type": "text/plain"},
-            method="POST",
+        status, answer = server.request(
+            "POST", f"/api/models/{model_of(page)}/predict", text, content_type="text/plain"
         )
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=30)
-        assert refused.value.code == 415
-        answer = json.loads(refused.value.read())
+        assert status == 415
         assert error.inner_text() == f"This photo cannot be read: {answer['detail']}"
         assert shown_probabilities(page) == probabilities  # the digit shown is still read
         assert all(re.search(r"status of 415", line) for line in logged), logged
 
 
 def kernel_on_photo(server, photo: bytes, query: str) -> dict:
-    request = urllib.request.Request(
-        f"{server.url}/api/kernels/photo?{query}",
-        data=photo,
-        headers={"Content-Type": "image/png"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    return server.api("POST", f"/api/kernels/photo?{query}", photo, content_type="image/png")
 
 
 def canvas_pixels(page) -> np.ndarray:

@@ -2,9 +2,6 @@
 (over the 5 MiB every JSON body is held to) is read, with the answer the API gives for the same
 bytes sent the same way, and no console error."""
 
-import json
-import urllib.request
-
 from tests.browser.pages import wait_predicted, wait_rendered
 from tests.strokes import drawing
 
@@ -27,14 +24,7 @@ def test_a_six_megabyte_photo_is_read(page, server, screenshot) -> None:
     wait_predicted(page, before)
     assert page.locator(f"{DRAW} [data-photo-error]").is_hidden()
     model = page.locator("[data-model-picker]").input_value()
-    request = urllib.request.Request(
-        f"{server.url}/api/models/{model}/predict",
-        data=photo,
-        headers={"Content-Type": "image/jpeg"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = json.loads(response.read())
+    answer = server.api("POST", f"/api/models/{model}/predict", photo, content_type="image/jpeg")
     bars = page.locator(f"{DRAW} [data-prob]")
     shown = {
         int(bars.nth(k).get_attribute("data-prob")): float(bars.nth(k).get_attribute("data-value"))
