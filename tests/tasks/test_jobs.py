@@ -13,13 +13,13 @@ from tests.waiting import wait_until, wait_until_steady
 
 from cnnviz.data import DownloadResult
 from cnnviz.tasks.downloads import DownloadManager
-from cnnviz.tasks.jobs import (
+from cnnviz.tasks.errors import (
     DatasetMissingError,
     JobLimitError,
-    JobManager,
     JobNotFoundError,
     JobStateError,
 )
+from cnnviz.tasks.jobs import JobManager
 from cnnviz.train import TrainConfig
 
 pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline

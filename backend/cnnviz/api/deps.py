@@ -14,7 +14,9 @@ from cnnviz.ids import ID_PATTERN
 from cnnviz.models.store import ModelStore
 from cnnviz.settings import Settings
 from cnnviz.tasks.downloads import DownloadManager
-from cnnviz.tasks.jobs import Job, JobManager, JobNotFoundError
+from cnnviz.tasks.errors import JobNotFoundError
+from cnnviz.tasks.job import Job
+from cnnviz.tasks.jobs import JobManager
 
 
 async def get_settings_dep(request: Request) -> Settings:

@@ -10,10 +10,17 @@ from typing import Any, Literal
 
 from cnnviz.tasks.events import EventLog
 
-JobState = Literal["running", "paused", "done", "failed", "interrupted"]
+JobState = Literal["queued", "running", "paused", "done", "failed", "interrupted", "cancelled"]
+#: States of a job that holds a worker (what the running limit counts).
 ACTIVE: frozenset[str] = frozenset({"running", "paused"})
+#: States of a job that has not ended: it waits for a worker, or holds one.
+LIVE: frozenset[str] = frozenset({"queued", *ACTIVE})
 #: The event a job's history ends with, by the state it ended in without finishing.
-END_EVENTS: dict[str, str] = {"failed": "error", "interrupted": "interrupted"}
+END_EVENTS: dict[str, str] = {
+    "failed": "error",
+    "interrupted": "interrupted",
+    "cancelled": "cancelled",
+}
 
 
 def job_event_log() -> EventLog:
@@ -41,15 +48,20 @@ class Job:
     data_dir: str | None = field(default=None, repr=False)
     #: Its events, numbered and bounded; saved with the record.
     log: EventLog = field(default_factory=job_event_log, repr=False)
+    #: While queued: 1 for the next job to start, 2 for the one after, ...; else None.
+    queue_position: int | None = None
+    #: The latest event of each type when they are kept elsewhere (a broker's stream: see
+    #: `cnnviz.tasks.distributed`); None: the job's own log's.
+    latest_events: dict[str, dict] | None = field(default=None, repr=False)
 
     @property
     def final(self) -> bool:
-        return self.state not in ACTIVE
+        return self.state not in LIVE
 
     @property
     def last(self) -> dict[str, dict]:
         """The latest event of each type ("start", "step", "epoch", "done", ...)."""
-        return self.log.latest
+        return self.latest_events if self.latest_events is not None else self.log.latest
 
     def progress(self) -> dict[str, Any]:
         last = self.last
@@ -94,6 +106,7 @@ class Job:
             "error": self.error,
             "model_id": self.model_id,
             "stopped": self.stopped,
+            "queue_position": self.queue_position,
             "progress": self.progress(),
             "metrics": self.metrics(),
             **self.outcome(),

@@ -37,32 +37,18 @@ from cnnviz.ids import is_id, new_id
 from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential
+from cnnviz.tasks.errors import (
+    DatasetMissingError,
+    JobError,
+    JobLimitError,
+    JobNotFoundError,
+    JobStateError,
+)
 from cnnviz.tasks.events import LoggedEvent
-from cnnviz.tasks.job import ACTIVE, END_EVENTS, Job, JobState
+from cnnviz.tasks.job import ACTIVE, END_EVENTS, LIVE, Job, JobState
 from cnnviz.tasks.records import read_records, write_record
 from cnnviz.tasks.worker import COMMANDS, SET_LR, run_worker
 from cnnviz.train import TrainConfig
-
-
-class JobError(Exception):
-    """Base class; the message says what to do."""
-
-
-class JobNotFoundError(JobError, LookupError):
-    pass
-
-
-class JobLimitError(JobError):
-    """As many jobs as allowed are running already."""
-
-
-class DatasetMissingError(JobError):
-    """The job's dataset is not on disk; the message says how to download it."""
-
-
-class JobStateError(JobError):
-    """A command the job cannot take in its state (e.g. pausing a finished job)."""
-
 
 #: Learning-rate changes one job may take: each is an event its history keeps whole.
 MAX_LR_CHANGES = 100
@@ -343,7 +329,7 @@ class JobManager:
                 job.log.restore(record.get("history") or [])
             except (ValueError, KeyError, TypeError):
                 continue
-            if job.state not in ("done", "failed", "interrupted"):  # running when the server died
+            if job.state in LIVE:  # not ended when the server died
                 job.state = "interrupted"
                 job.error = "the server restarted while this job was running"
                 job.finished = time.time()

@@ -37,14 +37,9 @@ from cnnviz.api.schemas.train import (
 from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
 from cnnviz.data import get_dataset
 from cnnviz.models.limits import check_model, check_spec
-from cnnviz.tasks.jobs import (
-    DatasetMissingError,
-    Job,
-    JobError,
-    JobLimitError,
-    JobManager,
-    JobStateError,
-)
+from cnnviz.tasks.errors import DatasetMissingError, JobError, JobLimitError, JobStateError
+from cnnviz.tasks.job import Job
+from cnnviz.tasks.jobs import JobManager
 from cnnviz.train import ConfigError, TrainConfig
 from cnnviz.train.plan import plan_job
 from cnnviz.train.ranges import RANGES, range_words

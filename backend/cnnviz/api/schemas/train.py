@@ -210,8 +210,9 @@ class Progress(BaseModel):
 class TrainJob(BaseModel):
     id: str
     state: JobState = Field(
-        description="running, paused, done (stopped early when `stopped`), failed (see error), "
-        "interrupted (the server restarted or shut down while it ran)"
+        description="queued (waiting for a worker: see `queue_position`), running, paused, done "
+        "(stopped early when `stopped`), failed (see error), interrupted (the server restarted "
+        "or shut down while it ran), cancelled (stopped while queued)"
     )
     config: dict[str, Any]
     created: float = Field(description="seconds since the epoch")
@@ -219,6 +220,9 @@ class TrainJob(BaseModel):
     error: str | None
     model_id: str | None = Field(description="the trained model in GET /api/models, once done")
     stopped: bool
+    queue_position: int | None = Field(
+        None, description="while queued: 1 for the next job to start, 2 after it, ...; else null"
+    )
     progress: Progress
     metrics: dict[str, float | None] = Field(
         description="last step's loss/accuracy/lr, last epoch's train/val scores, test scores"
