@@ -14,12 +14,13 @@ disconnect, cancels the generator, and logs nothing.
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Header
 from starlette.responses import StreamingResponse
 
+from cnnviz.tasks.errors import BrokerUnavailableError
 from cnnviz.tasks.events import LoggedEvent
 
 #: How often a stream looks for new events, and how long it stays quiet before a keep-alive.
@@ -27,8 +28,9 @@ POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 KEEPALIVE = ": keep-alive\n\n"
 
-#: The events after a sequence number, and whether the source has ended.
-Since = Callable[[int], tuple[list[LoggedEvent], bool]]
+#: The events after a sequence number, and whether the source has ended. A coroutine: with a
+#: broker the events are read from Redis, which the event loop must not wait on.
+Since = Callable[[int], Awaitable[tuple[list[LoggedEvent], bool]]]
 
 _SEQUENCE_NUMBER = re.compile(r"[0-9]{1,18}")
 
@@ -90,7 +92,12 @@ async def frames(since: Since, after: int) -> AsyncIterator[str]:
     are there at once goes out as one chunk (a late subscriber's history in one write)."""
     seq, quiet = after, 0.0
     while True:
-        events, final = since(seq)
+        try:
+            events, final = await since(seq)
+        except BrokerUnavailableError:
+            # Redis is away: the stream stays open (kept alive) and goes on when it is back; a
+            # closed one would make the browser's EventSource give up at its reconnect's 503.
+            events, final = [], False
         if events:
             seq, quiet = events[-1].seq, 0.0
             yield "".join(map(frame, events))

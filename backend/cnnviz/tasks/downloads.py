@@ -38,7 +38,7 @@ class DownloadManager:
         with self._lock:
             return self._downloads.get(name)
 
-    def events_since(self, name: str, seq: int) -> tuple[list[LoggedEvent], bool]:
+    async def events_since(self, name: str, seq: int) -> tuple[list[LoggedEvent], bool]:
         """The kept events numbered after `seq`, and whether the download has ended (its final
         state is set after its last event is logged)."""
         download = self.get(name)

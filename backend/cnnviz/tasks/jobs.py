@@ -101,7 +101,7 @@ class JobManager:
         with self._lock:
             return sum(job.state in ACTIVE for job in self._jobs.values())
 
-    def events_since(self, job_id: str, seq: int) -> tuple[list[LoggedEvent], bool]:
+    async def events_since(self, job_id: str, seq: int) -> tuple[list[LoggedEvent], bool]:
         """The kept events numbered after `seq`, and whether the job has ended (then these are
         its last: see `_finish`)."""
         job = self.get(job_id)
