@@ -23,6 +23,7 @@ MODELS_DIR_ENV = "CNNVIZ_MODELS_DIR"
 DATA_DIR_ENV = ENV_DATA_DIR
 MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
 MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
+MAX_QUEUED_ENV = "CNNVIZ_MAX_QUEUED"
 WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
 HOST_ENV = "CNNVIZ_HOST"
 ALLOWED_HOSTS_ENV = "CNNVIZ_ALLOWED_HOSTS"
@@ -61,8 +62,10 @@ class Settings:
     #: A photo sent as its own bytes to the predict route may be this large (a 12 MP phone
     #: JPEG is 3 to 8 MB); every other body keeps `max_body_bytes`.
     max_photo_bytes: int = 12 * 1024 * 1024
-    #: Training jobs that may run at once; one more is refused with 429.
+    #: Training jobs that may run at once; one more waits in the queue.
     max_jobs: int = 2
+    #: Training jobs that may wait for a running slot; one more is refused with 429.
+    max_queued: int = 100
     #: Threads that run the plain `def` routes (anyio's default is 40). Their work is CPU-bound
     #: and mostly holds the GIL, so threads beyond the cores only queue inside Python, where the
     #: event loop waits for the GIL too.
@@ -99,6 +102,7 @@ class Settings:
             models_dir=Path(env.get(MODELS_DIR_ENV) or default_models_dir()).expanduser(),
             max_body_bytes=_positive_int(env, MAX_BODY_ENV, 5 * 1024 * 1024),
             max_jobs=_positive_int(env, MAX_JOBS_ENV, 2),
+            max_queued=_positive_int(env, MAX_QUEUED_ENV, 100),
             worker_threads=_positive_int(env, WORKER_THREADS_ENV, default_worker_threads()),
             data_dir=Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else None,
             listen_host=env.get(HOST_ENV) or DEFAULT_HOST,
