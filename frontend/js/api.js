@@ -177,9 +177,9 @@ export function followDownload(name, handlers, onError) {
   return follow(`/api/datasets/${encodeURIComponent(name)}/download/events`, handlers, onError);
 }
 
-/** Events after which the server ends a stream: closing on them stops EventSource from
- * reconnecting to a finished stream. */
-const FINAL_EVENTS = ["done", "error", "interrupted", "failed", "complete"];
+/** Events after which the server ends a stream (a job cancelled while queued ends with
+ * `cancelled`): closing on them stops EventSource from reconnecting to a finished stream. */
+const FINAL_EVENTS = ["done", "error", "interrupted", "cancelled", "failed", "complete"];
 
 function follow(url, handlers, onError) {
   const source = new EventSource(url);
