@@ -24,6 +24,7 @@ DATA_DIR_ENV = ENV_DATA_DIR
 MAX_BODY_ENV = "CNNVIZ_MAX_BODY_BYTES"
 MAX_JOBS_ENV = "CNNVIZ_MAX_JOBS"
 MAX_QUEUED_ENV = "CNNVIZ_MAX_QUEUED"
+BROKER_URL_ENV = "CNNVIZ_BROKER_URL"
 WORKER_THREADS_ENV = "CNNVIZ_WORKER_THREADS"
 HOST_ENV = "CNNVIZ_HOST"
 ALLOWED_HOSTS_ENV = "CNNVIZ_ALLOWED_HOSTS"
@@ -37,6 +38,8 @@ DEFAULT_HOST = "127.0.0.1"
 #: A class's 200 event streams (one per open Train view) and as many ordinary connections
 #: (browsers keep up to six per server); well under the 1,024 descriptors many systems allow.
 DEFAULT_MAX_CONNECTIONS = 400
+#: The URL schemes of a Redis server that Celery and redis-py both read: TCP, TLS, a local socket.
+BROKER_SCHEMES = ("redis", "rediss", "unix")
 
 
 def default_worker_threads() -> int:
@@ -89,6 +92,9 @@ class Settings:
     header_timeout: float = 10.0
     #: Seconds a request's body may take to arrive once its headers are in (5 MB at ~85 KB/s).
     body_timeout: float = 60.0
+    #: The Redis server that holds the training jobs, their queue and their events (Celery's
+    #: broker; `cnnviz worker`s train them). None: jobs run in processes under this server.
+    broker_url: str | None = None
 
     @property
     def datasets_dir(self) -> Path:
@@ -112,6 +118,7 @@ class Settings:
             max_header_bytes=_positive_int(env, MAX_HEADER_ENV, 16 * 1024),
             header_timeout=_seconds(env, HEADER_TIMEOUT_ENV, 10.0),
             body_timeout=_seconds(env, BODY_TIMEOUT_ENV, 60.0),
+            broker_url=check_broker_url(env.get(BROKER_URL_ENV)),
         )
 
 
@@ -135,6 +142,20 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < seconds < math.inf:
         raise SettingsError(f"{name}={text} must be a number of seconds above 0")
     return seconds
+
+
+def check_broker_url(text: str | None) -> str | None:
+    """`text` checked as a Redis URL (None or empty: no broker). Checked here, so a mistyped URL
+    stops the server at start with one line, not every job request later with a 503."""
+    if not text:
+        return None
+    scheme, _, rest = text.partition("://")
+    if scheme not in BROKER_SCHEMES or not rest:
+        raise SettingsError(
+            f"{BROKER_URL_ENV}={text} is not a Redis URL (give redis://HOST:6379/0, "
+            "rediss://HOST:6380/0 for TLS or unix:///path/to/redis.sock)"
+        )
+    return text
 
 
 def _items(env: Mapping[str, str], name: str) -> list[str]:
