@@ -144,15 +144,16 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return seconds
 
 
-def check_broker_url(text: str | None) -> str | None:
-    """`text` checked as a Redis URL (None or empty: no broker). Checked here, so a mistyped URL
-    stops the server at start with one line, not every job request later with a 503."""
+def check_broker_url(text: str | None, name: str = BROKER_URL_ENV) -> str | None:
+    """`text` checked as a Redis URL (None or empty: no broker); `name` is where it was given,
+    for the message. Checked here, so a mistyped URL stops the server at start with one line,
+    not every job request later with a 503."""
     if not text:
         return None
     scheme, _, rest = text.partition("://")
     if scheme not in BROKER_SCHEMES or not rest:
         raise SettingsError(
-            f"{BROKER_URL_ENV}={text} is not a Redis URL (give redis://HOST:6379/0, "
+            f"{name}={text} is not a Redis URL (give redis://HOST:6379/0, "
             "rediss://HOST:6380/0 for TLS or unix:///path/to/redis.sock)"
         )
     return text
