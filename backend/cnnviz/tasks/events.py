@@ -51,7 +51,12 @@ class EventLog:
         sampled: str | None = None,
         first_and_latest: Collection[str] = (),
         max_samples: int = MAX_SAMPLES,
+        after: int = 0,
+        track_dropped: bool = False,
     ) -> None:
+        """`after`: the number the first event follows (a log that continues a history kept
+        elsewhere). `track_dropped`: remember the numbers of events the thinning drops, for a
+        copy of the history kept elsewhere (`take_dropped`)."""
         if max_samples < 1:
             raise ValueError(f"max_samples must be at least 1, not {max_samples}")
         self.sampled = sampled
@@ -59,7 +64,8 @@ class EventLog:
         self.max_samples = max_samples
         self._kept: list[LoggedEvent] = []
         self._seqs: list[int] = []  # the kept events' numbers, for bisect
-        self._last_seq = 0
+        self._last_seq = after
+        self._dropped: list[int] | None = [] if track_dropped else None
         self._samples_seen = 0
         self._samples_kept = 0
         self._stride = 1  # sampled events kept: every `_stride`-th, and the latest
@@ -92,6 +98,12 @@ class EventLog:
         with self._lock:
             kept = list(self._kept)
         return [json.loads(event.text) for event in kept]
+
+    def take_dropped(self) -> list[int]:
+        """The numbers of the events dropped since the last call (with `track_dropped`)."""
+        with self._lock:
+            dropped, self._dropped = self._dropped or [], [] if self._dropped is not None else None
+        return dropped
 
     @property
     def latest(self) -> dict[str, dict[str, Any]]:
@@ -137,13 +149,17 @@ class EventLog:
         """Double the stride until the sampled events fit, keeping the latest."""
         while self._samples_kept > self.max_samples:
             self._stride *= 2
-            self._kept = [
+            kept = [
                 event
                 for event in self._kept
                 if not event.sample
                 or event.sample % self._stride == 0
                 or event is self._latest_sample
             ]
+            if self._dropped is not None:
+                survivors = {event.seq for event in kept}
+                self._dropped.extend(e.seq for e in self._kept if e.seq not in survivors)
+            self._kept = kept
             self._seqs = [event.seq for event in self._kept]
             self._samples_kept = sum(1 for event in self._kept if event.sample)
 
@@ -152,6 +168,8 @@ class EventLog:
         if index < len(self._seqs) and self._seqs[index] == seq:
             removed = self._kept.pop(index)
             del self._seqs[index]
+            if self._dropped is not None:
+                self._dropped.append(seq)
             if removed.sample:
                 self._samples_kept -= 1
 

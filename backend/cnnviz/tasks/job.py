@@ -24,8 +24,9 @@ END_EVENTS: dict[str, str] = {
 
 
 def job_event_log() -> EventLog:
-    """A training job's history: steps thinned to a fixed number, filters first and latest."""
-    return EventLog(sampled="step", first_and_latest=("filters",))
+    """A training job's history: steps thinned to a fixed number; filters, and the queue
+    positions of a job that waited, first and latest."""
+    return EventLog(sampled="step", first_and_latest=("filters", "queued"))
 
 
 def _seq(event: dict) -> int:
@@ -94,6 +95,23 @@ class Job:
         if done:
             out.update(test_accuracy=done["accuracy"], test_loss=done["loss"])
         return out
+
+    @classmethod
+    def from_record(cls, job_id: str, record: dict[str, Any]) -> Job:
+        """The job a saved `record()` (with its history) describes, in the state it was saved
+        in; raises ValueError, KeyError or TypeError for a record that is not one."""
+        job = cls(
+            id=job_id,
+            config=dict(record["config"]),
+            state=record["state"],
+            created=float(record["created"]),
+            finished=record.get("finished"),
+            error=record.get("error"),
+            model_id=record.get("model_id"),
+            stopped=bool(record.get("stopped")),
+        )
+        job.log.restore(record.get("history") or [])
+        return job
 
     def record(self) -> dict[str, Any]:
         """What is saved as JSON and what `GET /api/train/{id}` shows."""
