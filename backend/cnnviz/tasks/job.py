@@ -23,10 +23,11 @@ END_EVENTS: dict[str, str] = {
 }
 
 
-def job_event_log() -> EventLog:
+def job_event_log(**options) -> EventLog:
     """A training job's history: steps thinned to a fixed number; filters, and the queue
-    positions of a job that waited, first and latest."""
-    return EventLog(sampled="step", first_and_latest=("filters", "queued"))
+    positions of a job that waited, first and latest. `options`: EventLog's `after` and
+    `track_dropped` (for a broker's copy of the history)."""
+    return EventLog(sampled="step", first_and_latest=("filters", "queued"), **options)
 
 
 def _seq(event: dict) -> int:
