@@ -1,4 +1,5 @@
-"""`cnnviz serve`: the API and the frontend under uvicorn."""
+"""`cnnviz serve`: the API and the frontend under uvicorn, in one process or, with a broker,
+in several that share the listening socket."""
 
 import argparse
 import contextlib
@@ -9,22 +10,18 @@ import sys
 
 from cnnviz import __version__
 
+from . import argtypes
 from .errors import CliError
 
 APP_FACTORY = "cnnviz.api.main:create_app"
 SHUTDOWN_GRACE_SECONDS = 3
 #: uvicorn's httptools protocol with the settings' connection, header and time limits.
 HTTP_PROTOCOL = "cnnviz.api.protocol:LimitedHttpToolsProtocol"
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {port}")
-    return port
+#: Why several processes need a broker: the embedded jobs live in one process's memory.
+WORKERS_NEED_BROKER = (
+    "--workers {n} needs a broker: without one each process would run its own jobs that the "
+    "others cannot see; pass --broker redis://HOST:6379/0 or set CNNVIZ_BROKER_URL"
+)
 
 
 def add_parser(commands) -> None:
@@ -32,7 +29,22 @@ def add_parser(commands) -> None:
         "serve", help="run the web app", description="Serve the API and the frontend."
     )
     parser.add_argument("--host", help="address to bind (default: $CNNVIZ_HOST, else 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=argtypes.port, default=8000, help="port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="Redis that holds the training jobs, run by `cnnviz worker` processes "
+        "(default: $CNNVIZ_BROKER_URL, else jobs run under this server)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=argtypes.count,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (more than 1 needs --broker; default: 1)",
+    )
     parser.add_argument(
         "--access-log",
         action="store_true",
@@ -88,31 +100,43 @@ def _raise_descriptor_limit() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from cnnviz.settings import HOST_ENV, SettingsError, get_settings
+    from cnnviz.settings import (
+        BROKER_URL_ENV,
+        HOST_ENV,
+        SettingsError,
+        check_broker_url,
+        get_settings,
+    )
 
-    if args.host:
-        # The app reads where it listens from its settings (it decides which Host headers the
-        # server answers to), and uvicorn builds the app in this process, from the environment.
-        os.environ[HOST_ENV] = args.host
     try:
+        # The app reads where it listens and its broker from its settings, and uvicorn builds
+        # the app from the environment, in this process or in each worker process it starts.
+        if args.host:
+            os.environ[HOST_ENV] = args.host
+        if args.broker:
+            os.environ[BROKER_URL_ENV] = check_broker_url(args.broker, "--broker")
         # Read and checked here, so a bad setting is one line, not a traceback.
-        host = get_settings().listen_host
+        settings = get_settings()
     except SettingsError as exc:
         raise CliError(str(exc)) from None
+    if args.workers > 1 and not settings.broker_url:
+        raise CliError(WORKERS_NEED_BROKER.format(n=args.workers))
+    host = settings.listen_host
 
     _raise_descriptor_limit()
     sock = _listen(host, args.port)
     port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
+    processes = f" in {args.workers} processes" if args.workers > 1 else ""
     print(
-        f"cnnviz {__version__} serving on http://{shown_host}:{port} (Ctrl+C to stop)",
+        f"cnnviz {__version__} serving on http://{shown_host}:{port}{processes} (Ctrl+C to stop)",
         file=sys.stderr,
         flush=True,
     )
     # The app and the protocol by their import paths: the command line does not import the web
-    # layer itself. No WebSocket support: the app has no WebSocket route.
-    # Open event streams never end by themselves: on Ctrl+C they get a few seconds, then the
-    # server shuts down anyway (and stops the training workers with it).
+    # layer itself, and worker processes import them anew. No WebSocket support: the app has no
+    # WebSocket route. Open event streams never end by themselves: on Ctrl+C they get a few
+    # seconds, then the server shuts down anyway (and stops the training workers with it).
     config = uvicorn.Config(
         APP_FACTORY,
         factory=True,
@@ -122,10 +146,30 @@ def _serve(args: argparse.Namespace) -> int:
         ws="none",
         access_log=args.access_log,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        workers=args.workers,
     )
-    server = uvicorn.Server(config)
     with sock:
-        server.run(sockets=[sock])
-    if not server.started:
+        started = _run_many(config, sock) if args.workers > 1 else _run_one(config, sock)
+    if not started:
         raise CliError("the server did not start (see the log above)")
     return 0
+
+
+def _run_one(config, sock: socket.socket) -> bool:
+    import uvicorn
+
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    return server.started
+
+
+def _run_many(config, sock: socket.socket) -> bool:
+    """uvicorn's supervisor: `config.workers` processes accept on the one socket bound here, a
+    process that dies is replaced, Ctrl+C or SIGTERM stops them all. False when they could not
+    start (the supervisor gives up at once then: a broken app fails the same way every time)."""
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    supervisor = Multiprocess(config, sockets=[sock])
+    supervisor.run()
+    return all(process.exitcode != STARTUP_FAILURE for process in supervisor.processes)
