@@ -3,7 +3,9 @@
 // validation points every few steps, the first layer's filters and one layer's output for a
 // probe digit, then the confusion matrix, per-class accuracy and the misclassified digits. The
 // job id lives in the URL (`job`), so the same run opens in another browser (the server replays
-// its history).
+// its history). A job started while every trainer is busy waits in the server's queue: the run
+// panel says where it is in line (from the server's `queued` events) until it starts, and Stop
+// reads Cancel there.
 // This module holds the frame, the job being followed and the wiring; each section is drawn by a
 // module in views/train/.
 import * as api from "../api.js";
@@ -12,6 +14,7 @@ import { announce } from "../shell.js";
 import { el as h, isAbort } from "../components/dom.js";
 import { recipeForm } from "../lib/trainrecipe.js";
 import { rate } from "../lib/traincompare.js";
+import { waitingLine } from "../lib/trainqueue.js";
 import { DEFAULTS, setupForm } from "./train/form.js";
 import { comparePanel } from "./train/compare.js";
 import { recipePicker } from "./train/recipes.js";
@@ -71,10 +74,10 @@ export function mount(root, store) {
         return;
       }
       const created = await api.startTraining(setup.body());
-      follow(created.id);
+      follow(created.id, created);
       store.set({ job: created.id });
       compare.refresh();
-      announce("Training started.");
+      announce(created.state === "queued" ? `Every trainer is busy. ${waitingLine(created.queue_position)}.` : "Training started.");
     } catch (error) {
       if (error.detail && error.detail.fields) setup.showProblems(error.detail);
       else if (!isAbort(error)) setup.showError(error.message);
@@ -107,7 +110,7 @@ export function mount(root, store) {
   }
 
   function resetRun() {
-    run = { start: null, steps: 0, epochs: [], points: [], done: null, failed: null };
+    run = { start: null, steps: 0, epochs: [], points: [], done: null, failed: null, position: null };
     charts.reset();
     filters.reset();
     probe.reset();
@@ -136,7 +139,9 @@ export function mount(root, store) {
         return;
       }
       if (record.state === "failed" && !run.failed) run.failed = record.error;
-      setState(record.state);
+      if (run.position === null) run.position = record.queue_position;
+      // A record read before the job started can arrive after its start event.
+      setState(record.state === "queued" && run.start ? "running" : record.state);
       if (record.error) panel.showError(record.error);
       if (run.done) renderResults();
     } catch (error) {
@@ -149,14 +154,14 @@ export function mount(root, store) {
   async function followLink(id) {
     let known;
     try {
-      known = (await api.listJobs()).some((record) => record.id === id);
+      known = (await api.listJobs()).find((record) => record.id === id);
     } catch (error) {
       panel.showError(`The training runs cannot be listed: ${error.message}`);
       return;
     }
     if (store.state.job !== id) return; // the link changed meanwhile
     if (known) {
-      follow(id);
+      follow(id, known);
       return;
     }
     if (jobId) unfollow();
@@ -176,16 +181,33 @@ export function mount(root, store) {
     setState("idle");
   }
 
-  function follow(id) {
+  /** Follow the job `id`; `record` (its POST or list answer, when known) gives its state at once. */
+  function follow(id, record = null) {
     if (close) close();
     jobId = id;
-    job = null;
+    job = record;
     resetRun();
     panel.jobLabel.textContent = id;
-    setState("running");
+    if (record && record.state === "queued") run.position = record.queue_position;
+    setState(record ? record.state : "running");
     refreshJob();
     close = api.followJob(id, {
-      start: (event) => { run.start = event; charts.start(event); renderProgress(); },
+      queued: (event) => {
+        run.position = event.position;
+        if (!run.start) setState("queued");
+      },
+      start: (event) => {
+        run.start = event;
+        charts.start(event);
+        if (panel.state === "queued") {
+          // It waited in the queue and now trains: the live view takes over.
+          setState("running");
+          refreshJob();
+          compare.refresh();
+          announce("A trainer is free: training started.");
+        }
+        renderProgress();
+      },
       lr: (event) => { charts.rateChanged(event); panel.rateChanged(event); announce(`Learning rate now ${rate(event.lr)}.`); },
       step: (event) => { run.last = event; run.steps += 1; charts.step(event); renderProgress(); },
       validation: (event) => { run.points.push(event); charts.validation(event); renderProgress(); },
@@ -201,6 +223,11 @@ export function mount(root, store) {
         panel.showError(`Training failed: ${run.failed || "see the server log"}`);
         refreshJob();
       },
+      cancelled: () => {
+        setState("cancelled");
+        compare.refresh();
+        announce("Cancelled while waiting: the run never started.");
+      },
       interrupted: () => { panel.showError("The server restarted or shut down while this run was training; start it again."); refreshJob(); },
     }, () => { refreshJob(); });
   }
@@ -211,7 +238,7 @@ export function mount(root, store) {
     try {
       const result = await api.controlJob(jobId, name);
       if (result.id === jobId) setState(result.state);
-      announce(`Training ${result.state}.`);
+      if (result.state !== "cancelled") announce(`Training ${result.state}.`);
     } catch (error) {
       panel.showError(error.message);
       refreshJob();

@@ -1,11 +1,14 @@
 // The Train view's comparison of runs: two or more runs' validation loss and accuracy on the
 // same charts, one line style each, with a legend saying how each run differs (optimizer,
 // learning rate, augmentation). The runs are the server's (GET /api/train), this session's
-// among them; each chosen run's events are followed, so a run still training keeps drawing.
+// among them; each chosen run's events are followed, so a run still training keeps drawing (and
+// one still waiting in the queue draws once it starts). A run cancelled while waiting has no
+// curves: it is listed, but cannot be ticked.
 import * as api from "../../api.js";
 import { lineChart } from "../../components/chart.js";
 import { fixed, percent } from "../../lib/format.js";
 import { legends, rate, toggled } from "../../lib/traincompare.js";
+import { stateWords } from "../../lib/trainqueue.js";
 import { el as h } from "../../components/dom.js";
 
 /** The panel: { section, refresh() (lists the server's runs again) }. */
@@ -80,10 +83,11 @@ export function comparePanel() {
   function renderList() {
     const names = legends(jobs);
     list.replaceChildren(...(jobs.length ? jobs.map((job, i) => {
-      const box = h("input", { type: "checkbox", value: job.id, "data-compare-job": job.id });
+      const box = h("input", { type: "checkbox", value: job.id, "data-compare-job": job.id, disabled: job.state === "cancelled" });
       box.checked = chosen.includes(job.id);
       box.addEventListener("change", () => pick(job.id, box.checked));
-      return h("label", { class: "check" }, box, h("span", { text: `${names[i]} · ${job.state}` }), h("span", { class: "muted num", text: ` ${job.id}` }));
+      return h("label", { class: "check", "data-state": job.state }, box,
+        h("span", { text: `${names[i]} · ${stateWords(job)}` }), h("span", { class: "muted num", text: ` ${job.id}` }));
     }) : [h("p", { class: "muted", text: "No runs on the server yet: start one above." })]));
   }
 

@@ -1,13 +1,14 @@
-// The Train view's run panel: Start, Pause/Resume, Step, Stop, the learning rate of the running
-// job (changed from its next batch), the job's state, its progress and figures so far, and what
-// went wrong.
+// The Train view's run panel: Start, Pause/Resume, Step, Stop (Cancel while the job waits in
+// the server's queue), the learning rate of the running job (changed from its next batch), the
+// job's state, its place in the queue or its progress and figures so far, and what went wrong.
 import { grouped } from "../../lib/format.js";
 import { rate as rateText } from "../../lib/traincompare.js";
 import { failureLine, progressLine, runMetrics, stepNow } from "../../lib/trainrun.js";
+import { CANCELLED_LINE, waitingLine } from "../../lib/trainqueue.js";
 import { el as h, showErrorIn } from "../../components/dom.js";
 
-/** The run panel: { section, buttons, jobLabel, setState(state) (true while the job is live),
- * progress(run, job, jobId), showError(message), reset(), onRate(handler) (the rate asked for),
+/** The run panel: { section, buttons, jobLabel, setState(state) (true while the job trains or is
+ * paused: its clock ticks), progress(run, job, jobId) (`run.position`: its place in the queue), showError(message), reset(), onRate(handler) (the rate asked for),
  * rateChanged(event) (the job's `lr` event), showRateError(message) }. */
 export function runPanel() {
   const startBtn = h("button", { type: "submit", form: "", class: "primary big", "data-train-start": true, text: "Start training" });
@@ -39,22 +40,28 @@ export function runPanel() {
       stateEl.textContent = state;
       stateEl.dataset.state = state;
       const live = state === "running" || state === "paused";
-      startBtn.disabled = live;
+      const queued = state === "queued";
+      startBtn.disabled = live || queued;
       pauseBtn.disabled = !live;
       pauseBtn.textContent = state === "paused" ? "Resume" : "Pause";
       pauseBtn.setAttribute("aria-pressed", String(state === "paused"));
       stepBtn.disabled = state !== "paused";
-      stopBtn.disabled = !live;
+      stopBtn.disabled = !live && !queued;
+      stopBtn.textContent = queued ? "Cancel" : "Stop";
       rateInput.disabled = !live;
       rateBtn.disabled = !live;
       rateBox.hidden = !live && !rateBox.dataset.changes; // a run that changed its rate keeps saying so
       return live;
     },
     /** The progress of `run` (what the events said so far) of the job `job` (its record); a run
-     * that failed says so plainly, started or not. */
+     * that failed says so plainly, started or not; one not started yet says whether it waits in
+     * the queue (and where) or was cancelled there. */
     progress(run, job, jobId) {
       if (!run || !run.start) {
+        const state = stateEl.dataset.state;
         if (run && run.failed) progressText.textContent = failureLine(run, run.failed);
+        else if (state === "cancelled") progressText.textContent = CANCELLED_LINE;
+        else if (state === "queued") progressText.textContent = waitingLine(run.position);
         else if (jobId && run) progressText.textContent = "Waiting for the run to start…";
         return;
       }
