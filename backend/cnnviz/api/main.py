@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = ModelStore(settings.models_dir)
     # Training jobs run in worker processes; records of jobs a restart cut short say so.
-    app.state.jobs = JobManager(app.state.store, max_jobs=settings.max_jobs)
+    app.state.jobs = JobManager(
+        app.state.store, max_jobs=settings.max_jobs, max_queued=settings.max_queued
+    )
     app.state.downloads = DownloadManager()
     install_error_handlers(app)
     app.add_exception_handler(405, method_not_allowed)

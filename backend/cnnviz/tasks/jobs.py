@@ -1,15 +1,18 @@
 """Training jobs for the server: each one trains in its own worker process
-(`cnnviz.tasks.worker`), so a NumPy loop never holds up the process that answers predictions.
+(`cnnviz.tasks.worker`, held by `cnnviz.tasks.process`), so a NumPy loop never holds up the
+process that answers predictions.
 
 Knows nothing of HTTP. One `JobManager` per app:
 
-- `start(config, data_dir)` checks the limit (at most `max_jobs` running or paused: one more is a
-  JobLimitError) and that the dataset is on disk (DatasetMissingError), then starts a worker
-  (multiprocessing "forkserver" where available, else "spawn": never plain fork, the server has
-  threads).
-- The worker runs `Trainer.run` and sends every event back over a pipe; a reader thread in the
-  server appends it to the job's `log` (`cnnviz.tasks.events`: numbered, bounded), which event
-  streams poll (`events_since`).
+- `start(config, data_dir)` checks that the dataset is on disk (DatasetMissingError), then starts
+  a worker when fewer than `max_jobs` jobs are running or paused, and otherwise queues the job
+  (state "queued", `queue_position` 1 for the next to start). A job more than `max_queued`
+  waiting is a JobLimitError. Each queued job's log gets a `queued` event with its position when
+  it is queued and again whenever a job ahead of it starts or is cancelled.
+- When a job ends (done, failed, stopped, its worker died) the first queued job starts. "stop" on
+  a queued job cancels it (state "cancelled", a `cancelled` event); other commands refuse it.
+- The worker sends every event back over a pipe; a reader thread appends it to the job's `log`
+  (`cnnviz.tasks.events`: numbered, bounded), which event streams poll (`events_since`).
 - Control (pause, resume, step, stop) goes to the worker over a second pipe, which the worker's
   training loop reads before each batch and waits on (`worker.PipeControl`: a command sent before
   a batch begins acts before it, and wakes a watch pace's wait at once).
@@ -17,20 +20,19 @@ Knows nothing of HTTP. One `JobManager` per app:
   reader thread adds it to the ModelStore (so it appears in /api/models) and deletes that file.
 - A worker that raises or dies marks the job "failed" with the error; the server is untouched.
 - Each job's record is kept as `<models dir>/jobs/<id>.json`, its bounded history included,
-  written atomically when it starts, after every epoch and when it ends (failed too). On start-up
-  the records come back with what they reached; jobs that were running are marked "interrupted"
-  and their history ends with an "interrupted" event.
+  written atomically when it is queued, when it starts, after every epoch and when it ends
+  (failed and cancelled too); not when only its queue position moves, which would rewrite every
+  waiting job's record each time one starts. On start-up the records come back with what they
+  reached; jobs that were running or queued are marked "interrupted" and their history ends with
+  an "interrupted" event, as they are at shutdown.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cnnviz.data import dataset_status, get_dataset, without_folder
 from cnnviz.ids import is_id, new_id
@@ -46,37 +48,48 @@ from cnnviz.tasks.errors import (
 )
 from cnnviz.tasks.events import LoggedEvent
 from cnnviz.tasks.job import ACTIVE, END_EVENTS, LIVE, Job, JobState
+from cnnviz.tasks.process import WorkerProcess
 from cnnviz.tasks.records import read_records, write_record
-from cnnviz.tasks.worker import COMMANDS, SET_LR, run_worker
+from cnnviz.tasks.worker import COMMANDS, SET_LR
 from cnnviz.train import TrainConfig
 
 #: Learning-rate changes one job may take: each is an event its history keeps whole.
 MAX_LR_CHANGES = 100
+#: The message of a queued job's `cancelled` event (and its error).
+CANCELLED = "cancelled while queued"
 
 
-@dataclass
-class _Running:
-    """The server's side of a live worker."""
-
-    process: Any
-    events: Any  # Connection, worker -> server
-    control: Any  # Connection, server -> worker
-    reader: threading.Thread
-    send_lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def check_dataset(config: TrainConfig, data_dir: Path) -> bool:
+    """Raise DatasetMissingError unless the training split is on disk; return whether the test
+    split is too (the final evaluation uses it)."""
+    status = dataset_status(config.dataset, root=data_dir, check_md5=False)
+    train = status.splits["train"]
+    if not train.present or train.error:
+        info = get_dataset(config.dataset)
+        raise DatasetMissingError(
+            without_folder(train.error, data_dir)
+            if train.error
+            else f"{info.title} is not downloaded (missing {', '.join(train.missing)}); "
+            f"POST /api/datasets/{info.name}/download fetches it"
+        )
+    return status.splits["test"].present and not status.splits["test"].error
 
 
 class JobManager:
-    def __init__(self, store: ModelStore, max_jobs: int = 2, jobs_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: ModelStore,
+        max_jobs: int = 2,
+        jobs_dir: Path | None = None,
+        max_queued: int = 100,
+    ) -> None:
         self.store = store
         self.max_jobs = max_jobs
+        self.max_queued = max_queued
         self.jobs_dir = Path(jobs_dir) if jobs_dir else Path(store.models_dir) / "jobs"
         self._jobs: dict[str, Job] = {}
-        self._running: dict[str, _Running] = {}
+        self._running: dict[str, WorkerProcess] = {}
+        self._queue: list[Job] = []  # waiting jobs, the next to start first
         self._lock = threading.Lock()
         self._closed = False
         self._load_records()
@@ -108,57 +121,39 @@ class JobManager:
         with self._lock:
             return job.log.since(seq), job.final
 
-    # -- starting ------------------------------------------------------------------------------
+    # -- starting and queueing -------------------------------------------------------------------
     def start(self, config: TrainConfig, data_dir: Path) -> Job:
-        """Start training `config` on the data under `data_dir` in a new worker process."""
+        """Start training `config` on the data under `data_dir` in a new worker process, or
+        queue it when `max_jobs` are running."""
         data_dir = Path(data_dir)
-        status = dataset_status(config.dataset, root=data_dir, check_md5=False)
-        train = status.splits["train"]
-        if not train.present or train.error:
-            info = get_dataset(config.dataset)
-            raise DatasetMissingError(
-                without_folder(train.error, data_dir)
-                if train.error
-                else f"{info.title} is not downloaded (missing {', '.join(train.missing)}); "
-                f"POST /api/datasets/{info.name}/download fetches it"
-            )
-        with_test = status.splits["test"].present and not status.splits["test"].error
+        check_dataset(config, data_dir)
         with self._lock:
             if self._closed:
                 raise JobError("the server is shutting down")
             active = sum(job.state in ACTIVE for job in self._jobs.values())
-            if active >= self.max_jobs:
+            runs_now = active < self.max_jobs and not self._queue
+            if not runs_now and len(self._queue) >= self.max_queued:
                 raise JobLimitError(
-                    f"{active} training job(s) are running, the most this server allows "
-                    f"(max_jobs={self.max_jobs}); stop one or wait for it to finish"
+                    f"{len(self._queue)} training jobs are waiting to start, the most this "
+                    f"server queues (CNNVIZ_MAX_QUEUED={self.max_queued}); wait for some to "
+                    "start, or cancel one of yours (POST /api/train/{id}/stop)"
                 )
-            job = Job(id=self._new_id(config), config=config.to_dict(), data_dir=str(data_dir))
+            job = Job(
+                id=self._new_id(config),
+                config=config.to_dict(),
+                data_dir=str(data_dir),
+                state="running" if runs_now else "queued",
+            )
             self._jobs[job.id] = job
-        self._save(job)
-        ctx = _context()
-        events_recv, events_send = ctx.Pipe(duplex=False)
-        control_recv, control_send = ctx.Pipe(duplex=False)
-        result = self.jobs_dir / f"{job.id}.result.npz"
-        process = ctx.Process(
-            target=run_worker,
-            args=(job.config, str(data_dir), with_test, str(result), events_send, control_recv),
-            name=f"cnnviz-train-{job.id}",
-            daemon=True,
-        )
-        try:
-            process.start()
-        except Exception as exc:
-            self._finish(job, "failed", error=f"could not start a training process: {exc}")
-            raise JobError(job.error) from None
-        finally:
-            events_send.close()
-            control_recv.close()
-        reader = threading.Thread(
-            target=self._read, args=(job, events_recv, result), daemon=True, name=f"job-{job.id}"
-        )
-        with self._lock:
-            self._running[job.id] = _Running(process, events_recv, control_send, reader)
-        reader.start()
+            if not runs_now:
+                self._queue.append(job)
+                self._number_queue()
+        if not runs_now:
+            self._save(job)
+            return job
+        self._launch(job)
+        if job.state == "failed":
+            raise JobError(job.error)
         return job
 
     def _new_id(self, config: TrainConfig) -> str:
@@ -170,19 +165,68 @@ class JobManager:
             random_bytes=4,
         )
 
+    def _number_queue(self) -> None:
+        """Give every queued job its position; a job whose position changed gets a `queued`
+        event saying the new one. Call with the lock held."""
+        for position, job in enumerate(self._queue, start=1):
+            if job.queue_position != position:
+                job.queue_position = position
+                job.log.append({"type": "queued", "position": position})
+
+    def _start_queued(self) -> None:
+        """Start queued jobs, first come first, while fewer than `max_jobs` run."""
+        while True:
+            with self._lock:
+                active = sum(job.state in ACTIVE for job in self._jobs.values())
+                if self._closed or not self._queue or active >= self.max_jobs:
+                    return
+                job = self._queue.pop(0)
+                job.state, job.queue_position = "running", None
+                self._number_queue()
+            self._launch(job)
+
+    def _launch(self, job: Job) -> None:
+        """Start the worker of `job` (already "running", so it counts against `max_jobs`) and
+        the thread that reads its events. A job that cannot start fails with the reason."""
+        self._save(job)
+        data_dir = Path(job.data_dir)
+        result = self.jobs_dir / f"{job.id}.result.npz"
+        try:
+            with_test = check_dataset(TrainConfig.from_dict(job.config), data_dir)
+            worker = WorkerProcess.create(job.id, job.config, data_dir, with_test, result)
+        except DatasetMissingError as exc:  # removed while the job waited
+            self._finish(job, "failed", error=str(exc))
+            return
+        with self._lock:
+            self._running[job.id] = worker  # commands sent from now on wait in its pipe
+        try:
+            worker.start()
+        except Exception as exc:
+            self._finish(job, "failed", error=f"could not start a training process: {exc}")
+            return
+        worker.reader = threading.Thread(
+            target=self._read, args=(job, worker, result), daemon=True, name=f"job-{job.id}"
+        )
+        worker.reader.start()
+        with self._lock:
+            if self._closed:  # shut down while it started: it ends interrupted
+                worker.terminate()
+
     # -- control -------------------------------------------------------------------------------
     def command(self, job_id: str, command: str) -> bool:
         """Send pause/resume/step/stop; returns whether it changed anything (as TrainingControl).
+        "stop" cancels a queued job.
 
-        Raises JobStateError for a job that has ended.
+        Raises JobStateError for a job that has ended, and for pause/resume/step while queued.
         """
         if command not in COMMANDS:
             raise ValueError(f"unknown command {command!r}; one of {', '.join(COMMANDS)}")
         job = self.get(job_id)
+        if command == "stop" and job.state == "queued":
+            return self._cancel(job)
         with self._lock:
-            running = self._running.get(job.id)
-            if job.final or running is None:
-                raise JobStateError(f"job {job.id} is {job.state}; it takes no more commands")
+            worker = self._running.get(job.id)
+            self._check_runs(job, worker, f"it takes {command} once it runs; stop cancels it")
             changed = {
                 "pause": job.state == "running",
                 "resume": job.state == "paused",
@@ -193,60 +237,60 @@ class JobManager:
                 job.state = "paused"
             elif command == "resume" and changed:
                 job.state = "running"
-        if changed:
-            try:
-                with running.send_lock:
-                    running.control.send(command)
-            except (OSError, EOFError):
-                return False  # the worker is gone; its reader thread records why
-        return changed
+        return changed and worker.send(command)
 
     def set_lr(self, job_id: str, lr: float) -> None:
         """Send a new base learning rate to a running or paused job: its worker applies it
         before the next batch (an `lr` event), and the schedule scales from it. Raises
-        JobStateError for a job that has ended, JobLimitError after MAX_LR_CHANGES."""
+        JobStateError for a job that is queued or has ended, JobLimitError after
+        MAX_LR_CHANGES."""
         job = self.get(job_id)
         with self._lock:
-            running = self._running.get(job.id)
-            if job.final or running is None:
-                raise JobStateError(
-                    f"job {job.id} is {job.state}; only a running or paused job takes a new "
-                    "learning rate"
-                )
+            worker = self._running.get(job.id)
+            self._check_runs(job, worker, "it takes a new learning rate once it runs")
             if job.lr_changes >= MAX_LR_CHANGES:
                 raise JobLimitError(
                     f"job {job.id} has changed its learning rate {MAX_LR_CHANGES} times, the "
                     "most one job may; start a new run with the rate you want"
                 )
             job.lr_changes += 1
-        # A worker that is gone cannot take it; its reader thread records why it ended.
-        with contextlib.suppress(OSError, EOFError), running.send_lock:
-            running.control.send((SET_LR, float(lr)))
+        worker.send((SET_LR, float(lr)))  # a worker that is gone: its reader records why
+
+    @staticmethod
+    def _check_runs(job: Job, worker: WorkerProcess | None, when_queued: str) -> None:
+        """Raise JobStateError unless `job` holds a worker (call with the lock held)."""
+        if job.state == "queued":
+            raise JobStateError(
+                f"job {job.id} is queued (position {job.queue_position}); {when_queued}"
+            )
+        if job.final:
+            raise JobStateError(f"job {job.id} is {job.state}; it takes no more commands")
+        if worker is None:
+            raise JobStateError(f"job {job.id} is starting its worker; try again in a moment")
+
+    def _cancel(self, job: Job) -> bool:
+        """End a queued job "cancelled"; those behind it move up. False when it was no longer
+        waiting (it has just started: then "stop" reaches its worker instead)."""
+        with self._lock:
+            waiting = job in self._queue
+            if waiting:
+                self._queue.remove(job)
+                job.queue_position = None
+                self._number_queue()
+        if waiting:
+            self._finish(job, "cancelled", error=CANCELLED)
+            return True
+        # It has just started (then the stop reaches its worker), ended, or is being cancelled.
+        return job.state in ACTIVE and self.command(job.id, "stop")
 
     # -- the reader thread ---------------------------------------------------------------------
-    def _read(self, job: Job, conn, result: Path) -> None:
-        error = None
-        try:
-            while True:
-                try:
-                    kind, payload = conn.recv()
-                except (EOFError, OSError):
-                    break
-                if kind == "event":
-                    self._append(job, payload)
-                elif kind == "error":
-                    error = payload
-        finally:
-            conn.close()
-        running = self._running.get(job.id)
-        if running is not None:
-            running.process.join(timeout=5)
+    def _read(self, job: Job, worker: WorkerProcess, result: Path) -> None:
+        error = worker.receive(lambda event: self._append(job, event))
         if error is None and "done" not in job.last and self._closed:
             self._finish(job, "interrupted", error="the server shut down while it was running")
             return
         if error is None and "done" not in job.last:
-            code = running.process.exitcode if running else None
-            error = f"the training process ended unexpectedly (exit code {code})"
+            error = f"the training process ended unexpectedly (exit code {worker.exitcode})"
         if error is None:
             try:
                 error = self._keep_model(job, result)
@@ -288,7 +332,8 @@ class JobManager:
 
     def _finish(self, job: Job, state: JobState, error: str | None = None) -> None:
         """End the job: its last event logged, then its record written, then its state set, so
-        whoever sees the job final sees every event, and its record on disk says it ended."""
+        whoever sees the job final sees every event, and its record on disk says it ended.
+        Then the first queued job takes the slot it held."""
         with self._lock:
             if state in END_EVENTS:
                 job.log.append({"type": END_EVENTS[state], "message": error})
@@ -298,6 +343,7 @@ class JobManager:
         with self._lock:
             job.state = state
             self._running.pop(job.id, None)
+        self._start_queued()
 
     # -- persistence ---------------------------------------------------------------------------
     def _save(self, job: Job, state: JobState | None = None) -> None:
@@ -316,22 +362,13 @@ class JobManager:
             if not is_id(job_id):
                 continue
             try:
-                job = Job(
-                    id=job_id,
-                    config=dict(record["config"]),
-                    state=record["state"],
-                    created=float(record["created"]),
-                    finished=record.get("finished"),
-                    error=record.get("error"),
-                    model_id=record.get("model_id"),
-                    stopped=bool(record.get("stopped")),
-                )
-                job.log.restore(record.get("history") or [])
+                job = Job.from_record(job_id, record)
             except (ValueError, KeyError, TypeError):
                 continue
             if job.state in LIVE:  # not ended when the server died
+                was = "queued" if job.state == "queued" else "running"
                 job.state = "interrupted"
-                job.error = "the server restarted while this job was running"
+                job.error = f"the server restarted while this job was {was}"
                 job.finished = time.time()
             end = END_EVENTS.get(job.state)
             if end is not None and job.log.last_type != end:
@@ -344,17 +381,16 @@ class JobManager:
 
     # -- shutting down -------------------------------------------------------------------------
     def shutdown(self, timeout: float = 5.0) -> None:
-        """Stop every worker (their jobs are recorded as interrupted) and wait for them."""
+        """End every queued job and stop every worker (all are recorded as interrupted), and
+        wait for the workers."""
         with self._lock:
             self._closed = True
-            running = dict(self._running)
-        for live in running.values():
-            live.process.terminate()
+            queued, self._queue = self._queue, []
+            running = list(self._running.values())
+        for job in queued:
+            self._finish(job, "interrupted", error="the server shut down while it was queued")
+        for worker in running:
+            worker.terminate()
         deadline = time.monotonic() + timeout
-        for live in running.values():
-            live.process.join(max(0.0, deadline - time.monotonic()))
-            if live.process.is_alive():
-                live.process.kill()
-            live.reader.join(max(0.0, deadline - time.monotonic()))
-            with contextlib.suppress(OSError):
-                live.control.close()
+        for worker in running:
+            worker.wait(deadline)
