@@ -2,7 +2,7 @@
 
 Errors a user can fix (a busy port, a missing frontend) are one line on stderr and exit code 2,
 like argparse's own usage errors; a traceback would only bury the message. The web stack is
-imported inside `serve`, so `cnnviz --version` stays instant.
+imported inside `serve` (Celery inside `worker`), so `cnnviz --version` stays instant.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import NoReturn
 
 from cnnviz import __version__
 
-from . import data, evaluate, predict, serve, train
+from . import data, evaluate, predict, serve, train, worker
 from .errors import EXIT_USAGE, CliError
 
 #: One module per subcommand, each with `add_parser(subparsers)` that sets `func`.
-COMMANDS = (serve, train, evaluate, predict, data)
+COMMANDS = (serve, worker, train, evaluate, predict, data)
 
 
 class _Parser(argparse.ArgumentParser):
