@@ -36,8 +36,8 @@ def wait_until_steady(
 
 
 def job_ended(job: dict) -> bool:
-    """Whether a job's record says it has ended (done, failed or interrupted)."""
-    return job["state"] not in ("running", "paused")
+    """Whether a job's record says it has ended (done, failed, interrupted or cancelled)."""
+    return job["state"] not in ("queued", "running", "paused")
 
 
 def wait_for_job(
