@@ -3,8 +3,9 @@ the client as a 500.
 
 Engine and store errors are plain Python exceptions (the engine knows nothing of HTTP); here they
 become 404 (unknown ids), 422 (input the engine rejects, with the engine's message, which names
-the layer and the shape), 413 (bodies over the limit, refused before they are read) or 507 (a
-model file the disk could not take).
+the layer and the shape), 413 (bodies over the limit, refused before they are read), 507 (a
+model file the disk could not take) or 503 (the job broker's Redis cannot be reached: any route
+that needs it says so, and answers again once it is back).
 """
 
 import re
@@ -18,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cnnviz.models.errors import ModelNotFoundError, ModelStorageError, ModelStoreError
+from cnnviz.tasks.errors import BrokerUnavailableError
 
 #: FastAPI's detail for a JSON body it could not decode at all (fastapi/routing.py).
 BODY_PARSE_ERROR = "There was an error parsing the body"
@@ -58,6 +60,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ModelStorageError)
     async def insufficient_storage(request: Request, exc: ModelStorageError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=507)
+
+    @app.exception_handler(BrokerUnavailableError)
+    async def broker_unavailable(request: Request, exc: BrokerUnavailableError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(ModelStoreError)
     @app.exception_handler(ValueError)

@@ -32,6 +32,22 @@ async def _lifespan(app: FastAPI):
     app.state.jobs.shutdown()  # stop the training workers with the server
 
 
+def _job_backends(settings: Settings, store: ModelStore):
+    """The jobs and downloads managers: on the broker's Redis when one is set (Celery and redis
+    are imported only then), else in worker processes under this server, where records of jobs
+    a restart cut short say so."""
+    if settings.broker_url:
+        from cnnviz.tasks.distributed.downloads import RedisDownloadManager
+        from cnnviz.tasks.distributed.manager import RedisJobManager
+
+        return (
+            RedisJobManager(store, settings.broker_url, max_queued=settings.max_queued),
+            RedisDownloadManager(settings.broker_url),
+        )
+    jobs = JobManager(store, max_jobs=settings.max_jobs, max_queued=settings.max_queued)
+    return jobs, DownloadManager()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Return a new app; `settings` defaults to `get_settings()` (tests pass their own)."""
     settings = settings or get_settings()
@@ -46,11 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = ModelStore(settings.models_dir)
-    # Training jobs run in worker processes; records of jobs a restart cut short say so.
-    app.state.jobs = JobManager(
-        app.state.store, max_jobs=settings.max_jobs, max_queued=settings.max_queued
-    )
-    app.state.downloads = DownloadManager()
+    app.state.jobs, app.state.downloads = _job_backends(settings, app.state.store)
     install_error_handlers(app)
     app.add_exception_handler(405, method_not_allowed)
     app.add_middleware(
