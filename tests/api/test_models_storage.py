@@ -74,7 +74,9 @@ def test_a_file_size_limit_of_the_real_os_is_507(tmp_path: Path) -> None:
 
 def test_partial_files_are_swept_when_the_server_starts(settings: Settings) -> None:
     settings.models_dir.mkdir(parents=True)
-    (settings.models_dir / "cut-short-1.npz.part").write_bytes(b"PK\x03\x04 killed mid-save")
+    left = settings.models_dir / "cut-short-1.npz.part"
+    left.write_bytes(b"PK\x03\x04 killed mid-save")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))  # long before this start
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/models").status_code == 200
     assert list(settings.models_dir.iterdir()) == []

@@ -2,7 +2,9 @@
 model deleted under a request is "not found", no message names a server path, and ids."""
 
 import errno
+import os
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +54,16 @@ def test_a_read_only_folder_is_a_storage_error(tmp_path: Path, monkeypatch) -> N
 
 def test_partial_files_a_killed_server_left_are_swept_at_start_up(tmp_path: Path) -> None:
     kept = build_model("simple").save(tmp_path / "kept-1.npz")
-    (tmp_path / "gone-1.npz.part").write_bytes(b"PK\x03\x04 half a model")
+    left = tmp_path / "gone-1.npz.part"
+    left.write_bytes(b"PK\x03\x04 half a model")
+    an_hour_ago = time.time() - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    # Another process (a training worker sharing the folder) is saving this one right now.
+    (tmp_path / "saving-1.npz.part").write_bytes(b"PK\x03\x04 being written")
     (tmp_path / "notes.txt").write_text("not ours to remove")
     store = ModelStore(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept-1.npz", "notes.txt"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["kept-1.npz", "notes.txt", "saving-1.npz.part"]
     assert store.ids()[2:] == ["kept-1"] and kept.is_file()
 
 

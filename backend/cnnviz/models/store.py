@@ -16,6 +16,7 @@ removed when a store opens its folder.
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -31,6 +32,9 @@ from cnnviz.models.upload import model_from_upload
 from cnnviz.nn import Sequential
 from cnnviz.nn.losses import class_count
 from cnnviz.nn.serialize import PARTIAL_SUFFIX, load_model, read_metadata
+
+#: Seconds after which a partial file is a leftover, not a save in progress.
+PARTIAL_FILE_AGE = 600
 
 #: Loads of different models run in parallel; of one model, once (striped by id).
 LOAD_LOCKS = 16
@@ -206,12 +210,14 @@ class ModelStore:
         return ModelEntry(model_id, model, meta, builtin, path)
 
     def _sweep_partial_files(self) -> None:
-        """Remove files a save left half-written (a server killed mid-write): they are never
-        models, and nothing else writes into this folder while no store has it open."""
+        """Remove files a save left half-written (a process killed mid-write): they are never
+        models. Only old ones: with a broker, other processes (API replicas, training workers)
+        share the folder, and a save takes seconds, not `PARTIAL_FILE_AGE`."""
         if not self.models_dir.is_dir():
             return
         for partial in self.models_dir.glob(f"*{PARTIAL_SUFFIX}"):
             try:
-                os.unlink(partial)
+                if time.time() - partial.stat().st_mtime > PARTIAL_FILE_AGE:
+                    os.unlink(partial)
             except OSError:
-                continue  # a read-only folder: nothing was written there either
+                continue  # gone already, or a read-only folder: nothing was written there
