@@ -10,10 +10,10 @@ from cnnviz.api.main import create_app
 from cnnviz.settings import Settings, SettingsError, find_frontend_dir
 
 
-def test_health_reports_ok_and_version(client: TestClient) -> None:
+def test_health_reports_ok_version_and_embedded_jobs(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {"status": "ok", "version": __version__, "jobs": "embedded"}
 
 
 def test_index_page_is_served_at_root(client: TestClient) -> None:

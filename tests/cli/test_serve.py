@@ -30,7 +30,7 @@ def test_serve_answers_health(tmp_path: Path) -> None:
     with live_server(tmp_path) as server:
         status, body = server.request("GET", "/api/health")
     assert status == 200
-    assert body == {"status": "ok", "version": __version__}
+    assert body == {"status": "ok", "version": __version__, "jobs": "embedded"}
 
 
 @pytest.mark.parametrize(
