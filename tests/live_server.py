@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,9 +119,11 @@ def live_server(
     file_size_limit: int | None = None,
     open_files_limit: int | None = None,
     start_timeout: float = START_TIMEOUT_S,
+    args: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
-    """`cnnviz serve --host 127.0.0.1` with `env` added to its environment (no proxies), its
-    models in `models_dir` (default `folder`/models) and its log in `folder`; yields once
+    """`cnnviz serve --host 127.0.0.1` and `args` (`--workers 2`) with `env` added to its
+    environment (no proxies), its models in `models_dir` (default `folder`/models) and its log
+    in `folder`; yields once
     `/api/health` answers, failing with the log if that takes over `start_timeout` seconds.
 
     `file_size_limit` caps the bytes of any file it writes (RLIMIT_FSIZE: a larger write fails
@@ -141,7 +143,7 @@ def live_server(
     limited = file_size_limit is not None or open_files_limit is not None
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*CLI, "serve", "--host", HOST, "--port", "0"],
+            [*CLI, "serve", "--host", HOST, "--port", "0", *args],
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,
