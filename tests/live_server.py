@@ -123,8 +123,8 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """`cnnviz serve --host 127.0.0.1` and `args` (`--workers 2`) with `env` added to its
     environment (no proxies), its models in `models_dir` (default `folder`/models) and its log
-    in `folder`; yields once
-    `/api/health` answers, failing with the log if that takes over `start_timeout` seconds.
+    in `folder`; yields once `/api/health` answers, failing with the log if that takes over
+    `start_timeout` seconds.
 
     `file_size_limit` caps the bytes of any file it writes (RLIMIT_FSIZE: a larger write fails
     with EFBIG, as a full disk's with ENOSPC); `open_files_limit` starts it with that soft limit
