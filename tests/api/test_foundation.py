@@ -57,6 +57,8 @@ def test_settings_from_the_environment(tmp_path):
     assert settings.models_dir == tmp_path and settings.max_jobs == 3
     assert settings.worker_threads == max(2, os.cpu_count() or 2)
     assert Settings.from_env({**env, "CNNVIZ_WORKER_THREADS": "5"}).worker_threads == 5
+    assert settings.max_queued == 100
+    assert Settings.from_env({**env, "CNNVIZ_MAX_QUEUED": "7"}).max_queued == 7
     with pytest.raises(SettingsError, match="CNNVIZ_MAX_JOBS=0"):
         Settings.from_env({"CNNVIZ_MAX_JOBS": "0"})
     with pytest.raises(SettingsError, match="CNNVIZ_WORKER_THREADS=many"):
