@@ -79,6 +79,13 @@ class EventLog:
         with self._lock:
             return self._add(event, self._last_seq + 1)
 
+    def append_logged(self, event: dict[str, Any]) -> LoggedEvent:
+        """As `append`; returns the event as kept, its number and JSON text (the latest event is
+        never thinned away)."""
+        with self._lock:
+            self._add(event, self._last_seq + 1)
+            return self._kept[-1]
+
     def restore(self, events: list[dict[str, Any]]) -> None:
         """Take back a history written by `events()`, each event with its own "seq"."""
         with self._lock:
