@@ -1,6 +1,7 @@
 """The training routes through TestClient: start, status, the SSE stream (its events' names, ids
-and data), control, the model that comes out, limits, faults and restarts. Jobs train `simple` on
-a tiny made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to each worker itself.
+and data), control, the model that comes out, the queue and its limit, faults and restarts. Jobs
+train `simple` on a tiny made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to
+each worker itself.
 The stream's bounds, resuming and disconnects: test_sse."""
 
 import dataclasses
@@ -114,15 +115,32 @@ def test_pause_step_resume_stop_through_the_routes(client):
     assert refused.status_code == 409 and "no more commands" in refused.json()["detail"]
 
 
-def test_one_job_over_max_jobs_gets_429(settings):
-    with TestClient(create_app(dataclasses.replace(settings, max_jobs=1))) as client:
-        job_id = start(client, LONG)
+def test_a_job_past_max_jobs_is_queued_and_one_past_max_queued_gets_429(settings):
+    one_and_one = dataclasses.replace(settings, max_jobs=1, max_queued=1)
+    with TestClient(create_app(one_and_one)) as client:
+        running = client.post("/api/train", json=LONG).json()
+        assert (running["state"], running["queue_position"]) == ("running", None)
+        queued = client.post("/api/train", json=LONG).json()
+        assert (queued["state"], queued["queue_position"]) == ("queued", 1)
+        status = client.get(queued["status_url"]).json()
+        assert (status["state"], status["queue_position"]) == ("queued", 1)
         refused = client.post("/api/train", json=QUICK)
         assert refused.status_code == 429
-        assert "max_jobs=1" in refused.json()["detail"]
-        client.post(f"/api/train/{job_id}/stop")
-        wait_for_job(client, job_id)
-        assert client.post("/api/train", json=QUICK).status_code == 202
+        assert "CNNVIZ_MAX_QUEUED=1" in refused.json()["detail"]
+        paused = client.post(f"/api/train/{queued['id']}/pause")
+        assert paused.status_code == 409 and "queued" in paused.json()["detail"]
+
+        cancelled = client.post(f"/api/train/{queued['id']}/stop").json()
+        assert cancelled == {"id": queued["id"], "state": "cancelled", "changed": True}
+        events = read_sse(client, queued["events_url"])  # ends with the job
+        assert [(e.name, e.data) for e in events] == [
+            ("queued", {"type": "queued", "position": 1, "seq": 1}),
+            ("cancelled", {"type": "cancelled", "message": "cancelled while queued", "seq": 2}),
+        ]
+        waiting = start(client, QUICK)  # its place in the queue is free again
+        client.post(f"/api/train/{running['id']}/stop")
+        job = wait_for_job(client, waiting)  # starts by itself once the first has stopped
+        assert job["state"] == "done" and job["model_id"] and job["queue_position"] is None
 
 
 def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(client):

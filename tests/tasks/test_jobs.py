@@ -1,6 +1,6 @@
-"""The job manager without HTTP: training in a worker process, events, control, limits, faults,
-and background dataset downloads (what a job keeps across restarts: test_job_history). Each job
-trains `simple` on a tiny made-up dataset."""
+"""The job manager without HTTP: training in a worker process, events, control, faults, and
+background dataset downloads (what a job keeps across restarts: test_job_history; the queue past
+max_jobs: test_job_queue). Each job trains `simple` on a tiny made-up dataset."""
 
 import json
 import os
@@ -15,11 +15,9 @@ from cnnviz.data import DownloadResult
 from cnnviz.tasks.downloads import DownloadManager
 from cnnviz.tasks.errors import (
     DatasetMissingError,
-    JobLimitError,
     JobNotFoundError,
     JobStateError,
 )
-from cnnviz.tasks.jobs import JobManager
 from cnnviz.train import TrainConfig
 
 pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline
@@ -82,21 +80,6 @@ def test_pause_step_resume_stop(manager, data_dir):
     assert job.last["done"]["stopped"] is True and job.model_id is not None
     with pytest.raises(JobStateError, match="takes no more commands"):
         manager.command(job.id, "pause")
-
-
-def test_one_job_more_than_max_jobs_is_refused(store, data_dir):
-    jobs = JobManager(store, max_jobs=1)
-    try:
-        first = jobs.start(TrainConfig.from_dict(LONG), data_dir)
-        with pytest.raises(JobLimitError, match="max_jobs=1"):
-            jobs.start(TrainConfig.from_dict(QUICK), data_dir)
-        jobs.command(first.id, "stop")
-        wait_until(lambda: first.final, what="the first job to stop")
-        second = jobs.start(TrainConfig.from_dict(QUICK), data_dir)  # a slot is free again
-        wait_until(lambda: second.final, what="the second job")
-        assert second.state == "done"
-    finally:
-        jobs.shutdown()
 
 
 def test_an_error_inside_the_worker_fails_the_job_with_its_message(manager, data_dir):

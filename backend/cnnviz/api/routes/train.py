@@ -5,13 +5,16 @@ says what a run would be before it starts, and `GET /api/train/recipes` lists th
 notebooks' set-ups as request bodies.
 
 Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
-while a class watches. The events stream is Server-Sent Events (`cnnviz.api.sse`): every event is
-sent with `event: <type>` (start, step, validation, epoch, filters, done; error or interrupted
-when the job failed or the server restarted), `id: <its sequence number>` and `data: <the event
-as JSON>` (the dict the trainer emits, see `cnnviz.train.events`, with its `seq`). A subscriber
-first gets the kept history (`cnnviz.tasks.events`: every event but steps and filters, a
-thousand steps spread over the run, the first and latest filters), then live events; the stream
-ends after done/error/interrupted. `Last-Event-ID` (sent by a reconnecting EventSource) resumes
+while a class watches. A job past the running limit waits in a queue (state queued, with its
+`queue_position`) and starts by itself; stop cancels it while it waits. The events stream is
+Server-Sent Events (`cnnviz.api.sse`): every event is sent with `event: <type>` (queued with the
+job's position while it waits, start, step, validation, epoch, filters, done; error, interrupted
+or cancelled when the job failed, the server restarted, or it was cancelled while queued),
+`id: <its sequence number>` and `data: <the event as JSON>` (the dict the trainer emits, see
+`cnnviz.train.events`, with its `seq`). A subscriber first gets the kept history
+(`cnnviz.tasks.events`: every event but steps, filters and queued, a thousand steps spread over
+the run, the first and latest filters and queued), then live events; the stream ends after
+done/error/interrupted/cancelled. `Last-Event-ID` (sent by a reconnecting EventSource) resumes
 after it.
 """
 
@@ -142,12 +145,16 @@ def plan_training(
             "description": "a configuration that cannot run: `problems` lists each, `fields` "
             "says them by field (as POST /api/train/plan)"
         },
-        429: {"description": "as many jobs as allowed (max_jobs) are running"},
+        429: {
+            "description": "as many jobs as the server queues (CNNVIZ_MAX_QUEUED) are waiting "
+            "already; a job past the running limit (CNNVIZ_MAX_JOBS) is queued, not refused"
+        },
         503: {"description": "the server is shutting down, or cannot start a process"},
     },
 )
 def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> JobCreated:
-    """Start training in a worker process; follow it at `events_url`. Refused with a 422 before
+    """Start training in a worker process, or queue it (state queued, `queue_position`) while as
+    many jobs as allowed run; follow it at `events_url`. Refused with a 422 before
     any process starts when the model is over the size limits, the dataset has fewer images than
     asked for, or the job would cost more than one job may (the message gives the estimate, the
     limit and what to lower): whatever `POST /api/train/plan` finds."""
@@ -170,6 +177,7 @@ def start_training(body: TrainRequest, jobs: JobsDep, settings: SettingsDep) -> 
     return JobCreated(
         id=job.id,
         state=job.state,
+        queue_position=job.queue_position,
         status_url=f"/api/train/{job.id}",
         events_url=f"/api/train/{job.id}/events",
     )
@@ -220,7 +228,7 @@ def _command(jobs: JobManager, job_id: str, command: str) -> CommandResult:
     return CommandResult(id=job.id, state=job.state, changed=changed)
 
 
-COMMAND_ERRORS = {**NOT_FOUND, 409: {"description": "the job has ended"}}
+COMMAND_ERRORS = {**NOT_FOUND, 409: {"description": "the job has ended, or is still queued"}}
 
 
 @router.post("/{job_id}/pause", response_model=CommandResult, responses=COMMAND_ERRORS)
@@ -266,5 +274,6 @@ def set_lr(job_id: JobId, body: LrRequest, jobs: JobsDep) -> LrResult:
 @router.post("/{job_id}/stop", response_model=CommandResult, responses=COMMAND_ERRORS)
 def stop(job_id: JobId, jobs: JobsDep) -> CommandResult:
     """Stop after the current batch; the job still evaluates, keeps its model and ends done
-    with stopped true."""
+    with stopped true. A queued job is cancelled: it ends cancelled (a `cancelled` event), and
+    the jobs behind it move up."""
     return _command(jobs, job_id, "stop")

@@ -194,7 +194,10 @@ class TrainRequest(BaseModel):
 
 class JobCreated(BaseModel):
     id: str = Field(examples=["simple-mnist-1a2b3c4d"])
-    state: JobState
+    state: JobState = Field(description="running, or queued when as many jobs as allowed run")
+    queue_position: int | None = Field(
+        None, description="while queued: 1 for the next job to start, 2 after it, ...; else null"
+    )
     status_url: str
     events_url: str
 
