@@ -55,10 +55,13 @@ class DownloadManager:
             if current is not None and not current.final:
                 return current
             download = self._downloads[info.name] = Download(info.name)
-        threading.Thread(
-            target=self._run, args=(download, Path(data_dir)), daemon=True, name=f"dl-{name}"
-        ).start()
+        self._spawn(download, Path(data_dir))
         return download
+
+    def _spawn(self, download: Download, data_dir: Path) -> None:
+        threading.Thread(
+            target=self._run, args=(download, data_dir), daemon=True, name=f"dl-{download.name}"
+        ).start()
 
     def _emit(self, download: Download, event: dict) -> None:
         with self._lock:
@@ -83,8 +86,7 @@ class DownloadManager:
             message = str(exc) if isinstance(exc, DataError) else f"download failed: {exc}"
             message = without_folder(message, data_dir)
             self._emit(download, {"type": "error", "message": message})
-            with self._lock:
-                download.state = "failed"
+            self._end(download, "failed")
             return
         event = {
             "type": "done",
@@ -93,5 +95,9 @@ class DownloadManager:
             "bytes": result.bytes_downloaded,
         }
         self._emit(download, event)
+        self._end(download, "done")
+
+    def _end(self, download: Download, state: Literal["done", "failed"]) -> None:
+        """Set the final state, after the last event is logged."""
         with self._lock:
-            download.state = "done"
+            download.state = state
