@@ -193,6 +193,7 @@ export function mount(root, store) {
     refreshJob();
     close = api.followJob(id, {
       queued: (event) => {
+        if (event.position !== run.position) compare.refresh(); // its list shows places in line too
         run.position = event.position;
         if (!run.start) setState("queued");
       },
