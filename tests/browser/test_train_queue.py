@@ -117,6 +117,12 @@ def test_a_queued_run_waits_moves_up_and_starts(page, server, open_view, screens
     wait_until(cancelled.is_disabled, timeout=10, what="the cancelled run's box to be disabled")
     screenshot("train-queue-waiting")
 
+    # The link opened again (a reload, another browser) shows the same wait from the history.
+    page.reload()
+    page.wait_for_selector("html[data-ready='true']", state="attached")
+    wait_state(page, "queued")
+    wait_progress(page, "Waiting for a free trainer: 1st in line")
+
     # The running job stops: the page's run starts and its steps arrive.
     server.api("POST", f"/api/train/{first}/stop")
     wait_state(page, "running", timeout_ms=60_000)
