@@ -13,10 +13,9 @@ from cnnviz.data.registry import DatasetInfo
 from cnnviz.ids import ID_PATTERN
 from cnnviz.models.store import ModelStore
 from cnnviz.settings import Settings
-from cnnviz.tasks.downloads import DownloadManager
+from cnnviz.tasks.backend import DownloadBackend, JobBackend
 from cnnviz.tasks.errors import JobNotFoundError
 from cnnviz.tasks.job import Job
-from cnnviz.tasks.jobs import JobManager
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -27,18 +26,18 @@ async def get_store(request: Request) -> ModelStore:
     return request.app.state.store
 
 
-async def get_jobs(request: Request) -> JobManager:
+async def get_jobs(request: Request) -> JobBackend:
     return request.app.state.jobs
 
 
-async def get_downloads(request: Request) -> DownloadManager:
+async def get_downloads(request: Request) -> DownloadBackend:
     return request.app.state.downloads
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 StoreDep = Annotated[ModelStore, Depends(get_store)]
-JobsDep = Annotated[JobManager, Depends(get_jobs)]
-DownloadsDep = Annotated[DownloadManager, Depends(get_downloads)]
+JobsDep = Annotated[JobBackend, Depends(get_jobs)]
+DownloadsDep = Annotated[DownloadBackend, Depends(get_downloads)]
 
 #: A model id in a path: checked against the id pattern before any route sees it.
 ModelId = Annotated[
@@ -74,7 +73,7 @@ DatasetName = Annotated[
 ]
 
 
-def job_or_404(jobs: JobManager, job_id: str) -> Job:
+def job_or_404(jobs: JobBackend, job_id: str) -> Job:
     try:
         return jobs.get(job_id)
     except JobNotFoundError as exc:

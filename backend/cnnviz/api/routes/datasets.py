@@ -28,7 +28,7 @@ from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, even
 from cnnviz.data import DATASETS, DataError, dataset_status, load_split, without_folder
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.settings import Settings
-from cnnviz.tasks.downloads import DownloadManager
+from cnnviz.tasks.backend import DownloadBackend
 from cnnviz.train.config import MAX_CLASSES
 from cnnviz.train.split import label_counts
 
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/datasets", tags=["datasets"])
 NOT_FOUND = {404: {"description": "no dataset with this name"}}
 
 
-def _describe(info: DatasetInfo, settings: Settings, downloads: DownloadManager) -> DatasetInfoOut:
+def _describe(info: DatasetInfo, settings: Settings, downloads: DownloadBackend) -> DatasetInfoOut:
     status = dataset_status(info, root=settings.datasets_dir, check_md5=False)
     download = downloads.get(info.name)
     return DatasetInfoOut(

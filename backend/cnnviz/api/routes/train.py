@@ -4,8 +4,9 @@
 says what a run would be before it starts, and `GET /api/train/recipes` lists the course
 notebooks' set-ups as request bodies.
 
-Each job trains in its own worker process (`cnnviz.tasks.jobs.JobManager`), so predictions stay fast
-while a class watches. A job past the running limit waits in a queue (state queued, with its
+Each job trains in its own worker process, under this server (`cnnviz.tasks.jobs.JobManager`) or
+on a Celery worker with a broker (`cnnviz.tasks.distributed`), so predictions stay fast while a
+class watches. A job past the running limit waits in a queue (state queued, with its
 `queue_position`) and starts by itself; stop cancels it while it waits. The events stream is
 Server-Sent Events (`cnnviz.api.sse`): every event is sent with `event: <type>` (queued with the
 job's position while it waits, start, step, validation, epoch, filters, done; error, interrupted
@@ -40,9 +41,9 @@ from cnnviz.api.schemas.train import (
 from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
 from cnnviz.data import get_dataset
 from cnnviz.models.limits import check_model, check_spec
+from cnnviz.tasks.backend import JobBackend
 from cnnviz.tasks.errors import DatasetMissingError, JobError, JobLimitError, JobStateError
 from cnnviz.tasks.job import Job
-from cnnviz.tasks.jobs import JobManager
 from cnnviz.train import ConfigError, TrainConfig
 from cnnviz.train.plan import plan_job
 from cnnviz.train.ranges import RANGES, range_words
@@ -219,13 +220,14 @@ async def job_events(
     return event_stream(lambda seq: jobs.events_since(job.id, seq), last_event_id)
 
 
-def _command(jobs: JobManager, job_id: str, command: str) -> CommandResult:
+def _command(jobs: JobBackend, job_id: str, command: str) -> CommandResult:
     job = job_or_404(jobs, job_id)
     try:
         changed = jobs.command(job.id, command)
     except JobStateError as exc:
         raise HTTPException(409, str(exc)) from None
-    return CommandResult(id=job.id, state=job.state, changed=changed)
+    # Read again: with a broker, `job` is a snapshot from before the command.
+    return CommandResult(id=job.id, state=jobs.get(job.id).state, changed=changed)
 
 
 COMMAND_ERRORS = {**NOT_FOUND, 409: {"description": "the job has ended, or is still queued"}}
