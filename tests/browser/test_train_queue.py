@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from tests.browser.axecheck import serious_violations
 from tests.browser.labwalk import link_state
 from tests.browser.pages import goto_view
 from tests.live_server import LiveServer, live_server
@@ -116,6 +117,7 @@ def test_a_queued_run_waits_moves_up_and_starts(page, server, open_view, screens
     cancelled.wait_for()
     wait_until(cancelled.is_disabled, timeout=10, what="the cancelled run's box to be disabled")
     screenshot("train-queue-waiting")
+    assert serious_violations(page) == []
 
     # The link opened again (a reload, another browser) shows the same wait from the history.
     page.reload()
@@ -159,3 +161,4 @@ def test_a_queued_run_cancelled_from_the_page(server, sized_page, screenshot):
     assert view.locator("button[data-train-start]").is_enabled()
     assert stop.is_disabled() and stop.inner_text() == "Stop"
     screenshot("train-queue-cancelled-phone", phone)
+    assert serious_violations(phone) == []
