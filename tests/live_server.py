@@ -110,6 +110,14 @@ class LiveServer:
         """Start the peak over from the memory resident now (Linux: clear_refs 5)."""
         Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
 
+    def children(self) -> list[int]:
+        """The processes the server has started and not yet reaped: its training workers, or
+        the server processes of `--workers N` (Linux: /proc/<pid>/task/*/children)."""
+        found = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+        return found
+
 
 @contextmanager
 def live_server(

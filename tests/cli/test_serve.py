@@ -90,14 +90,6 @@ def test_serve_on_busy_port_is_one_line_error() -> None:
     assert "already in use" in lines[0]
 
 
-def _children(pid: int) -> list[int]:
-    """The processes `pid` has started and not yet reaped (Linux: /proc/<pid>/task/*/children)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
 def _gone(pid: int) -> bool:
     """Whether `pid` has exited (a zombie waiting to be reaped has exited too)."""
     try:
@@ -131,7 +123,7 @@ def test_ctrl_c_with_an_event_stream_open_stops_the_server_within_seconds(tmp_pa
             lambda: server.api("GET", f"/api/train/{job_id}")["progress"]["global_step"] >= 1,
             what="the job's first step",
         )
-        workers = _children(server.process.pid)
+        workers = server.children()
         assert workers, "the running job has no worker process"
         with server.connect() as stream:
             stream.sendall(
