@@ -1,10 +1,12 @@
 """The harness the broker tests stand on (tests/redis_server.py, tests/celery_workers.py and the
 fixtures in tests/conftest.py): Redis starts on a free loopback port, answers, keeps nothing,
 stops, starts again on the same port and is emptied between tests; a Celery worker starts, is
-ready, runs a task in a pool process and dies when killed; and nothing either started is left
-running afterwards, checked in /proc."""
+ready, runs a task in a pool process and dies when killed (a probe app's, whose task reports the
+pid it ran in); `cnnviz worker` itself starts, takes a task and stops; and nothing either started
+is left running afterwards, checked in /proc."""
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from tests.celery_workers import CeleryWorker
 from tests.child_processes import is_running
 from tests.redis_server import RedisServer
 from tests.waiting import wait_until
+
+from cnnviz.tasks.distributed.celery_app import TRAIN_TASK
 
 PROBE_APP = "tests.celery_probe_app"
 
@@ -115,11 +119,21 @@ def test_a_worker_runs_a_task_in_its_pool_and_dies_when_killed(
         )
 
 
-def test_a_stopped_worker_leaves_nothing_running(redis_url: str, tmp_path: Path) -> None:
-    worker = CeleryWorker(redis_url, tmp_path, concurrency=1, app=PROBE_APP)
-    with worker:
-        processes = worker.processes()
-        assert len(processes) == 2, f"main + 1 pool process, found {processes}"
+def test_cnnviz_worker_takes_a_task_and_stops_leaving_nothing_running(
+    start_worker: Callable[..., CeleryWorker], redis_url: str
+) -> None:
+    worker = start_worker(concurrency=2)
+    assert worker.command()[1:4] == ["-m", "cnnviz", "worker"]
+    processes = worker.processes()
+    assert len(processes) == 3, f"main + 2 pool processes, found {processes}"
+    with Celery(broker=redis_url) as app:
+        task = app.send_task(TRAIN_TASK, args=["no-such-job"])
+    ran = f"Task {TRAIN_TASK}[{task.id}] succeeded"
+    try:
+        wait_until(lambda: ran in worker.log(), timeout=10, what=f"'{ran}' in the worker's log")
+    except AssertionError as error:
+        raise AssertionError(f"{error}:\n{worker.log()}") from None
+    worker.stop()
     assert worker.process.returncode == 0, worker.log()  # a warm shutdown, not the SIGKILL
     assert not any(is_running(pid) for pid in processes)
 
