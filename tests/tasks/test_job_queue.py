@@ -5,9 +5,11 @@ runs one job at a time, and expected positions are counted by hand in the commen
 
 import json
 import os
+import shutil
 import signal
 
 import pytest
+from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_until
 
 from cnnviz.tasks.errors import JobLimitError, JobStateError
@@ -134,6 +136,20 @@ def test_a_queued_job_starts_by_itself_when_the_running_one_ends(
     entry = store.get(waiting.model_id)
     assert entry.meta["training_job"] == waiting.id
     assert record_of(one_at_a_time, waiting)["state"] == "done"
+
+
+def test_queued_jobs_whose_dataset_went_away_fail_saying_so(one_at_a_time, data_dir, tmp_path):
+    first = one_at_a_time.start(LONG, data_dir)
+    elsewhere = make_tiny_mnist(tmp_path / "elsewhere")
+    waiting = [one_at_a_time.start(QUICK, elsewhere) for _ in range(2)]
+    shutil.rmtree(elsewhere / "mnist")
+    wait_until(lambda: stepping(first), what="the first job's steps")
+    one_at_a_time.command(first.id, "stop")  # each queued job in turn fails to start
+    wait_until(lambda: all(job.final for job in waiting), what="the queued jobs to end")
+    for job in waiting:
+        assert job.state == "failed" and "/api/datasets/mnist/download" in job.error
+        assert record_of(one_at_a_time, job)["state"] == "failed"
+    assert first.state == "done" and one_at_a_time.active_count() == 0
 
 
 def test_a_queued_job_takes_no_command_but_stop(one_at_a_time, data_dir):

@@ -116,7 +116,7 @@ class JobManager:
 
     async def events_since(self, job_id: str, seq: int) -> tuple[list[LoggedEvent], bool]:
         """The kept events numbered after `seq`, and whether the job has ended (then these are
-        its last: see `_finish`)."""
+        its last: see `_end`)."""
         job = self.get(job_id)
         with self._lock:
             return job.log.since(seq), job.final
@@ -151,8 +151,8 @@ class JobManager:
         if not runs_now:
             self._save(job)
             return job
-        self._launch(job)
-        if job.state == "failed":
+        if not self._launch(job):
+            self._start_queued()  # jobs queued meanwhile may take the slot it would have held
             raise JobError(job.error)
         return job
 
@@ -185,9 +185,9 @@ class JobManager:
                 self._number_queue()
             self._launch(job)
 
-    def _launch(self, job: Job) -> None:
+    def _launch(self, job: Job) -> bool:
         """Start the worker of `job` (already "running", so it counts against `max_jobs`) and
-        the thread that reads its events. A job that cannot start fails with the reason."""
+        the thread that reads its events. A job that cannot start fails with the reason: False."""
         self._save(job)
         data_dir = Path(job.data_dir)
         result = self.jobs_dir / f"{job.id}.result.npz"
@@ -195,15 +195,15 @@ class JobManager:
             with_test = check_dataset(TrainConfig.from_dict(job.config), data_dir)
             worker = WorkerProcess.create(job.id, job.config, data_dir, with_test, result)
         except DatasetMissingError as exc:  # removed while the job waited
-            self._finish(job, "failed", error=str(exc))
-            return
+            self._end(job, "failed", error=str(exc))
+            return False
         with self._lock:
             self._running[job.id] = worker  # commands sent from now on wait in its pipe
         try:
             worker.start()
         except Exception as exc:
-            self._finish(job, "failed", error=f"could not start a training process: {exc}")
-            return
+            self._end(job, "failed", error=f"could not start a training process: {exc}")
+            return False
         worker.reader = threading.Thread(
             target=self._read, args=(job, worker, result), daemon=True, name=f"job-{job.id}"
         )
@@ -211,6 +211,7 @@ class JobManager:
         with self._lock:
             if self._closed:  # shut down while it started: it ends interrupted
                 worker.terminate()
+        return True
 
     # -- control -------------------------------------------------------------------------------
     def command(self, job_id: str, command: str) -> bool:
@@ -275,10 +276,9 @@ class JobManager:
             waiting = job in self._queue
             if waiting:
                 self._queue.remove(job)
-                job.queue_position = None
                 self._number_queue()
         if waiting:
-            self._finish(job, "cancelled", error=CANCELLED)
+            self._end(job, "cancelled", error=CANCELLED)
             return True
         # It has just started (then the stop reaches its worker), ended, or is being cancelled.
         return job.state in ACTIVE and self.command(job.id, "stop")
@@ -331,19 +331,21 @@ class JobManager:
         return None
 
     def _finish(self, job: Job, state: JobState, error: str | None = None) -> None:
+        """End a job that ran; the first queued job takes the slot it held."""
+        self._end(job, state, error)
+        self._start_queued()
+
+    def _end(self, job: Job, state: JobState, error: str | None = None) -> None:
         """End the job: its last event logged, then its record written, then its state set, so
-        whoever sees the job final sees every event, and its record on disk says it ended.
-        Then the first queued job takes the slot it held."""
+        whoever sees the job final sees every event, and its record on disk says it ended."""
         with self._lock:
             if state in END_EVENTS:
                 job.log.append({"type": END_EVENTS[state], "message": error})
-            job.error = error
-            job.finished = time.time()
+            job.error, job.finished, job.queue_position = error, time.time(), None
         self._save(job, state)
         with self._lock:
             job.state = state
             self._running.pop(job.id, None)
-        self._start_queued()
 
     # -- persistence ---------------------------------------------------------------------------
     def _save(self, job: Job, state: JobState | None = None) -> None:
@@ -388,7 +390,7 @@ class JobManager:
             queued, self._queue = self._queue, []
             running = list(self._running.values())
         for job in queued:
-            self._finish(job, "interrupted", error="the server shut down while it was queued")
+            self._end(job, "interrupted", error="the server shut down while it was queued")
         for worker in running:
             worker.terminate()
         deadline = time.monotonic() + timeout
