@@ -27,7 +27,11 @@ def spawn(
     args: Sequence[str], log: Path, env: Mapping[str, str], cwd: Path | None = None
 ) -> subprocess.Popen:
     """Start `args` with stdout and stderr appended to `log`, as the leader of a new process group
-    (its group id is its pid), ended with SIGTERM if the test run exits first."""
+    (its group id is its pid), ended with SIGTERM if the test run exits first.
+
+    The kernel sends that signal when the *thread* that called `spawn` ends: call it from the
+    test's own thread, never from a short-lived one (a thread pool starting two workers at once
+    would see them stopped as soon as its threads finish)."""
     with log.open("ab") as out:
         return subprocess.Popen(
             list(args),
