@@ -1,9 +1,12 @@
-"""The health endpoint, the frontend mount, and the API's JSON 404s."""
+"""The health endpoint (embedded jobs, a broker that answers, one that is away), the frontend
+mount, and the API's JSON 404s."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.closed_port import closed_port_url
 
 from cnnviz import __version__
 from cnnviz.api.main import create_app
@@ -72,3 +75,33 @@ def test_frontend_dir_without_index_is_a_clear_error(tmp_path: Path) -> None:
 def test_default_frontend_dir_holds_the_page() -> None:
     # Editable install: the repository's frontend/; wheel: the copy inside the package.
     assert (find_frontend_dir() / "index.html").is_file()
+
+
+def _broker_app(settings: Settings, broker_url: str) -> TestClient:
+    return TestClient(create_app(replace(settings, broker_url=broker_url)))
+
+
+def test_health_with_a_broker_that_answers(settings: Settings, redis_url: str) -> None:
+    with _broker_app(settings, redis_url) as client:
+        response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "version": __version__,
+        "jobs": "broker",
+        "broker": "ok",
+    }
+
+
+def test_health_and_job_routes_with_a_broker_that_is_away(settings: Settings) -> None:
+    """Health stays 200 and says the broker is unreachable; a job route is a 503 whose message
+    names the broker (never a 500)."""
+    broker = closed_port_url("/0").replace("http://", "redis://")
+    with _broker_app(settings, broker) as client:
+        health = client.get("/api/health")
+        jobs = client.get("/api/train")
+    assert health.status_code == 200
+    assert health.json()["broker"] == "unreachable"
+    assert jobs.status_code == 503
+    port = broker.rsplit(":", 1)[1].split("/")[0]
+    assert jobs.json()["detail"].startswith(f"the job broker (Redis at 127.0.0.1:{port}) cannot")

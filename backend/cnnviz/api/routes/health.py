@@ -2,17 +2,19 @@
 where the training jobs run.
 
 The frontend shows the version from here, and the Docker HEALTHCHECK and docker-compose poll it.
-With a broker, it asks the jobs backend one cheap question to say whether Redis answers; the
-server stays healthy either way (predictions do not need Redis), the field says what is missing.
+With a broker, it pings Redis (one round trip, whatever the number of jobs) to say whether it
+answers; the server stays healthy either way (predictions do not need Redis), and the field says
+what is missing.
 """
 
+from functools import lru_cache
 from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from cnnviz import __version__
-from cnnviz.api.deps import JobsDep, SettingsDep
+from cnnviz.api.deps import SettingsDep
 from cnnviz.tasks.errors import BrokerUnavailableError
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -31,11 +33,28 @@ class Health(BaseModel):
 
 
 @router.get("", response_model=Health, response_model_exclude_none=True)
-def health(settings: SettingsDep, jobs: JobsDep) -> Health:
+def health(settings: SettingsDep) -> Health:
     if not settings.broker_url:
         return Health(status="ok", version=__version__, jobs="embedded")
+    broker = "ok" if broker_answers(settings.broker_url) else "unreachable"
+    return Health(status="ok", version=__version__, jobs="broker", broker=broker)
+
+
+def broker_answers(url: str) -> bool:
+    """Whether the broker's Redis answers a PING (within the connection's short timeouts)."""
+    from cnnviz.tasks.distributed.connection import broker_errors
+
     try:
-        jobs.active_count()
+        with broker_errors(url):
+            _client(url).ping()
     except BrokerUnavailableError:
-        return Health(status="ok", version=__version__, jobs="broker", broker="unreachable")
-    return Health(status="ok", version=__version__, jobs="broker", broker="ok")
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _client(url: str):
+    """One client (a pool of connections) per process for the app's broker URL."""
+    from cnnviz.tasks.distributed.connection import connect
+
+    return connect(url)
