@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 RUN useradd --create-home --uid 1000 cnnviz
+# Models and datasets live here, owned by the user that writes them: a volume mounted on either
+# (docker-compose.yml shares them between the API and the workers) starts with that ownership.
+ENV CNNVIZ_MODELS_DIR=/var/lib/cnnviz/models \
+    CNNVIZ_DATA_DIR=/var/lib/cnnviz/data
+RUN mkdir -p "$CNNVIZ_MODELS_DIR" "$CNNVIZ_DATA_DIR" && chown -R cnnviz:cnnviz /var/lib/cnnviz
 
 WORKDIR /app
 COPY . .
