@@ -123,7 +123,7 @@ class RedisServer:
             if self.process.poll() is not None:
                 output = self.log()[logged_before:]
                 if BIND_FAILED in output:
-                    raise PortTakenError(port)
+                    raise PortTakenError(f"another process holds {HOST}:{port}:\n{output}")
                 raise RuntimeError(f"redis-server exited with {self.process.returncode}:\n{output}")
             if time.monotonic() > deadline:
                 stop_group(self.process)
@@ -136,7 +136,7 @@ class RedisServer:
         try:
             with self.client() as client:
                 return client.info("server")["process_id"] == self.process.pid
-        except (redis.ConnectionError, redis.TimeoutError):
+        except redis.RedisError:  # refused, timed out, or a program that is not Redis
             return False
 
     def stop(self) -> None:
