@@ -1,7 +1,8 @@
 """`cnnviz serve --broker URL --workers N`: the URL is checked at start (one line naming where it
 came from), more than one process without a broker is refused with the reason, and with a broker
-two processes share the port: each serves predictions on its own, and while Redis cannot be
-reached the job routes answer 503 saying so, and health says which part is missing."""
+two processes share the port: each serves predictions on its own, while Redis cannot be reached
+the job routes answer 503 saying so and health says which part is missing, and Ctrl+C stops
+them all."""
 
 import os
 import signal
@@ -28,6 +29,8 @@ NEEDS_BROKER = (
     "that the others cannot see; pass --broker redis://HOST:6379/0 or set CNNVIZ_BROKER_URL"
 )
 PREDICT = "/api/models/lenet5-mnist/predict"
+#: How long Ctrl+C may take to stop the supervisor and its processes (each gets 3 s of grace).
+STOP_DEADLINE_S = 15.0
 
 
 def _serve(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -151,4 +154,19 @@ def test_two_processes_with_redis_away_serve_predictions_and_say_jobs_are_503(
             assert status == 503, (method, path, body)
             assert body["detail"].startswith("the job broker (Redis at 127.0.0.1:"), body
             assert "cannot be reached" in body["detail"]
+        assert "Traceback" not in server.log_text()
+
+
+def test_ctrl_c_stops_both_processes_within_seconds(tmp_path: Path) -> None:
+    broker = closed_port_url("/0").replace("http://", "redis://")
+    with live_server(tmp_path, args=["--workers", "2", "--broker", broker]) as server:
+        wait_until(lambda: len(_server_processes(server)) == 2, timeout=20, what="2 processes")
+        processes = _server_processes(server)
+        server.process.send_signal(signal.SIGINT)
+        try:
+            code = server.process.wait(timeout=STOP_DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"cnnviz serve --workers 2 still ran {STOP_DEADLINE_S:g} s after SIGINT")
+        assert code == 0, server.log_text()[-3000:]
+        assert not [pid for pid in processes if Path(f"/proc/{pid}").exists()]
         assert "Traceback" not in server.log_text()
