@@ -54,12 +54,15 @@ def _describe_data(config: TrainConfig, start: dict, data_dir) -> str:
     """What the model learned from; says so when the training file is not the official one."""
     info = get_dataset(config.dataset)
     status, official = _split_status(config.dataset, "train", data_dir)
-    source = (
-        f"the official {info.title} training file ({status.count:,} images)"
-        if official
-        else f"a {status.count:,}-image {info.title} training file (the official one has "
-        f"{info.train.count:,})"
-    )
+    if status.count is None:  # the file went away while the job trained
+        source = f"a {info.title} training file no longer on the server"
+    elif official:
+        source = f"the official {info.title} training file ({status.count:,} images)"
+    else:
+        source = (
+            f"a {status.count:,}-image {info.title} training file (the official one has "
+            f"{info.train.count:,})"
+        )
     return (
         f"{start['train_size']:,} images from {source}; "
         f"{start['validation_size']:,} held out for validation"

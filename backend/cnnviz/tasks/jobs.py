@@ -36,7 +36,6 @@ from pathlib import Path
 
 from cnnviz.data import dataset_status, get_dataset, without_folder
 from cnnviz.ids import is_id, new_id
-from cnnviz.models.metadata import trained_model_metadata
 from cnnviz.models.store import ModelStore
 from cnnviz.nn import Sequential
 from cnnviz.tasks.errors import (
@@ -50,6 +49,7 @@ from cnnviz.tasks.events import LoggedEvent
 from cnnviz.tasks.job import ACTIVE, END_EVENTS, LIVE, Job, JobState
 from cnnviz.tasks.process import WorkerProcess
 from cnnviz.tasks.records import read_records, write_record
+from cnnviz.tasks.results import keep_trained_model
 from cnnviz.tasks.worker import COMMANDS, SET_LR
 from cnnviz.train import TrainConfig
 
@@ -315,19 +315,11 @@ class JobManager:
         if not result.is_file():
             return "the training process did not hand back a model"
         config = TrainConfig.from_dict(job.config)
-        done, start = job.last["done"], job.last["start"]
-        meta = trained_model_metadata(
-            config,
-            start,
-            done,
-            seconds=done["seconds"],
-            data_dir=job.data_dir,
-            trained_with="the cnnviz web API",
+        model_id = keep_trained_model(
+            self.store, job.id, config, job.last, job.data_dir, Sequential.load(result)
         )
-        meta["training_job"] = job.id
-        entry = self.store.add(Sequential.load(result), meta, prefix=job.id.rsplit("-", 1)[0])
         with self._lock:
-            job.model_id = entry.id
+            job.model_id = model_id
         return None
 
     def _finish(self, job: Job, state: JobState, error: str | None = None) -> None:
