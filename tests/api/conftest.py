@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.job_backends import BROKER, EMBEDDED, JobsBackend
 
 from cnnviz.api.main import create_app
 from cnnviz.settings import Settings, find_frontend_dir
@@ -25,3 +26,20 @@ def settings(tmp_path: Path) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(params=[EMBEDDED, BROKER])
+def jobs_backend(request: pytest.FixtureRequest, settings: Settings) -> JobsBackend:
+    """Each jobs test twice: on the embedded backend, and on a broker (the run's Redis and a
+    `cnnviz worker`, asked for only then, so embedded runs never start Redis)."""
+    if request.param == EMBEDDED:
+        return JobsBackend(EMBEDDED, settings)
+    redis_url = request.getfixturevalue("redis_url")
+    return JobsBackend(BROKER, settings, redis_url, request.getfixturevalue("start_worker"))
+
+
+@pytest.fixture
+def jobs_client(jobs_backend: JobsBackend) -> Iterator[TestClient]:
+    """A TestClient on `jobs_backend` with the default running limit (two jobs at once)."""
+    with jobs_backend.client() as client:
+        yield client
