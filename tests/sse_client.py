@@ -1,8 +1,11 @@
-"""Reading a Server-Sent Events stream that ends, through a TestClient: every event's name, id
-and data (parsed JSON), as the browser's EventSource would hand them over."""
+"""Reading a Server-Sent Events stream that ends, through a TestClient (or any httpx client, such
+as one on a live server): every event's name, id and data (parsed JSON), as the browser's
+EventSource would hand them over; `iter_sse` hands them over one at a time, so that a test can
+leave the stream midway (a subscriber that disconnects)."""
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +24,15 @@ def read_sse(
 ) -> list[ServerEvent]:
     """Every event of the stream at `url` (status 200 and text/event-stream asserted); fails if
     the stream is still going after `timeout` seconds (checked at each line it sends)."""
-    events, fields = [], {}
+    return list(iter_sse(client, url, headers, timeout))
+
+
+def iter_sse(
+    client: TestClient, url: str, headers: dict | None = None, timeout: float = 60.0
+) -> Iterator[ServerEvent]:
+    """The events of the stream at `url` as they arrive, as `read_sse` checks them; leaving the
+    loop closes the connection."""
+    fields = {}
     deadline = time.monotonic() + timeout
     with client.stream("GET", url, headers=headers or {}) as response:
         assert response.status_code == 200, response.read()
@@ -31,9 +42,8 @@ def read_sse(
             if not line:
                 if "data" in fields:
                     data = json.loads(fields["data"])
-                    events.append(ServerEvent(fields.get("event"), fields.get("id"), data))
+                    yield ServerEvent(fields.get("event"), fields.get("id"), data)
                 fields = {}
             elif not line.startswith(":"):
                 key, _, value = line.partition(": ")
                 fields[key] = value
-    return events
