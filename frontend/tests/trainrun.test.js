@@ -42,6 +42,8 @@ test("progressLine: epoch, step, pace and time, finished from the done event", (
   assert.equal(progressLine(run, { created: 100 }, 103), "Epoch 1 of 2 · step 20 of 32 · 3.0 s elapsed");
   assert.equal(progressLine(run, null, 103), "Epoch 1 of 2 · step 20 of 32");
   const paced = { ...run, start: { ...START, config: { steps_per_second: 2 } } };
+  // A job that waited in the queue counts from when it started, not from when it was queued.
+  assert.equal(progressLine(run, { created: 40, started: 100 }, 103), "Epoch 1 of 2 · step 20 of 32 · 3.0 s elapsed");
   assert.equal(progressLine(paced, { created: 100 }, 110), "Epoch 1 of 2 · step 20 of 32 · 2 steps a second · 10.0 s elapsed");
   const done = { ...run, done: { global_step: 32, seconds: 61, accuracy: 0.9, evaluated_on: "test" } };
   assert.equal(stepNow(done), 32);

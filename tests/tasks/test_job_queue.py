@@ -126,11 +126,13 @@ def test_a_queued_job_starts_by_itself_when_the_running_one_ends(
     config, end, state = ENDINGS[ending]
     first = one_at_a_time.start(config, data_dir)
     waiting = one_at_a_time.start(QUICK, data_dir)
-    assert waiting.state == "queued"
+    assert waiting.state == "queued" and waiting.started is None
     end(one_at_a_time, first)
     wait_until(lambda: waiting.final, what="the queued job to start and finish")
     assert first.state == state
     assert waiting.state == "done", waiting.error
+    # It started once the first one ended: after it was queued, before it finished.
+    assert waiting.created < first.finished <= waiting.started <= waiting.finished
     kinds = [event["type"] for event in waiting.log.events()]
     assert kinds[:2] == ["queued", "start"] and kinds[-1] == "done"
     entry = store.get(waiting.model_id)

@@ -40,6 +40,8 @@ class Job:
     config: dict[str, Any]
     state: JobState = "running"
     created: float = field(default_factory=time.time)
+    #: When a worker took it (None while queued): the queue's wait is `started - created`.
+    started: float | None = None
     finished: float | None = None
     error: str | None = None
     model_id: str | None = None
@@ -106,6 +108,7 @@ class Job:
             config=dict(record["config"]),
             state=record["state"],
             created=float(record["created"]),
+            started=record.get("started"),
             finished=record.get("finished"),
             error=record.get("error"),
             model_id=record.get("model_id"),
@@ -121,6 +124,7 @@ class Job:
             "state": self.state,
             "config": self.config,
             "created": self.created,
+            "started": self.started,
             "finished": self.finished,
             "error": self.error,
             "model_id": self.model_id,

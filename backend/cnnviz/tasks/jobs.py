@@ -188,6 +188,7 @@ class JobManager:
     def _launch(self, job: Job) -> bool:
         """Start the worker of `job` (already "running", so it counts against `max_jobs`) and
         the thread that reads its events. A job that cannot start fails with the reason: False."""
+        job.started = time.time()
         self._save(job)
         data_dir = Path(job.data_dir)
         result = self.jobs_dir / f"{job.id}.result.npz"

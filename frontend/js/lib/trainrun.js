@@ -48,14 +48,15 @@ export function stepNow(run) {
 
 /** "Epoch 1 of 3 · step 40 of 96 · 2 steps a second · 4.2 s elapsed" for a started `run` (its
  * start, last step and done events); a finished run says "finished in" the done event's time,
- * a running one the time since the job's `created` until `now` (s). */
+ * a running one the time since the job started (its `started`; `created` for a record read before
+ * it started) until `now` (s). */
 export function progressLine(run, job, now) {
   const s = run.start;
   const epochNow = run.last ? run.last.epoch : 0;
   const pace = s.config && s.config.steps_per_second;
   let time = null;
   if (run.done) time = `finished in ${seconds(run.done.seconds)}`;
-  else if (job) time = `${seconds(Math.max(0, now - job.created))} elapsed`;
+  else if (job) time = `${seconds(Math.max(0, now - (job.started ?? job.created)))} elapsed`;
   return [
     `Epoch ${epochNow} of ${s.epochs}`,
     `step ${grouped(stepNow(run))} of ${grouped(s.total_steps)}`,

@@ -219,6 +219,9 @@ class TrainJob(BaseModel):
     )
     config: dict[str, Any]
     created: float = Field(description="seconds since the epoch")
+    started: float | None = Field(
+        None, description="when a worker took it (seconds since the epoch); null while queued"
+    )
     finished: float | None
     error: str | None
     model_id: str | None = Field(description="the trained model in GET /api/models, once done")

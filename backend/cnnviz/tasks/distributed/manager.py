@@ -223,6 +223,7 @@ def _snapshot(job_id: str, record: dict, latest: dict, index: int | None) -> Job
         config=json.loads(record["config"]),
         state=record["state"],
         created=float(record["created"]),
+        started=float(record["started"]) if record.get("started") else None,
         finished=float(record["finished"]) if record.get("finished") else None,
         error=record.get("error") or None,
         model_id=record.get("model_id") or None,
