@@ -7,7 +7,7 @@ VIEW = "section[data-view='train']"
 #: The layer builder once the server's check of its layers says `fits` or `fault`.
 CHECKED = f"{VIEW} [data-layer-builder][data-check='{{}}']"
 #: The states a run ends in.
-FINISHED = ("done", "failed", "interrupted")
+FINISHED = ("done", "failed", "interrupted", "cancelled")
 
 
 def wait_form_ready(page, field: str = "model", timeout_ms: float = 20_000) -> None:
