@@ -28,8 +28,14 @@ def make_celery(broker_url: str) -> Celery:
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        # Sending a job must not hang a request when Redis is away: fail fast, the route says 503.
-        task_publish_retry=False,
+        # Sending a job reconnects once or twice (a Redis restarted since the last send leaves
+        # a dead connection in the pool), and never hangs a request: about a second at most.
+        task_publish_retry_policy={
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 0.5,
+        },
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
     )
     client = None
