@@ -1,11 +1,13 @@
 """Shared fixtures for the API tests: one `TestClient` over a fresh app whose user models live in
-a temporary folder."""
+a temporary folder; the jobs tests' two backends; the download tests' local mirror
+(tests/downloads.py)."""
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.downloads import isolated, server, tiny, tiny_mirror  # noqa: F401 (fixtures)
 from tests.job_backends import BROKER, EMBEDDED, JobsBackend
 
 from cnnviz.api.main import create_app
