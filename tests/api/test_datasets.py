@@ -1,18 +1,19 @@
 """The dataset routes through TestClient: the list, background downloads with their SSE progress
-(a fake download, no network), and gallery samples, each error included."""
+(a fake download, no network; on both backends: in the server's memory, and through a broker's
+Redis), and gallery samples, each error included."""
 
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.job_backends import JobsBackend
 from tests.sse_client import read_sse
 from tests.tiny_mnist import NOISE, make_tiny_mnist, write_mnist_files
 
 from cnnviz.api.encoding import decode_array
 from cnnviz.data import DataError, DownloadResult
 from cnnviz.data.store import ENV_DATA_DIR
-from cnnviz.tasks.downloads import DownloadManager
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +84,18 @@ def test_sample_errors(client, url, status, words):
     assert words in json.dumps(response.json()["detail"])
 
 
-def test_a_download_runs_in_the_background_and_streams_its_progress(client, data_root):
+@pytest.fixture
+def backend_client(jobs_backend: JobsBackend):
+    """A client on either job backend; downloads need no training worker."""
+    with jobs_backend.client(worker=False) as client:
+        yield client
+
+
+def test_a_download_runs_in_the_background_and_streams_its_progress(
+    jobs_backend: JobsBackend, backend_client, data_root
+):
+    client = backend_client
+
     def fake(name, root, progress):
         for prefix in ("train", "t10k"):
             progress(f"{prefix}-images-idx3-ubyte.gz", 0, 10)
@@ -91,7 +103,7 @@ def test_a_download_runs_in_the_background_and_streams_its_progress(client, data
         make_tiny_mnist(Path(root), train=10, test=10, name=name)
         return DownloadResult(folder=Path(root) / name, bytes_downloaded=40)
 
-    client.app.state.downloads = DownloadManager(download=fake)
+    client.app.state.downloads = jobs_backend.downloads(fake)
     not_yet = client.get("/api/datasets/fashion-mnist/download/events")
     assert not_yet.status_code == 409 and "POST" in not_yet.json()["detail"]
     started = client.post("/api/datasets/fashion-mnist/download")
@@ -110,11 +122,13 @@ def test_a_download_runs_in_the_background_and_streams_its_progress(client, data
     assert samples.status_code == 200
 
 
-def test_a_failed_download_reports_why(client):
+def test_a_failed_download_reports_why(jobs_backend: JobsBackend, backend_client):
+    client = backend_client
+
     def failing(name, root, progress):
         raise DataError("no mirror reachable; check the network")
 
-    client.app.state.downloads = DownloadManager(download=failing)
+    client.app.state.downloads = jobs_backend.downloads(failing)
     assert client.post("/api/datasets/mnist/download").status_code == 202
     events = read_sse(client, "/api/datasets/mnist/download/events")
     message = "no mirror reachable; check the network"

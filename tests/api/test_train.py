@@ -1,8 +1,10 @@
 """The training routes through TestClient: start, status, the SSE stream (its events' names, ids
 and data), control, the model that comes out, the queue and its limit, faults and restarts. Jobs
 train `simple` on a tiny made-up dataset in `CNNVIZ_DATA_DIR`; the server hands that folder to
-each worker itself.
-The stream's bounds, resuming and disconnects: test_sse."""
+each worker itself. Every test that runs a job runs on both job backends (`jobs_backend`): the
+embedded one and a broker (Redis and a `cnnviz worker`).
+The stream's bounds, resuming and disconnects: test_sse. The broker's own behaviour (queue
+positions, replicas, faults): test_broker_jobs, test_broker_faults."""
 
 import dataclasses
 import os
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.job_backends import JobsBackend
 from tests.sse_client import read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job, wait_until_steady
@@ -39,11 +42,17 @@ def start(client: TestClient, body: dict) -> str:
     return created["id"]
 
 
-def test_a_job_streams_its_events_and_its_model_predicts(client):
+def test_a_job_streams_its_events_and_its_model_predicts(jobs_backend: JobsBackend, jobs_client):
+    client = jobs_client
     job_id = start(client, {**QUICK, "validate_every": 4})
     live = read_sse(client, f"/api/train/{job_id}/events")  # subscribed while it runs
     kinds = [event.data["type"] for event in live]
     assert [event.name for event in live] == kinds
+    # A broker queues every job until a worker claims it (1st in line); the embedded backend
+    # starts it at once, below its running limit.
+    if jobs_backend.broker:
+        assert live[0].data == {"type": "queued", "position": 1, "seq": 1}
+        kinds = kinds[1:]
     # 180 training images in batches of 32: 6 steps, validated after step 4 and the last. The
     # filters come first, with the last validation point and, at most twice a second, between.
     assert kinds[:2] == ["start", "filters"]
@@ -85,7 +94,8 @@ def test_a_job_streams_its_events_and_its_model_predicts(client):
     assert job_id in [j["id"] for j in client.get("/api/train").json()]
 
 
-def test_pause_step_resume_stop_through_the_routes(client):
+def test_pause_step_resume_stop_through_the_routes(jobs_client):
+    client = jobs_client
     job_id = start(client, LONG)
     wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] >= 2)
     paused = client.post(f"/api/train/{job_id}/pause").json()
@@ -115,11 +125,15 @@ def test_pause_step_resume_stop_through_the_routes(client):
     assert refused.status_code == 409 and "no more commands" in refused.json()["detail"]
 
 
-def test_a_job_past_max_jobs_is_queued_and_one_past_max_queued_gets_429(settings):
-    one_and_one = dataclasses.replace(settings, max_jobs=1, max_queued=1)
-    with TestClient(create_app(one_and_one)) as client:
+def test_a_job_past_the_running_limit_is_queued_and_one_past_max_queued_gets_429(
+    jobs_backend: JobsBackend,
+):
+    # One job at a time: max_jobs 1, or one worker at concurrency 1 with a broker.
+    with jobs_backend.client(max_jobs=1, max_queued=1) as client:
         running = client.post("/api/train", json=LONG).json()
-        assert (running["state"], running["queue_position"]) == ("running", None)
+        if not jobs_backend.broker:  # a broker's job waits in line until the worker claims it
+            assert (running["state"], running["queue_position"]) == ("running", None)
+        wait_for_job(client, running["id"], lambda j: j["state"] == "running")
         queued = client.post("/api/train", json=LONG).json()
         assert (queued["state"], queued["queue_position"]) == ("queued", 1)
         status = client.get(queued["status_url"]).json()
@@ -139,11 +153,16 @@ def test_a_job_past_max_jobs_is_queued_and_one_past_max_queued_gets_429(settings
         ]
         waiting = start(client, QUICK)  # its place in the queue is free again
         client.post(f"/api/train/{running['id']}/stop")
-        job = wait_for_job(client, waiting)  # starts by itself once the first has stopped
+        # It starts by itself once the first has stopped (with a broker, after the worker has
+        # skipped the cancelled job's message).
+        job = wait_for_job(client, waiting)
         assert job["state"] == "done" and job["model_id"] and job["queue_position"] is None
+        started = [e.name for e in read_sse(client, queued["events_url"])]
+        assert "start" not in started  # the cancelled job was never trained
 
 
-def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(client):
+def test_a_crashing_job_fails_with_its_message(jobs_client):
+    client = jobs_client
     # Plain SGD at lr 10 diverges at step 12 (a train_size the data lacks is refused at once).
     job_id = start(client, {**QUICK, "optimizer": "sgd", "lr": 10.0, "epochs": 5})
     job = wait_for_job(client, job_id)
@@ -155,7 +174,12 @@ def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(clie
         str(seq),
         {"type": "error", "message": job["error"], "seq": seq},
     )
+    assert start(client, QUICK)  # the next job is taken
 
+
+def test_a_killed_worker_process_fails_its_job_and_the_server_keeps_serving(client):
+    """Embedded: the server sees its own child exit. A broker's killed worker: test_broker_faults
+    (its lease runs out)."""
     killed = start(client, LONG)
     wait_for_job(client, killed, lambda j: j["progress"]["global_step"] >= 1)
     os.kill(client.app.state.jobs._running[killed].process.pid, signal.SIGKILL)
@@ -166,6 +190,7 @@ def test_a_crashing_job_fails_with_its_message_and_the_server_keeps_serving(clie
 
 
 def test_after_a_restart_a_running_job_is_interrupted_with_its_history(settings):
+    """Embedded: the jobs ran under the server that stopped. A broker's: the next test."""
     with TestClient(create_app(settings)) as client:
         job_id = start(client, LONG)
         # 180 images in batches of 16: 12 steps an epoch, so step 25 comes after epoch 2.
@@ -184,6 +209,31 @@ def test_after_a_restart_a_running_job_is_interrupted_with_its_history(settings)
         assert steps == list(range(1, reached + 1))
         epochs = [event.data["epoch"] for event in events if event.name == "epoch"]
         assert len(epochs) >= 2 and epochs == list(range(1, len(epochs) + 1))
+
+
+def test_after_an_api_restart_a_broker_job_goes_on_and_finishes(redis_url, start_worker, settings):
+    """With a broker the jobs belong to the workers: an API restart is not an interruption."""
+    start_worker(concurrency=1)
+    with_broker = dataclasses.replace(settings, broker_url=redis_url)
+    # 3 epochs of 12 steps at 10 steps a second: still running when the API restarts.
+    paced = {**LONG, "epochs": 3, "steps_per_second": 10}
+    with TestClient(create_app(with_broker)) as client:
+        job_id = start(client, paced)
+        before = wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] >= 6)
+    with TestClient(create_app(with_broker)) as client:
+        after = client.get(f"/api/train/{job_id}").json()
+        assert after["state"] == "running", after
+        assert after["progress"]["global_step"] >= before["progress"]["global_step"]
+        job = wait_for_job(client, job_id)
+        assert job["state"] == "done" and job["stopped"] is False and job["model_id"]
+        assert job["model_id"] in [model["id"] for model in client.get("/api/models").json()]
+        events = read_sse(client, f"/api/train/{job_id}/events")
+        names = [event.name for event in events]
+        assert names[:2] == ["queued", "start"] and names[-1] == "done"
+        assert "interrupted" not in names
+        steps = [event.data["global_step"] for event in events if event.name == "step"]
+        assert steps == list(range(1, 3 * 12 + 1))
+        assert [event.data["epoch"] for event in events if event.name == "epoch"] == [1, 2, 3]
 
 
 def test_a_bad_configuration_is_a_422_listing_every_problem(client):
