@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from cnnviz.api.main import create_app
 from cnnviz.settings import Settings
+from cnnviz.tasks.downloads import DownloadManager
 
 EMBEDDED, BROKER = "embedded", "broker"
 
@@ -42,11 +43,19 @@ class JobsBackend:
         return dataclasses.replace(self.settings, max_jobs=max_jobs, **changes)
 
     @contextlib.contextmanager
-    def client(self, max_jobs: int = 2, **changes) -> Iterator[TestClient]:
+    def client(self, max_jobs: int = 2, worker: bool = True, **changes) -> Iterator[TestClient]:
         """A TestClient over a new app on this backend; with a broker, a worker running
         `max_jobs` jobs at once is started first (the first time only: a restarted API finds
-        the same worker)."""
-        if self.broker and not self.workers:
+        the same worker), unless `worker` is false (downloads run in the API process)."""
+        if self.broker and worker and not self.workers:
             self.workers.append(self.start_worker(concurrency=max_jobs))
         with TestClient(create_app(self.app_settings(max_jobs, **changes))) as client:
             yield client
+
+    def downloads(self, download: Callable) -> DownloadManager:
+        """This backend's download manager, fetching with `download` (a fake, in tests)."""
+        if self.broker:
+            from cnnviz.tasks.distributed.downloads import RedisDownloadManager
+
+            return RedisDownloadManager(self.redis_url, download=download)
+        return DownloadManager(download=download)
