@@ -134,9 +134,10 @@ def _serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     # The app and the protocol by their import paths: the command line does not import the web
-    # layer itself, and worker processes import them anew. No WebSocket support: the app has no
-    # WebSocket route. Open event streams never end by themselves: on Ctrl+C they get a few
-    # seconds, then the server shuts down anyway (and stops the training workers with it).
+    # layer itself, and each server process of --workers imports them anew. No WebSocket
+    # support: the app has no WebSocket route. Open event streams never end by themselves: on
+    # Ctrl+C they get a few seconds, then the server shuts down anyway (and stops the training
+    # workers with it).
     config = uvicorn.Config(
         APP_FACTORY,
         factory=True,
@@ -165,8 +166,9 @@ def _run_one(config, sock: socket.socket) -> bool:
 
 def _run_many(config, sock: socket.socket) -> bool:
     """uvicorn's supervisor: `config.workers` processes accept on the one socket bound here, a
-    process that dies is replaced, Ctrl+C or SIGTERM stops them all. False when they could not
-    start (the supervisor gives up at once then: a broken app fails the same way every time)."""
+    process that dies is replaced, Ctrl+C or SIGTERM stops them all. False when uvicorn says a
+    process failed to start (its app factory or lifespan refused): the supervisor then stops
+    rather than start one that would fail the same way."""
     from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
