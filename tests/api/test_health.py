@@ -1,6 +1,8 @@
 """The health endpoint (embedded jobs, a broker that answers, one that is away), the frontend
 mount, and the API's JSON 404s."""
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,3 +107,26 @@ def test_health_and_job_routes_with_a_broker_that_is_away(settings: Settings) ->
     assert jobs.status_code == 503
     port = broker.rsplit(":", 1)[1].split("/")[0]
     assert jobs.json()["detail"].startswith(f"the job broker (Redis at 127.0.0.1:{port}) cannot")
+
+
+def test_the_embedded_app_loads_neither_celery_nor_redis(tmp_path: Path) -> None:
+    """Without a broker the app (and the whole command line) runs without them: a fresh
+    interpreter builds the app, answers health and lists jobs, and has not imported them."""
+    script = f"""
+import sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+import cnnviz.cli
+from cnnviz.api.main import create_app
+from cnnviz.settings import Settings, find_frontend_dir
+settings = Settings(find_frontend_dir(), Path({str(tmp_path)!r}), allowed_hosts=("testserver",))
+with TestClient(create_app(settings)) as client:
+    assert client.get("/api/health").json()["jobs"] == "embedded"
+    assert client.get("/api/train").status_code == 200
+print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"celery", "kombu", "redis"}}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
