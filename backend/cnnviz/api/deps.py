@@ -1,7 +1,8 @@
 """Every dependency the routes declare, as typed aliases: `def route(store: StoreDep)`.
 
-They are `async def` because they only read app state or check a name: FastAPI runs a plain `def`
-dependency in the thread pool, a hop that costs every request a little under load.
+Most are `async def` because they only read app state or check a name: FastAPI runs a plain `def`
+dependency in the thread pool, a hop that costs every request a little under load. The two that
+read a job or a download are plain `def`: with a broker they wait on Redis.
 """
 
 from typing import Annotated
@@ -80,8 +81,9 @@ def job_or_404(jobs: JobBackend, job_id: str) -> Job:
         raise HTTPException(404, str(exc)) from None
 
 
-async def existing_job(job_id: JobId, jobs: JobsDep) -> Job:
-    """The job `job_id`, so that a 404 comes before any event stream starts."""
+def existing_job(job_id: JobId, jobs: JobsDep) -> Job:
+    """The job `job_id`, so that a 404 comes before any event stream starts. A plain `def`, run
+    in a thread: with a broker, reading a job waits on Redis, never on the event loop."""
     return job_or_404(jobs, job_id)
 
 
@@ -95,10 +97,11 @@ async def known_dataset(name: DatasetName) -> DatasetInfo:
     return dataset_or_404(name)
 
 
-async def started_download(
+def started_download(
     info: Annotated[DatasetInfo, Depends(known_dataset)], downloads: DownloadsDep
 ) -> str:
-    """The dataset's name, if a download of it was started (errors come before the stream)."""
+    """The dataset's name, if a download of it was started (errors come before the stream); in
+    a thread, as `existing_job`."""
     if downloads.get(info.name) is None:
         raise HTTPException(
             409, f"no download of {info.name} was started; POST /api/datasets/{info.name}/download"
