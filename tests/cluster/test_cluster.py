@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tests.cluster.cluster import Cluster
@@ -39,7 +40,9 @@ PACED = {
 ENDLESS = {**PACED, "epochs": 100}
 #: A job of about a second: 100 digits in batches of 20, as fast as the worker goes.
 SMALL = {"model": "simple", "train_size": 100, "validation_size": 10, "batch_size": 20, "epochs": 1}
-END_STATES = {"done", "failed", "interrupted", "cancelled"}
+#: Jobs sent at once by the class test, and how long they may take to finish, all of them.
+CLASS_JOBS = 40
+CLASS_TIMEOUT_S = 150.0
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +188,59 @@ def test_a_killed_worker_fails_its_job_with_the_lease_message_and_the_queue_goes
             assert wait_for_record(cluster, 1, job_id, timeout=60.0)["state"] == "done"
     finally:
         cluster.start_worker()  # the next test has two workers again
+
+
+def watch_queue(cluster: Cluster, ids: set[str], timeout: float) -> dict[str, list[int]]:
+    """GET /api/train through API 2 every 100 ms until every job of `ids` has ended: for each
+    job, the queue positions the listing gave it while it waited, in order."""
+    positions: dict[str, list[int]] = {job_id: [] for job_id in ids}
+    deadline = time.monotonic() + timeout
+    while True:
+        listed = {job["id"]: job for job in cluster.apis[1].api("GET", "/api/train")}
+        assert ids <= listed.keys(), f"jobs missing from the list: {sorted(ids - listed.keys())}"
+        for job_id in ids:
+            if listed[job_id]["state"] == "queued":
+                positions[job_id].append(listed[job_id]["queue_position"])
+        if all(job_ended(listed[job_id]) for job_id in ids):
+            return positions
+        waiting = sum(listed[job_id]["state"] == "queued" for job_id in ids)
+        assert time.monotonic() < deadline, f"{waiting} jobs still queued after {timeout} s"
+        time.sleep(0.1)
+
+
+def test_forty_jobs_sent_at_once_all_finish_each_told_its_place_while_it_waits(
+    cluster: Cluster,
+):
+    with ThreadPoolExecutor(8) as pool:  # a class pressing Train together, on both APIs
+        answers = list(pool.map(lambda i: start_job(cluster, i % 2, SMALL), range(CLASS_JOBS)))
+    ids = {job["id"] for job in answers}
+    assert len(ids) == CLASS_JOBS
+    # None refused: each answer is a place in the queue, or (a job a free worker took before
+    # the answer was read) the job running with no place; two workers take few that fast.
+    places = [job["queue_position"] for job in answers if job["state"] == "queued"]
+    assert all(place >= 1 for place in places)
+    assert all(
+        job["state"] in ("running", "done") and job["queue_position"] is None
+        for job in answers
+        if job["state"] != "queued"
+    ), [(job["state"], job["queue_position"]) for job in answers]
+    assert len(places) >= CLASS_JOBS * 3 // 4 and max(places) > CLASS_JOBS // 2, places
+    seen = watch_queue(cluster, ids, CLASS_TIMEOUT_S)
+    # While they waited, GET gave each a place that only moved forward, and most were seen
+    # waiting (the listing is read every 100 ms; a job takes about a second).
+    assert all(places == sorted(places, reverse=True) for places in seen.values()), seen
+    assert sum(bool(places) for places in seen.values()) >= CLASS_JOBS // 2, seen
+    records = {job_id: cluster.apis[0].api("GET", f"/api/train/{job_id}") for job_id in ids}
+    assert {record["state"] for record in records.values()} == {"done"}
+    models = {model["id"] for model in cluster.apis[0].api("GET", "/api/models")}
+    assert {record["model_id"] for record in records.values()} <= models
+    for index, job in enumerate(answers):
+        events = history(cluster, index % 2, job["id"])
+        queued = [event.data["position"] for event in events if event.name == "queued"]
+        kinds = [event.name for event in events]
+        # The first place it was given (when it was sent) and the latest, before it started.
+        assert queued and queued[-1] >= 1, queued
+        assert job["state"] != "queued" or queued[0] >= job["queue_position"], (queued, job)
+        assert queued == sorted(queued, reverse=True)
+        assert kinds.index("start") > kinds.index("queued") and kinds[-1] == "done"
+        assert kinds.count("start") == kinds.count("done") == 1
