@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from subprocess import Popen
 
@@ -82,11 +83,13 @@ def call(port: int, method: str, path: str, body=None):
         conn.close()
 
 
-def start_server(env: dict[str, str], log: Path, timeout: float = 60.0) -> tuple[Popen, int]:
-    """`cnnviz serve` on a port it picks, its output in `log`: the process and its port, once
-    /api/health answers."""
+def start_server(
+    env: dict[str, str], log: Path, timeout: float = 60.0, args: Sequence[str] = ()
+) -> tuple[Popen, int]:
+    """`cnnviz serve` and `args` (`--workers 2`) on a port it picks, its output in `log`: the
+    process and its port, once /api/health answers."""
     with log.open("wb") as out:
-        server = Popen(SERVE, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = Popen([*SERVE, *args], env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline, port = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         if server.poll() is not None:
