@@ -1,7 +1,7 @@
 """The event streams (`cnnviz.api.sse`): a late subscriber replays a 100,000-step job's kept
 history within 100 ms, every event with its sequence number as its id; `Last-Event-ID` resumes
 after a number; a client that leaves mid-stream is normal and leaves no traceback in the log of
-a real `cnnviz serve` (real sockets over loopback)."""
+a real `cnnviz serve` (real sockets over loopback), on both job backends."""
 
 import dataclasses
 import json
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.job_backends import JobsBackend
 from tests.live_server import live_server
 from tests.long_run import long_run
 from tests.sse_client import read_sse
@@ -79,9 +80,12 @@ def test_last_event_id_resumes_after_that_number(long_job, long_job_client):
         assert len(replay) == len(history), not_a_number  # ignored, as the SSE standard says
 
 
-def test_a_client_that_leaves_mid_stream_leaves_no_traceback(tmp_path):
-    data = make_tiny_mnist(tmp_path / "data")
-    with live_server(tmp_path, {"CNNVIZ_DATA_DIR": str(data)}) as server:
+def test_a_client_that_leaves_mid_stream_leaves_no_traceback(jobs_backend: JobsBackend, tmp_path):
+    env = {"CNNVIZ_DATA_DIR": str(make_tiny_mnist(tmp_path / "data"))}
+    if jobs_backend.broker:  # the stream is read from Redis, in threads of the server
+        env["CNNVIZ_BROKER_URL"] = jobs_backend.redis_url
+        jobs_backend.start_worker(concurrency=1)
+    with live_server(tmp_path, env) as server:
         long = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": True}
         job_id = server.api("POST", "/api/train", long)["id"]
         wait_until(
@@ -103,6 +107,7 @@ def test_a_client_that_leaves_mid_stream_leaves_no_traceback(tmp_path):
         wait_until(
             lambda: server.api("GET", f"/api/train/{job_id}")["state"] == "done", what="stop"
         )
-        assert server.api("GET", "/api/health")["status"] == "ok"
+        health = server.api("GET", "/api/health")
+        assert (health["status"], health["jobs"]) == ("ok", jobs_backend.name)
     log = server.log_text()
     assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
