@@ -1,4 +1,5 @@
-"""The benchmark scripts still run. Timing is reported by them, never asserted here."""
+"""The benchmark scripts still run. Timing is reported by them, never asserted here. The ones
+that compare with torch need the parity extra (marked); bench_scale needs redis-server."""
 
 import subprocess
 import sys
@@ -6,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.parity
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_benchmark(name: str) -> str:
+def run_benchmark(name: str, *args: str) -> str:
+    """The script's output with `args` (default: one round); fails with its errors."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / name), "--rounds", "1"],
+        [sys.executable, str(ROOT / "benchmarks" / name), *(args or ("--rounds", "1"))],
         capture_output=True,
         text=True,
         timeout=180,
@@ -23,6 +23,7 @@ def run_benchmark(name: str) -> str:
     return result.stdout
 
 
+@pytest.mark.parity
 def test_engine_benchmark_runs_and_reports_every_comparison():
     stdout = run_benchmark("bench_engine.py")
     for title in ("LeNet-5 training step", "One image forward", "One image trace"):
@@ -30,8 +31,22 @@ def test_engine_benchmark_runs_and_reports_every_comparison():
     assert stdout.count("x torch") == 6, stdout
 
 
+@pytest.mark.parity
 def test_epoch_benchmark_runs_on_the_shared_digits():
     """Reads MNIST from CNNVIZ_DATA_DIR (set by .ci/run; ../shared/data on development machines)."""
     stdout = run_benchmark("bench_epoch.py")
     assert "One LeNet-5 epoch" in stdout
     assert stdout.count("x torch") == 3, stdout
+
+
+def test_scale_benchmark_runs_both_phases_on_a_tiny_class():
+    """Starts Redis, cnnviz serve with 1 and 2 processes and 1 then 2 cnnviz workers; reads
+    MNIST from CNNVIZ_DATA_DIR, like the epoch benchmark."""
+    stdout = run_benchmark(
+        "bench_scale.py", "--clients", "2", "--seconds", "1", "--students", "3", "--within", "1",
+        "--train-size", "50",
+    )  # fmt: skip
+    assert "1 API process " in stdout and "2 API processes" in stdout, stdout
+    assert stdout.count(" 0 errors") == 2, stdout
+    assert stdout.count("all done in") == 2, stdout
+    assert "concurrency 2 / concurrency 1:" in stdout
