@@ -4,14 +4,18 @@ a temporary folder; the jobs tests' two backends; the download tests' local mirr
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.downloads import isolated, server, tiny, tiny_mirror  # noqa: F401 (fixtures)
-from tests.job_backends import BROKER, EMBEDDED, JobsBackend
+from tests.job_backends import BROKER, EMBEDDED, JobsBackend, ModuleWorker
 
 from cnnviz.api.main import create_app
 from cnnviz.settings import Settings, find_frontend_dir
+
+if TYPE_CHECKING:  # imported by the fixture that starts it
+    from tests.redis_server import RedisServer
 
 
 @pytest.fixture
@@ -30,14 +34,26 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(scope="module")
+def module_worker(redis_server: "RedisServer", tmp_path_factory) -> Iterator[ModuleWorker]:
+    """The `cnnviz worker` a module's broker tests share (tests/job_backends.py)."""
+    shared = ModuleWorker(redis_server.url, tmp_path_factory.mktemp("worker"))
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture(params=[EMBEDDED, BROKER])
-def jobs_backend(request: pytest.FixtureRequest, settings: Settings) -> JobsBackend:
-    """Each jobs test twice: on the embedded backend, and on a broker (the run's Redis and a
-    `cnnviz worker`, asked for only then, so embedded runs never start Redis)."""
+def jobs_backend(request: pytest.FixtureRequest, settings: Settings) -> Iterator[JobsBackend]:
+    """Each jobs test twice: on the embedded backend, and on a broker (the run's Redis and the
+    module's `cnnviz worker`, asked for only then, so embedded runs never start Redis). A broker
+    test's jobs are stopped when it ends."""
     if request.param == EMBEDDED:
-        return JobsBackend(EMBEDDED, settings)
+        yield JobsBackend(EMBEDDED, settings)
+        return
     redis_url = request.getfixturevalue("redis_url")
-    return JobsBackend(BROKER, settings, redis_url, request.getfixturevalue("start_worker"))
+    backend = JobsBackend(BROKER, settings, redis_url, request.getfixturevalue("module_worker"))
+    yield backend
+    backend.stop_live_jobs()
 
 
 @pytest.fixture

@@ -2,27 +2,29 @@
 `cnnviz worker` subprocesses: the queue's positions, counted by hand, with one worker training
 one job at a time; a cancelled job that its worker never trains; the queue's limit; and two API
 replicas (two apps on one Redis and one models folder) that share models, downloads and event
-streams. Faults (Redis away, killed workers): test_broker_faults."""
+streams. The module's tests share one worker (`jobs_backend`, broker only). Faults (Redis away,
+killed workers): test_broker_faults."""
 
 import dataclasses
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.downloads import TinyDataset
+from tests.job_backends import BROKER, JobsBackend
 from tests.sse_client import ServerEvent, read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job
 
-from cnnviz.api.main import create_app
 from cnnviz.data import DATASETS
 from cnnviz.data.store import ENV_DATA_DIR
-from cnnviz.settings import Settings
 
-pytestmark = pytest.mark.timeout(120)  # a backstop: every wait below has its own deadline
+pytestmark = [
+    pytest.mark.timeout(120),  # a backstop: every wait below has its own deadline
+    pytest.mark.parametrize("jobs_backend", [BROKER], indirect=True),  # the module's worker
+]
 
 QUICK = {"model": "simple", "epochs": 1, "batch_size": 32, "emit_filters": False}
 LONG = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": False}
@@ -36,15 +38,11 @@ def tiny_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def broker_settings(settings: Settings, redis_url: str) -> Settings:
-    return dataclasses.replace(settings, broker_url=redis_url)
-
-
-@pytest.fixture
-def replicas(broker_settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
-    """Two API replicas: two apps on the same Redis and the same models folder."""
-    with ExitStack() as stack:
-        yield tuple(stack.enter_context(TestClient(create_app(broker_settings))) for _ in range(2))
+def replicas(jobs_backend: JobsBackend) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two API replicas: two apps on the same Redis and the same models folder, and a worker
+    training one job at a time."""
+    with jobs_backend.client(max_jobs=1) as a, jobs_backend.client(max_jobs=1) as b:
+        yield a, b
 
 
 def start(client: TestClient, body: dict) -> dict:
@@ -62,10 +60,10 @@ def queued_positions(events: list[ServerEvent]) -> list[int]:
 
 
 def test_queue_positions_cancel_and_limit_with_one_worker_at_concurrency_1(
-    broker_settings, start_worker
+    jobs_backend: JobsBackend,
 ):
-    worker = start_worker(concurrency=1)
-    with TestClient(create_app(dataclasses.replace(broker_settings, max_queued=3))) as client:
+    with jobs_backend.client(max_jobs=1, max_queued=3) as client:
+        worker, logged = jobs_backend.worker, len(jobs_backend.worker.log())
         first = start(client, LONG)["id"]
         wait_for_job(client, first, lambda j: j["state"] == "running")
         waiting = [start(client, QUICK) for _ in range(3)]
@@ -107,14 +105,11 @@ def test_queue_positions_cancel_and_limit_with_one_worker_at_concurrency_1(
         ]
         assert d_events[2].name == "start" and d_events[-1].name == "done"
         # The worker took c's message and dropped it without training (the claim refused it).
-        assert "skipped: no longer queued" in worker.log()
+        assert "skipped: no longer queued" in worker.log()[logged:]
         assert client.get(f"/api/train/{c}").json()["state"] == "cancelled"
 
 
-def test_a_model_trained_through_one_replica_is_listed_and_deleted_on_the_other(
-    replicas, start_worker
-):
-    start_worker(concurrency=1)
+def test_a_model_trained_through_one_replica_is_listed_and_deleted_on_the_other(replicas):
     a, b = replicas
     job = wait_for_job(b, start(a, QUICK)["id"])  # started through A, followed through B
     assert job["state"] == "done", job
@@ -129,8 +124,7 @@ def test_a_model_trained_through_one_replica_is_listed_and_deleted_on_the_other(
     assert model_id not in [model["id"] for model in b.get("/api/models").json()]
 
 
-def test_an_sse_stream_through_another_replica_resumes_with_last_event_id(replicas, start_worker):
-    start_worker(concurrency=1)
+def test_an_sse_stream_through_another_replica_resumes_with_last_event_id(replicas):
     a, b = replicas
     # 2 epochs of 12 steps at 10 a second: live for about 2.4 s.
     job_id = start(a, {**LONG, "epochs": 2, "steps_per_second": 10})["id"]

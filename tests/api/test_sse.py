@@ -84,7 +84,7 @@ def test_a_client_that_leaves_mid_stream_leaves_no_traceback(jobs_backend: JobsB
     env = {"CNNVIZ_DATA_DIR": str(make_tiny_mnist(tmp_path / "data"))}
     if jobs_backend.broker:  # the stream is read from Redis, in threads of the server
         env["CNNVIZ_BROKER_URL"] = jobs_backend.redis_url
-        jobs_backend.start_worker(concurrency=1)
+        jobs_backend.use_worker(concurrency=1)
     with live_server(tmp_path, env) as server:
         long = {"model": "simple", "epochs": 500, "batch_size": 16, "emit_filters": True}
         job_id = server.api("POST", "/api/train", long)["id"]

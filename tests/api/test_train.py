@@ -6,14 +6,13 @@ embedded one and a broker (Redis and a `cnnviz worker`).
 The stream's bounds, resuming and disconnects: test_sse. The broker's own behaviour (queue
 positions, replicas, faults): test_broker_jobs, test_broker_faults."""
 
-import dataclasses
 import os
 import signal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.job_backends import JobsBackend
+from tests.job_backends import BROKER, JobsBackend
 from tests.sse_client import read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job, wait_until_steady
@@ -211,16 +210,15 @@ def test_after_a_restart_a_running_job_is_interrupted_with_its_history(settings)
         assert len(epochs) >= 2 and epochs == list(range(1, len(epochs) + 1))
 
 
-def test_after_an_api_restart_a_broker_job_goes_on_and_finishes(redis_url, start_worker, settings):
+@pytest.mark.parametrize("jobs_backend", [BROKER], indirect=True)
+def test_after_an_api_restart_a_broker_job_goes_on_and_finishes(jobs_backend: JobsBackend):
     """With a broker the jobs belong to the workers: an API restart is not an interruption."""
-    start_worker(concurrency=1)
-    with_broker = dataclasses.replace(settings, broker_url=redis_url)
     # 3 epochs of 12 steps at 10 steps a second: still running when the API restarts.
     paced = {**LONG, "epochs": 3, "steps_per_second": 10}
-    with TestClient(create_app(with_broker)) as client:
+    with jobs_backend.client() as client:
         job_id = start(client, paced)
         before = wait_for_job(client, job_id, lambda j: j["progress"]["global_step"] >= 6)
-    with TestClient(create_app(with_broker)) as client:
+    with jobs_backend.client() as client:
         after = client.get(f"/api/train/{job_id}").json()
         assert after["state"] == "running", after
         assert after["progress"]["global_step"] >= before["progress"]["global_step"]
