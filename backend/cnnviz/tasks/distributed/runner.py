@@ -21,6 +21,7 @@ from pathlib import Path
 
 import redis
 
+from cnnviz.blas import limit_blas_threads
 from cnnviz.models.store import ModelStore
 from cnnviz.tasks.distributed import keys
 from cnnviz.tasks.distributed.control import LEASE_SECONDS, Lease, RedisControl
@@ -100,6 +101,10 @@ def run_job(client: redis.Redis, job_id: str) -> str:
     if last_seq is None:
         return "skipped: no longer queued"
     lower_priority()
+    # The pool's processes are this machine's parallelism: each job on one BLAS thread. Two jobs
+    # with OpenBLAS's default (a thread per core, spinning when idle) on 2 cores ran 3x slower
+    # each (0.70 s against 0.22 s, benchmarks/bench_scale.py); one job alone gains nothing.
+    limit_blas_threads(1)
     run = JobRun(client, scripts, job_id, int(last_seq))
     run.train(client.hgetall(keys.job(job_id)))
     return client.hget(keys.job(job_id), "state") or "gone"
