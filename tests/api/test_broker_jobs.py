@@ -18,6 +18,7 @@ from tests.sse_client import ServerEvent, read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job
 
+from cnnviz.api.main import create_app
 from cnnviz.data import DATASETS
 from cnnviz.data.store import ENV_DATA_DIR
 
@@ -62,8 +63,11 @@ def queued_positions(events: list[ServerEvent]) -> list[int]:
 def test_queue_positions_cancel_and_limit_with_one_worker_at_concurrency_1(
     jobs_backend: JobsBackend,
 ):
-    with jobs_backend.client(max_jobs=1, max_queued=3) as client:
-        worker, logged = jobs_backend.worker, len(jobs_backend.worker.log())
+    worker = jobs_backend.use_worker(concurrency=1)
+    logged = len(worker.log())
+    # With a broker the running limit is the workers' concurrency; the API's max_jobs is unused.
+    settings = jobs_backend.app_settings(max_jobs=5, max_queued=3)
+    with TestClient(create_app(settings)) as client:
         first = start(client, LONG)["id"]
         wait_for_job(client, first, lambda j: j["state"] == "running")
         waiting = [start(client, QUICK) for _ in range(3)]
