@@ -5,8 +5,9 @@ replicas (two apps on one Redis and one models folder) that share models, downlo
 streams. The module's tests share one worker (`jobs_backend`, broker only). Faults (Redis away,
 killed workers): test_broker_faults."""
 
+import contextlib
 import dataclasses
-import json
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.downloads import TinyDataset
 from tests.job_backends import BROKER, JobsBackend
-from tests.sse_client import ServerEvent, read_sse
+from tests.sse_client import ServerEvent, iter_sse, read_sse
 from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import wait_for_job
 
@@ -132,19 +133,8 @@ def test_an_sse_stream_through_another_replica_resumes_with_last_event_id(replic
     a, b = replicas
     # 2 epochs of 12 steps at 10 a second: live for about 2.4 s.
     job_id = start(a, {**LONG, "epochs": 2, "steps_per_second": 10})["id"]
-    first: list[ServerEvent] = []
-    with b.stream("GET", f"/api/train/{job_id}/events") as response:
-        fields: dict[str, str] = {}
-        for line in response.iter_lines():  # five events, then the connection drops
-            if line:
-                key, _, value = line.partition(": ")
-                fields[key] = value
-            elif "data" in fields:
-                data = json.loads(fields["data"])
-                first.append(ServerEvent(fields.get("event"), fields.get("id"), data))
-                fields = {}
-                if len(first) == 5:
-                    break
+    with contextlib.closing(iter_sse(b, f"/api/train/{job_id}/events")) as live:
+        first = list(itertools.islice(live, 5))  # five events, then the connection drops
     assert b.get(f"/api/train/{job_id}").json()["state"] == "running"  # left mid-job
     rest = read_sse(b, f"/api/train/{job_id}/events", {"Last-Event-ID": first[-1].id})
     full = history(a, job_id)
