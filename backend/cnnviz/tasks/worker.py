@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from cnnviz.blas import limit_blas_threads
 from cnnviz.data import DataError, load_split
 from cnnviz.nn import Sequential
 from cnnviz.train import TrainConfig, Trainer, TrainingControl
@@ -18,6 +19,15 @@ from cnnviz.train import TrainConfig, Trainer, TrainingControl
 COMMANDS = ("pause", "resume", "step", "stop")
 #: The command that carries a value: ("lr", the new base learning rate).
 SET_LR = "lr"
+
+
+def prepare_job_process() -> None:
+    """Set up the process that trains a job, whichever backend runs it: below the server's
+    priority, and on one BLAS thread. The job processes are the machine's parallelism; with
+    OpenBLAS's default (a thread per core, spinning when idle) two jobs at once on 2 cores ran
+    3x slower each (benchmarks/README.md), while a job alone gains nothing from more threads."""
+    lower_priority()
+    limit_blas_threads(1)
 
 
 def lower_priority(niceness: int = 19) -> None:
@@ -120,7 +130,7 @@ def failure_message(exc: BaseException) -> str:
 
 def run_worker(config_dict, data_dir, with_test, result_path, events, control_conn) -> None:
     """Train in this process; every message to the server is ("event"|"error", payload)."""
-    lower_priority()
+    prepare_job_process()
     try:
         config = TrainConfig.from_dict(config_dict)
         # The watch pace is the control's; commands sent while the data loads wait in the pipe

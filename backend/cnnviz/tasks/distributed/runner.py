@@ -21,7 +21,6 @@ from pathlib import Path
 
 import redis
 
-from cnnviz.blas import limit_blas_threads
 from cnnviz.models.store import ModelStore
 from cnnviz.tasks.distributed import keys
 from cnnviz.tasks.distributed.control import LEASE_SECONDS, Lease, RedisControl
@@ -30,7 +29,7 @@ from cnnviz.tasks.distributed.stream import StreamWriter
 from cnnviz.tasks.job import job_event_log
 from cnnviz.tasks.jobs import check_dataset
 from cnnviz.tasks.results import keep_trained_model
-from cnnviz.tasks.worker import failure_message, lower_priority, train_in_worker
+from cnnviz.tasks.worker import failure_message, prepare_job_process, train_in_worker
 from cnnviz.train import TrainConfig, TrainingControl
 
 
@@ -100,11 +99,7 @@ def run_job(client: redis.Redis, job_id: str) -> str:
     )
     if last_seq is None:
         return "skipped: no longer queued"
-    lower_priority()
-    # The pool's processes are this machine's parallelism: each job on one BLAS thread. Two jobs
-    # with OpenBLAS's default (a thread per core, spinning when idle) on 2 cores ran 3x slower
-    # each (0.70 s against 0.22 s, benchmarks/bench_scale.py); one job alone gains nothing.
-    limit_blas_threads(1)
+    prepare_job_process()
     run = JobRun(client, scripts, job_id, int(last_seq))
     run.train(client.hgetall(keys.job(job_id)))
     return client.hget(keys.job(job_id), "state") or "gone"
