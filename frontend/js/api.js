@@ -32,9 +32,10 @@ export function detailText(detail) {
 }
 
 /** `body` is sent as JSON, `bytes` (a Blob or File) as it is, labelled `type` (default
- * application/octet-stream). */
-async function request(method, path, { body, bytes, type, signal } = {}) {
+ * application/octet-stream); `token` (a class's teacher or student token) in X-Class-Token. */
+async function request(method, path, { body, bytes, type, signal, token } = {}) {
   const options = { method, signal, headers: {} };
+  if (token) options.headers["X-Class-Token"] = token; // a class's routes; never in a URL
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -193,6 +194,72 @@ function follow(url, handlers, onError) {
   }
   source.onerror = () => {
     if (source.readyState !== EventSource.CLOSED && onError) onError();
+  };
+  return () => source.close();
+}
+
+// Classes (classroom mode) -----------------------------------------------------------------------
+// Every route but create and join takes the teacher's or a student's token, sent in the
+// X-Class-Token header; the event stream takes a single-use ticket instead (EventSource cannot
+// send headers).
+const classPath = (code) => `/api/classes/${encodeURIComponent(code)}`;
+
+/** Start a class: `{code, teacher_token, join_url}`. */
+export const createClass = (name) => request("POST", "/api/classes", { body: name ? { name } : {} });
+/** Join as a student: `{student_id, student_token}`. */
+export const joinClass = (code, name) => request("POST", `${classPath(code)}/join`, { body: { name } });
+/** What a page shows when it (re)connects: name, pace, paused, state, spotlight, poll, roster. */
+export const getClass = (code, token) => request("GET", classPath(code), { token });
+/** A single-use ticket for the event stream (60 s): `{ticket}`. */
+export const classTicket = (code, token) => request("POST", `${classPath(code)}/tickets`, { token });
+/** The teacher's view state (the URL keys, the drawing's input code included). */
+export const setClassState = (code, token, state) =>
+  request("PUT", `${classPath(code)}/state`, { body: { state }, token });
+/** `{pace?, paused?, pause_message?, anonymize?, model_id?}` -> the class. */
+export const setClassSettings = (code, token, settings) =>
+  request("PUT", `${classPath(code)}/settings`, { body: settings, token });
+/** Show one drawing on every screen (`null` clears it). */
+export const spotlightDrawing = (code, token, drawingId) =>
+  request("POST", `${classPath(code)}/spotlight`, { body: { drawing_id: drawingId }, token });
+/** A student's drawing (a data URL) with the digit meant: `{id, predicted, probabilities}`. */
+export const submitClassDrawing = (code, token, image, label) =>
+  request("POST", `${classPath(code)}/drawings`, { body: { image, label }, token });
+export const classDrawings = (code, token) => request("GET", `${classPath(code)}/drawings`, { token });
+/** `{students, drawings, accuracy, confusion_matrix}` (intended label × predicted). */
+export const classSummary = (code, token) => request("GET", `${classPath(code)}/summary`, { token });
+/** `{question, options}` or `{kind: "predict"}`. */
+export const createPoll = (code, token, poll) =>
+  request("POST", `${classPath(code)}/polls`, { body: poll, token });
+export const answerPoll = (code, token, pollId, answer) =>
+  request("POST", `${classPath(code)}/polls/${encodeURIComponent(pollId)}/answers`, { body: { answer }, token });
+export const revealPoll = (code, token, pollId) =>
+  request("POST", `${classPath(code)}/polls/${encodeURIComponent(pollId)}/reveal`, { token });
+/** End the class: the server deletes its drawings, names and answers. */
+export const endClass = (code, token) => request("DELETE", classPath(code), { token });
+
+/**
+ * Follow a class's events with a `ticket` (from classTicket). `handlers` maps event names
+ * ("state", "poll", "drawing", ...) to `handler(data, seq)`; events numbered `after` or lower are
+ * skipped, so a page that reconnects from the start of the log sees each event once. The ticket
+ * is single-use, so the browser's own reconnect (the same URL) would be refused: on any error the
+ * stream is closed and `onLost(lastSeq)` called, for the caller to fetch a new ticket and follow
+ * again after `lastSeq`. Returns a function that closes the stream.
+ */
+export function followClass(code, ticket, handlers, { after = 0, onLost } = {}) {
+  const source = new EventSource(`${classPath(code)}/events?${new URLSearchParams({ ticket })}`);
+  let last = after;
+  for (const [name, handler] of Object.entries(handlers)) {
+    source.addEventListener(name, (event) => {
+      const seq = Number(event.lastEventId);
+      if (Number.isFinite(seq) && seq <= last) return;
+      if (Number.isFinite(seq)) last = seq;
+      if (name === "ended") source.close();
+      handler(event.data ? JSON.parse(event.data) : null, seq);
+    });
+  }
+  source.onerror = () => {
+    source.close();
+    if (onLost) onLost(last);
   };
   return () => source.close();
 }
