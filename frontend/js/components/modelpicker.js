@@ -13,9 +13,7 @@ export function mountModelPicker(store, root) {
   const manage = root.querySelector("[data-models-open]");
 
   function render(state) {
-    select.replaceChildren(...modelGroups(state.models).map((group) =>
-      el("optgroup", { label: group.title },
-        ...group.models.map((m) => el("option", { value: m.id, text: optionText(m) })))));
+    select.replaceChildren(...modelOptions(state.models));
     select.value = state.model || "";
     const current = state.models.find((m) => m.id === state.model);
     info.textContent = whatItIs(current);
@@ -30,4 +28,12 @@ export function mountModelPicker(store, root) {
     const { openModelsPanel } = await import("./models.js");
     openModelsPanel(store, manage);
   });
+}
+
+/** The picker's options for `models`: bundled and yours in two groups, each named as the server
+ * names it. Every model select on the page is filled from here (the class panel's class model). */
+export function modelOptions(models) {
+  return modelGroups(models).map((group) =>
+    el("optgroup", { label: group.title },
+      ...group.models.map((m) => el("option", { value: m.id, text: optionText(m) }))));
 }
