@@ -59,7 +59,8 @@ export function syncWithUrl(store, win = window) {
     // A new tab is a new history entry (Back returns to the last view); moving within a view
     // (a layer, a position) only updates the link.
     const method = changed.has("tab") ? "pushState" : "replaceState";
-    win.history[method](null, "", hash || win.location.pathname);
+    // The query is the page's own (`?class=CODE`: student mode), never the link's state: kept.
+    win.history[method](null, "", hash || win.location.pathname + win.location.search);
   });
   win.addEventListener("hashchange", () => store.set(read()));
 }
