@@ -1,5 +1,6 @@
 // Boots the page: the store and its URL, the model picker, the tabs, and each view on first use.
 import * as api from "./api.js";
+import { wireClassButton } from "./components/classbutton.js";
 import { mountModelPicker } from "./components/modelpicker.js";
 import { wirePresentMode } from "./components/present.js";
 import { wireShare } from "./components/share.js";
@@ -57,6 +58,7 @@ async function boot() {
   wireTabs();
   wirePresentMode(store);
   wireShare();
+  wireClassButton(store);
   mountModelPicker(store, document.querySelector("header.top"));
   mountLabBar(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));

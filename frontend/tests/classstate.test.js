@@ -19,9 +19,11 @@ test("classState keeps the link's keys that are set, in URL_KEYS order, without 
 });
 
 test("readTeacherSession takes only a whole record back", () => {
-  assert.deepEqual(readTeacherSession('{"code":"ABC234","token":"t","seq":12}'), { code: "ABC234", token: "t", seq: 12 });
-  assert.deepEqual(readTeacherSession('{"code":"ABC234","token":"t"}'), { code: "ABC234", token: "t", seq: 0 });
-  assert.deepEqual(readTeacherSession('{"code":"ABC234","token":"t","seq":-3}'), { code: "ABC234", token: "t", seq: 0 });
+  const link = "http://10.0.0.5:8000/?class=ABC234";
+  assert.deepEqual(readTeacherSession(`{"code":"ABC234","token":"t","join_url":"${link}","seq":12}`),
+    { code: "ABC234", token: "t", join_url: link, seq: 12 });
+  assert.deepEqual(readTeacherSession('{"code":"ABC234","token":"t"}'), { code: "ABC234", token: "t", join_url: null, seq: 0 });
+  assert.equal(readTeacherSession('{"code":"ABC234","token":"t","seq":-3}').seq, 0);
   for (const text of [null, "", "{", "[]", '{"code":"ABC234"}', '{"code":"","token":"t"}', '{"code":5,"token":"t"}']) {
     assert.equal(readTeacherSession(text), null, text);
   }

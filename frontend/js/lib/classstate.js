@@ -19,8 +19,8 @@ export function classState(state, urlKeys) {
   return out;
 }
 
-/** The teacher's class as kept in sessionStorage (`{code, token, seq}`, seq the last event seen),
- * read back from its JSON text; null when it is missing or not such a record. */
+/** The teacher's class as kept in sessionStorage (`{code, token, join_url, seq}`, seq the last
+ * event seen), read back from its JSON text; null when it is missing or not such a record. */
 export function readTeacherSession(text) {
   let value;
   try {
@@ -31,5 +31,6 @@ export function readTeacherSession(text) {
   if (!value || typeof value.code !== "string" || typeof value.token !== "string") return null;
   if (!value.code || !value.token) return null;
   const seq = Number.isInteger(value.seq) && value.seq >= 0 ? value.seq : 0;
-  return { code: value.code, token: value.token, seq };
+  const joinUrl = typeof value.join_url === "string" ? value.join_url : null;
+  return { code: value.code, token: value.token, join_url: joinUrl, seq };
 }
