@@ -1,0 +1,86 @@
+// The student's poll card: the teacher's question (or "what will the network say?") with one
+// button per option; once answered, which answer was sent; after the reveal, every option's count
+// as the server counted it, drawn as bars, and the right answer when the poll has one.
+import { histogramRows } from "../../lib/classpoll.js";
+import { el } from "../../components/dom.js";
+
+/**
+ * The card, hidden until a poll opens, placed at the end of `parent`. `answer(poll, index)`
+ * sends an answer (the chosen option's index; a promise, its refusal shown on the card). Returns
+ * `{open(poll), reveal(data), remove()}`
+ * with a poll event's `{id, kind, question, options}` and a reveal event's `{poll_id, counts, correct}`.
+ */
+export function mountPollCard(parent, { answer }) {
+  const title = el("h2", { id: "student-poll-title" });
+  const question = el("p", { class: "student-poll-question", "data-student-poll-question": true });
+  const choices = el("div", { class: "student-poll-options", role: "group", "aria-labelledby": "student-poll-title" });
+  const status = el("p", { class: "student-poll-status", role: "status", "data-student-poll-status": true });
+  const results = el("ol", { class: "student-poll-results", "data-student-poll-results": true, hidden: true });
+  const hide = el("button", { type: "button", "data-student-poll-hide": true, hidden: true }, "Hide");
+  const card = el("section", { class: "panel student-poll", "aria-labelledby": "student-poll-title", "data-student-poll": true, hidden: true },
+    title, question, choices, status, results, hide);
+  parent.append(card);
+  hide.addEventListener("click", () => { card.hidden = true; });
+
+  let current = null;
+  let mine = null; // the answer this student sent to the current poll
+
+  function choose(index, button) {
+    const option = current.options[index];
+    for (const other of choices.querySelectorAll("button")) other.disabled = true;
+    status.textContent = "Sending…";
+    answer(current, index).then(
+      () => {
+        button.setAttribute("aria-pressed", "true");
+        mine = option;
+        status.textContent = `Your answer: ${option}. Wait for your teacher to reveal the results.`;
+      },
+      (failure) => {
+        for (const other of choices.querySelectorAll("button")) other.disabled = false;
+        status.textContent = `Your answer was not sent: ${failure.message}`;
+      },
+    );
+  }
+
+  return {
+    open(poll) {
+      if (current && current.id === poll.id) return; // the same poll again (a reconnection)
+      current = poll;
+      mine = null;
+      card.hidden = false;
+      card.dataset.pollId = poll.id;
+      card.dataset.revealed = "false";
+      title.textContent = poll.kind === "predict" ? "Predict: what will the network say?" : "Poll";
+      question.textContent = poll.question || "";
+      question.hidden = !poll.question;
+      status.textContent = "";
+      results.hidden = true;
+      hide.hidden = true;
+      choices.hidden = false;
+      choices.replaceChildren(...poll.options.map((option, index) => {
+        const button = el("button", { type: "button", "aria-pressed": "false", "data-poll-option": option }, String(option));
+        button.addEventListener("click", () => choose(index, button));
+        return button;
+      }));
+    },
+    reveal({ poll_id: pollId, counts, correct }) {
+      if (!current || current.id !== pollId) return;
+      card.hidden = false;
+      card.dataset.revealed = "true";
+      choices.hidden = true;
+      const rows = histogramRows(current.options, counts, correct);
+      results.hidden = false;
+      results.replaceChildren(...rows.map((row) => el("li", { class: row.correct ? "correct" : null, "data-poll-result": row.option },
+        el("span", { class: "student-poll-label", text: String(row.option) }),
+        el("span", { class: "student-poll-bar", style: `--share: ${row.share}` }),
+        el("span", { class: "num", "data-poll-count": true, text: String(row.count) }),
+        row.correct ? el("span", { class: "student-poll-right", text: "✓ the right answer" }) : null)));
+      const said = mine === null ? "You did not answer." : `You answered ${mine}.`;
+      if (correct === null || correct === undefined) status.textContent = said;
+      else if (current.kind === "predict") status.textContent = `${said} The network said ${correct}.`;
+      else status.textContent = `${said} The right answer: ${correct}.`;
+      hide.hidden = false;
+    },
+    remove() { card.remove(); },
+  };
+}
