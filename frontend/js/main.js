@@ -5,6 +5,7 @@ import { mountModelPicker } from "./components/modelpicker.js";
 import { wirePresentMode } from "./components/present.js";
 import { wireShare } from "./components/share.js";
 import { mountLabBar } from "./components/labbar.js";
+import { classCodeFrom } from "./lib/studentmode.js";
 import { refreshModels, showError, store } from "./shell.js";
 import { syncWithUrl } from "./store.js";
 
@@ -62,6 +63,9 @@ async function boot() {
   mountModelPicker(store, document.querySelector("header.top"));
   mountLabBar(store, document.querySelector("header.top"));
   store.watch(["tab"], (state) => showTab(state.tab));
+  // `/?class=CODE`: a student's page, which joins that class and follows it.
+  const classCode = classCodeFrom(window.location.search);
+  if (classCode) import("./views/classroom/student.js").then((module) => module.startStudentMode(store, classCode));
   api.getHealth().then(
     (health) => { document.querySelector("[data-version]").textContent = health.version; },
     () => {},
