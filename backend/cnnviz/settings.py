@@ -33,6 +33,9 @@ MAX_CONNECTIONS_ENV = "CNNVIZ_MAX_CONNECTIONS"
 MAX_HEADER_ENV = "CNNVIZ_MAX_HEADER_BYTES"
 HEADER_TIMEOUT_ENV = "CNNVIZ_HEADER_TIMEOUT"
 BODY_TIMEOUT_ENV = "CNNVIZ_BODY_TIMEOUT"
+CLASSES_DIR_ENV = "CNNVIZ_CLASSES_DIR"
+MAX_CLASSES_ENV = "CNNVIZ_MAX_CLASSES"
+MAX_STUDENTS_ENV = "CNNVIZ_MAX_STUDENTS"
 
 DEFAULT_HOST = "127.0.0.1"
 #: A class's 200 event streams (one per open Train view) and as many ordinary connections
@@ -95,10 +98,21 @@ class Settings:
     #: The Redis server that holds the training jobs, their queue and their events (Celery's
     #: broker; `cnnviz worker`s train them). None: jobs run in processes under this server.
     broker_url: str | None = None
+    #: Where classes are kept, one folder each (classroom mode). None: `classes` beside the
+    #: models directory (`classes_path`).
+    classes_dir: Path | None = None
+    #: Classes a server holds at once; one more is refused with 429.
+    max_classes: int = 50
+    #: Students one class admits; one more is refused with 429.
+    max_students: int = 200
 
     @property
     def datasets_dir(self) -> Path:
         return self.data_dir or default_data_dir()
+
+    @property
+    def classes_path(self) -> Path:
+        return self.classes_dir or self.models_dir.parent / "classes"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +133,11 @@ class Settings:
             header_timeout=_seconds(env, HEADER_TIMEOUT_ENV, 10.0),
             body_timeout=_seconds(env, BODY_TIMEOUT_ENV, 60.0),
             broker_url=check_broker_url(env.get(BROKER_URL_ENV)),
+            classes_dir=Path(env[CLASSES_DIR_ENV]).expanduser()
+            if env.get(CLASSES_DIR_ENV)
+            else None,
+            max_classes=_positive_int(env, MAX_CLASSES_ENV, 50),
+            max_students=_positive_int(env, MAX_STUDENTS_ENV, 200),
         )
 
 
