@@ -66,18 +66,21 @@ class LiveServer:
         body: object | None = None,
         timeout: float = 30.0,
         content_type: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         """One request over a new connection: (status, the JSON answer). `body` is sent as JSON,
-        or as it is (bytes) under `content_type` when one is given (a photo's own bytes)."""
+        or as it is (bytes) under `content_type` when one is given (a photo's own bytes);
+        `headers` are added (a class's X-Class-Token)."""
         connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        extra = dict(headers or {})
         try:
             if body is None:
-                connection.request(method, path)
+                connection.request(method, path, headers=extra)
             elif content_type is not None:
-                connection.request(method, path, body, {"Content-Type": content_type})
+                connection.request(method, path, body, {"Content-Type": content_type, **extra})
             else:
-                headers = {"Content-Type": "application/json"}
-                connection.request(method, path, json.dumps(body), headers)
+                extra["Content-Type"] = "application/json"
+                connection.request(method, path, json.dumps(body), extra)
             response = connection.getresponse()
             payload = response.read()
             return response.status, json.loads(payload) if payload else None
@@ -85,10 +88,17 @@ class LiveServer:
             connection.close()
 
     def api(
-        self, method: str, path: str, body: object | None = None, content_type: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: object | None = None,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         """The JSON answer of a request that must succeed (2xx)."""
-        status, answer = self.request(method, path, body, content_type=content_type)
+        status, answer = self.request(
+            method, path, body, content_type=content_type, headers=headers
+        )
         assert 200 <= status < 300, f"{method} {path} answered {status}: {answer}"
         return answer
 
