@@ -12,10 +12,12 @@ test("counts as a list follow the options; shares are over the largest count", (
 });
 
 test("counts keyed by option, a predict poll's digits, and the correct one after a reveal", () => {
-  const digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
   const rows = histogramRows(digits, { 7: 3, 1: 2 }, 7);
   assert.deepEqual(rows.map((r) => r.count), [0, 2, 0, 0, 0, 0, 0, 3, 0, 0]);
-  assert.deepEqual(rows.filter((r) => r.correct).map((r) => r.option), [7]);
+  assert.deepEqual(rows.filter((r) => r.correct).map((r) => r.option), ["7"]);
+  assert.deepEqual(histogramRows(["a", "b"], [1, 2], 0).map((r) => r.correct), [true, false]);
+  assert.deepEqual(histogramRows(["a", "b"], [1, 2], null).map((r) => r.correct), [false, false]);
   assert.deepEqual(rows[1].share, 2 / 3);
   assert.deepEqual(histogramRows(["a", "b"], null).map((r) => [r.count, r.share]), [[0, 0], [0, 0]]);
 });

@@ -5,8 +5,9 @@
 /**
  * `[{option, count, share, correct}]` for `options` and the server's `counts`, given per option
  * either as a list in the options' order or as an object keyed by option; `share` is the count
- * over the largest count (0 when nobody answered), `correct` whether the option is `correct`
- * (null before a reveal, or for a question without a right answer).
+ * over the largest count (0 when nobody answered), `correct` whether the option is the right
+ * answer `correct`, an option's index as answers are (null before a reveal, or for a question
+ * without a right answer; a predict poll's options are the digits, so its index is the digit).
  */
 export function histogramRows(options, counts, correct = null) {
   const countOf = (option, index) => {
@@ -19,7 +20,7 @@ export function histogramRows(options, counts, correct = null) {
     option,
     count: values[index],
     share: most ? values[index] / most : 0,
-    correct: correct !== null && correct !== undefined && String(option) === String(correct),
+    correct: index === correct,
   }));
 }
 

@@ -11,7 +11,8 @@ import { URL_KEYS } from "../../store.js";
 export const STATE_INTERVAL_MS = 200;
 
 /** Watch `store` once; `attach(record)` / `detach()` say which class (if any) follows it,
- * `setPace(pace)` whether it does now; `onError(error)` hears a refused or failed send. */
+ * `setPace(pace)` whether it does now, `sendNow()` puts the state at once; `onError(error)`
+ * hears a refused or failed send. */
 export function followMe(store, onError) {
   let record = null;
   let following = false;
@@ -35,6 +36,15 @@ export function followMe(store, onError) {
   return {
     attach(next) { record = next; lastSent = null; },
     detach() { record = null; following = false; pace.cancel(); },
+    /** Put the state now, whatever the pace (a predict poll asks about the teacher's digit). */
+    async sendNow() {
+      if (!record) return;
+      pace.cancel();
+      const state = classState(store.state, URL_KEYS);
+      await api.setClassState(record.code, record.token, state);
+      lastSent = JSON.stringify(state);
+      pace.sent();
+    },
     setPace(value) {
       const was = following;
       following = value === "follow";

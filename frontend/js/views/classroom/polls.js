@@ -7,8 +7,9 @@ import { el, showErrorIn } from "../../components/dom.js";
 import { histogramRows, pollOptions } from "../../lib/classpoll.js";
 
 /** The polls of class `record`: `show(poll)` (a poll event, the class's current poll or a new
- * one), `counts(event)` (an `answer` event), `revealed(event)`. */
-export function classPolls(record) {
+ * one), `counts(event)` (an `answer` event), `revealed(event)`. `sendState()` puts the teacher's
+ * view as the class state before a predict poll, whose digit is the state's. */
+export function classPolls(record, sendState) {
   let poll = null; // {id, kind, question, options, counts, revealed, correct}
   const question = el("input", { id: "class-poll-question", type: "text", maxlength: "200", "data-class-poll-question": true });
   const options = el("textarea", { id: "class-poll-options", rows: "3", "data-class-poll-options": true });
@@ -65,7 +66,13 @@ export function classPolls(record) {
     render();
   }
 
-  predict.addEventListener("click", async () => show(await act(() => api.createPoll(record.code, record.token, { kind: "predict" }))));
+  predict.addEventListener("click", async () => {
+    const created = await act(async () => {
+      await sendState();
+      return api.createPoll(record.code, record.token, { kind: "predict" });
+    });
+    if (created) show(created);
+  });
   ask.addEventListener("click", async () => {
     const body = { question: question.value.trim(), options: pollOptions(options.value) };
     const created = await act(() => api.createPoll(record.code, record.token, body));

@@ -94,7 +94,7 @@ function teacherPanel(store, opener) {
     const join = joinInfo(record);
     const gallery = classGallery(record);
     const matrix = classMatrix(record, (cell) => gallery.narrow(cell));
-    const polls = classPolls(record);
+    const polls = classPolls(record, () => follow.sendNow());
     const applySettings = (next) => {
       join.setAnonymize(Boolean(next.anonymize));
       gallery.setAnonymize(Boolean(next.anonymize));
@@ -108,7 +108,7 @@ function teacherPanel(store, opener) {
     applySettings(info);
     join.roster(info.roster || []);
     polls.show(info.poll);
-    gallery.spotlight(info.spotlight ?? null);
+    gallery.spotlight(info.spotlight ? info.spotlight.id : null);
     body.replaceChildren(
       el("p", { class: "class-name-line", "data-class-title": true }, el("bdi", { text: info.name || "Your class" })),
       join.node, followError, controls.node, polls.node, matrix.node, gallery.node);
