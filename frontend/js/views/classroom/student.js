@@ -46,6 +46,7 @@ export function startStudentMode(store, code) {
 function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
   const view = { name: "", pace: "follow", following: true, ended: false };
   let latest = null; // the teacher's latest view state
+  let spotlit = null; // the id of the drawing in the spotlight
   let stop = () => {};
   let lastSeq = 0;
   let failures = 0;
@@ -90,6 +91,9 @@ function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
     else bar.render(view);
   }
   function spotlight(drawing) {
+    const id = drawing ? drawing.id : null;
+    if (id === spotlit) return; // already shown (the class read again after a reconnection)
+    spotlit = id;
     bar.spotlight(drawing);
     if (!drawing) return;
     store.set({ tab: "draw", digit: { image: drawing.image }, input: null });
@@ -138,6 +142,7 @@ function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
       poll.reveal({ poll_id: snapshot.poll.id, counts: snapshot.poll.counts, correct: snapshot.poll.correct });
     }
     if (snapshot.state && Object.keys(snapshot.state).length) apply(snapshot.state);
+    spotlight(snapshot.spotlight);
   }
 
   async function connect() {

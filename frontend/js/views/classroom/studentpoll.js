@@ -8,7 +8,8 @@ import { el } from "../../components/dom.js";
  * The card, hidden until a poll opens, placed at the end of `parent`. `answer(poll, index)`
  * sends an answer (the chosen option's index; a promise, its refusal shown on the card). Returns
  * `{open(poll), reveal(data), remove()}`
- * with a poll event's `{id, kind, question, options}` and a reveal event's `{poll_id, counts, correct}`.
+ * with a poll event's `{id, kind, question, options}` (GET the class's poll adds this student's
+ * `answer`) and a reveal event's `{poll_id, counts, correct}` (`correct`: an option's index).
  */
 export function mountPollCard(parent, { answer }) {
   const title = el("h2", { id: "student-poll-title" });
@@ -25,16 +26,20 @@ export function mountPollCard(parent, { answer }) {
   let current = null;
   let mine = null; // the answer this student sent to the current poll
 
-  function choose(index, button) {
-    const option = current.options[index];
+  /** Show option `index` as this student's answer (sent now, or before a reload). */
+  function answered(index) {
+    const buttons = [...choices.querySelectorAll("button")];
+    for (const button of buttons) button.disabled = true;
+    buttons[index].setAttribute("aria-pressed", "true");
+    mine = current.options[index];
+    status.textContent = `Your answer: ${mine}. Wait for your teacher to reveal the results.`;
+  }
+
+  function choose(index) {
     for (const other of choices.querySelectorAll("button")) other.disabled = true;
     status.textContent = "Sending…";
     answer(current, index).then(
-      () => {
-        button.setAttribute("aria-pressed", "true");
-        mine = option;
-        status.textContent = `Your answer: ${option}. Wait for your teacher to reveal the results.`;
-      },
+      () => answered(index),
       (failure) => {
         for (const other of choices.querySelectorAll("button")) other.disabled = false;
         status.textContent = `Your answer was not sent: ${failure.message}`;
@@ -59,9 +64,10 @@ export function mountPollCard(parent, { answer }) {
       choices.hidden = false;
       choices.replaceChildren(...poll.options.map((option, index) => {
         const button = el("button", { type: "button", "aria-pressed": "false", "data-poll-option": option }, String(option));
-        button.addEventListener("click", () => choose(index, button));
+        button.addEventListener("click", () => choose(index));
         return button;
       }));
+      if (Number.isInteger(poll.answer) && poll.options[poll.answer] !== undefined) answered(poll.answer);
     },
     reveal({ poll_id: pollId, counts, correct }) {
       if (!current || current.id !== pollId) return;
@@ -76,9 +82,10 @@ export function mountPollCard(parent, { answer }) {
         el("span", { class: "num", "data-poll-count": true, text: String(row.count) }),
         row.correct ? el("span", { class: "student-poll-right", text: "✓ the right answer" }) : null)));
       const said = mine === null ? "You did not answer." : `You answered ${mine}.`;
-      if (correct === null || correct === undefined) status.textContent = said;
-      else if (current.kind === "predict") status.textContent = `${said} The network said ${correct}.`;
-      else status.textContent = `${said} The right answer: ${correct}.`;
+      const right = current.options[correct]; // the right answer is an option's index, as answers are
+      if (right === undefined) status.textContent = said;
+      else if (current.kind === "predict") status.textContent = `${said} The network said ${right}.`;
+      else status.textContent = `${said} The right answer: ${right}.`;
       hide.hidden = false;
     },
     remove() { card.remove(); },
