@@ -5,10 +5,15 @@ dependency in the thread pool, a hop that costs every request a little under loa
 read a job or a download are plain `def`: with a broker they wait on Redis.
 """
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
 
+from cnnviz.classroom.codes import CODE_LENGTH
+from cnnviz.classroom.errors import ClassForbidden
+from cnnviz.classroom.manager import ClassManager
+from cnnviz.classroom.records import Role
 from cnnviz.data import DATASETS, get_dataset
 from cnnviz.data.registry import DatasetInfo
 from cnnviz.ids import ID_PATTERN
@@ -118,3 +123,86 @@ ExistingJob = Annotated[Job, Depends(existing_job)]
 KnownDataset = Annotated[DatasetInfo, Depends(known_dataset)]
 StartedDownload = Annotated[str, Depends(started_download)]
 RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+# -- classroom mode --------------------------------------------------------------------------------
+async def get_classes(request: Request) -> ClassManager:
+    return request.app.state.classes
+
+
+ClassesDep = Annotated[ClassManager, Depends(get_classes)]
+
+#: A class code in a path, as the teacher reads it out (lowercase is read as uppercase).
+ClassCode = Annotated[
+    str,
+    Path(
+        min_length=CODE_LENGTH,
+        max_length=CODE_LENGTH,
+        pattern=r"^[2-9A-HJKMNP-Za-hjkmnp-z]+$",
+        description="the class's 6-character code",
+        openapi_examples={"a class": {"value": "K7QX2M"}},
+    ),
+]
+#: The token a class gave (the teacher's or a student's); never in a URL.
+ClassToken = Annotated[
+    str | None,
+    Header(max_length=64, description="the token POST /api/classes or .../join gave"),
+]
+
+
+@dataclass(frozen=True)
+class ClassAccess:
+    """A request's class (its code, uppercase) and who is asking."""
+
+    code: str
+    role: Role
+
+
+def client_address(request: Request) -> str:
+    """The address wrong class codes are counted against."""
+    return request.client.host if request.client else "unknown"
+
+
+def class_access(
+    code: ClassCode, request: Request, classes: ClassesDep, x_class_token: ClassToken = None
+) -> ClassAccess:
+    """The class and role the X-Class-Token header names: 404 for no such class, 401 for no or
+    a wrong token, 429 after too many wrong codes. A plain `def`: noting activity may write the
+    class's record."""
+    role = classes.authenticate(code, x_class_token, client_address(request))
+    return ClassAccess(code.upper(), role)
+
+
+def teacher_access(access: Annotated[ClassAccess, Depends(class_access)]) -> ClassAccess:
+    if access.role.kind != "teacher":
+        raise ClassForbidden("only the class's teacher may do this: a student's token cannot")
+    return access
+
+
+def student_access(access: Annotated[ClassAccess, Depends(class_access)]) -> ClassAccess:
+    if access.role.kind != "student":
+        raise ClassForbidden("only a student may do this: join the class for a student token")
+    return access
+
+
+def stream_access(
+    code: ClassCode,
+    request: Request,
+    classes: ClassesDep,
+    ticket: Annotated[
+        str | None,
+        Query(max_length=64, description="from POST /api/classes/{code}/tickets: once, soon"),
+    ] = None,
+    x_class_token: ClassToken = None,
+) -> ClassAccess:
+    """As `class_access`, from a `?ticket=` when there is one (a browser's EventSource cannot
+    send headers): a ticket used before or expired is a 401."""
+    if ticket is None:
+        return class_access(code, request, classes, x_class_token)
+    return ClassAccess(code.upper(), classes.redeem_ticket(code, ticket, client_address(request)))
+
+
+AnyClassRole = Annotated[ClassAccess, Depends(class_access)]
+TeacherAccess = Annotated[ClassAccess, Depends(teacher_access)]
+StudentAccess = Annotated[ClassAccess, Depends(student_access)]
+StreamAccess = Annotated[ClassAccess, Depends(stream_access)]
