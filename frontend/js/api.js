@@ -224,6 +224,7 @@ export const spotlightDrawing = (code, token, drawingId) =>
 /** A student's drawing (a data URL) with the digit meant: `{id, predicted, probabilities}`. */
 export const submitClassDrawing = (code, token, image, label) =>
   request("POST", `${classPath(code)}/drawings`, { body: { image, label }, token });
+/** `{drawings: [{id, student_id, name, label, predicted, probabilities, image, created}]}`. */
 export const classDrawings = (code, token) => request("GET", `${classPath(code)}/drawings`, { token });
 /** `{students, drawings, accuracy, confusion_matrix}` (intended label × predicted). */
 export const classSummary = (code, token) => request("GET", `${classPath(code)}/summary`, { token });
