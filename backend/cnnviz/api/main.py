@@ -6,12 +6,14 @@ method, and swallow the router's 405 for a wrong method on an existing path. Unk
 Starlette's `HTTPException`, which FastAPI turns into `{"detail": ...}` JSON.
 """
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
 
 from cnnviz import __version__
+from cnnviz.api.classroom import install_classes
 from cnnviz.api.docs import install_docs
 from cnnviz.api.errors import BodyLimit, install_error_handlers
 from cnnviz.api.router import api_router
@@ -28,7 +30,9 @@ from cnnviz.tasks.jobs import JobManager
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
+    sweeper = asyncio.create_task(app.state.classes.sweep_forever())  # idle classes end
     yield
+    sweeper.cancel()
     app.state.jobs.shutdown()  # stop the training workers with the server
 
 
@@ -64,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = ModelStore(settings.models_dir)
     app.state.jobs, app.state.downloads = _job_backends(settings, app.state.store)
     install_error_handlers(app)
+    install_classes(app, settings, app.state.store)
     app.add_exception_handler(405, method_not_allowed)
     app.add_middleware(
         BodyLimit,

@@ -6,6 +6,7 @@ from cnnviz.api.routes import (
     activations,
     arithmetic,
     catalogue,
+    classes,
     conv,
     datasets,
     health,
@@ -32,3 +33,4 @@ api_router.include_router(sandbox.router)
 api_router.include_router(arithmetic.router)
 api_router.include_router(activations.router)
 api_router.include_router(photo.router)
+api_router.include_router(classes.router)
