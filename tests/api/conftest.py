@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.class_clients import FakeClock, class_app
 from tests.downloads import isolated, server, tiny, tiny_mirror  # noqa: F401 (fixtures)
 from tests.job_backends import BROKER, EMBEDDED, JobsBackend, ModuleWorker
 
@@ -31,6 +32,19 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def class_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def class_client(settings: Settings, class_clock: FakeClock) -> Iterator[TestClient]:
+    """A TestClient whose classes run on `class_clock` (tickets, drawing intervals, idle classes:
+    tests/class_clients.py)."""
+    with TestClient(class_app(settings, class_clock)) as test_client:
         yield test_client
 
 
