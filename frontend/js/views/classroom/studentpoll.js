@@ -55,7 +55,7 @@ export function mountPollCard(parent, { answer }) {
       card.hidden = false;
       card.dataset.pollId = poll.id;
       card.dataset.revealed = "false";
-      title.textContent = poll.kind === "predict" ? "Predict: what will the network say?" : "Poll";
+      title.textContent = poll.kind === "predict" ? "Prediction poll" : "Poll";
       question.textContent = poll.question || "";
       question.hidden = !poll.question;
       status.textContent = "";
