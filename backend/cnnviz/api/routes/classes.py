@@ -57,7 +57,15 @@ _INPUT = {422: {"description": "input the class cannot take; the message says wh
 _DISK = {507: {"description": "the server's disk could not take the record"}}
 _WRITES = {**_AUTH, **_INPUT, **_DISK}
 
-PollId = Annotated[str, Path(max_length=12, pattern=RECORD_ID, description="a poll's id")]
+PollId = Annotated[
+    str,
+    Path(
+        max_length=12,
+        pattern=RECORD_ID,
+        description="a poll's id",
+        openapi_examples={"a poll": {"value": "p1"}},
+    ),
+]
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from cnnviz.api.schemas.inference import EXAMPLE_IMAGE
 from cnnviz.classroom.limits import (
     MAX_DRAWING_BYTES,
     MAX_MESSAGE,
@@ -31,6 +32,8 @@ class Strict(BaseModel):
 class CreateClass(Strict):
     name: str | None = Field(None, max_length=MAX_NAME, examples=["Year 10 physics"])
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Year 10 physics"}]})
+
 
 class ClassCreated(BaseModel):
     code: str = Field(description="6 characters the students type", examples=["K7QX2M"])
@@ -42,6 +45,8 @@ class JoinClass(Strict):
     name: str = Field(
         min_length=1, max_length=MAX_NAME, description="shown as text, never as markup"
     )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Ada"}]})
 
 
 class Joined(BaseModel):
@@ -62,6 +67,10 @@ class StateBody(Strict):
         examples=[{"tab": "draw", "model": "lenet5-mnist"}],
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"state": {"tab": "network", "model": "lenet5-mnist"}}]}
+    )
+
 
 class SettingsBody(Strict):
     pace: Literal["follow", "explore"] | None = Field(
@@ -72,10 +81,24 @@ class SettingsBody(Strict):
     anonymize: bool | None = Field(None, description="names become 'Student <n>'")
     model_id: str | None = Field(None, pattern=ID_PATTERN.pattern, examples=["lenet5-mnist"])
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"pace": "explore"},
+                {"paused": True, "pause_message": "Eyes on the board"},
+                {"anonymize": True},
+            ]
+        }
+    )
+
 
 class SpotlightBody(Strict):
     drawing_id: str | None = Field(
         max_length=12, pattern=RECORD_ID, description="a drawing's id; null clears the spotlight"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"drawing_id": "d1"}, {"drawing_id": None}]}
     )
 
 
@@ -86,6 +109,10 @@ class DrawingBody(Strict):
         description="the canvas as a PNG data URL (canvas.toDataURL())",
     )
     label: int = Field(ge=0, le=9, description="the digit the student meant")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"image": EXAMPLE_IMAGE, "label": 7}]}
+    )
 
 
 class DrawingResult(BaseModel):
@@ -142,6 +169,15 @@ class PollBody(Strict):
         description=f"2 to {MAX_OPTIONS} options of at most {MAX_OPTION} characters (choice)",
     )
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "Which layer finds edges?", "options": ["conv1", "fc1"]},
+                {"kind": "predict"},
+            ]
+        }
+    )
+
 
 class PollOut(BaseModel):
     id: str
@@ -159,6 +195,8 @@ class PollOut(BaseModel):
 
 class AnswerBody(Strict):
     answer: int = Field(ge=0, le=99, description="the chosen option's index")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"answer": 0}]})
 
 
 class RosterEntry(BaseModel):
