@@ -360,3 +360,60 @@ def test_a_wrong_code_is_refused_with_the_servers_reason(browser, server, screen
         assert serious_violations(student) == []
         screenshot("class-student-wrong-code-phone", student)
         assert logged and all("404" in line for line in logged), logged
+
+
+def test_a_student_page_comes_back_by_itself_and_explores_when_allowed(browser, server):
+    """A reload keeps the student's seat (the token in sessionStorage: no join form again); a
+    dropped connection reconnects by itself and catches up with what the teacher did meanwhile;
+    with the pace at explore the student may leave the teacher's view, and Rejoin takes it again.
+    The teacher is driven through the API."""
+    created = server.api("POST", "/api/classes", {"name": "Period 3"})
+    code, teacher = created["code"], {"X-Class-Token": created["teacher_token"]}
+    put_state = lambda state: server.api(  # noqa: E731
+        "PUT", f"/api/classes/{code}/state", {"state": state}, headers=teacher
+    )
+    tab_is = "(tab) => document.querySelector(`[data-tab='${tab}']`).ariaSelected === 'true'"
+    with page_logging_errors(browser, "laptop") as (student, logged):
+        student.goto(f"{server.url}/?class={code}")
+        student.wait_for_selector("[data-student-join-dialog][open]")
+        student.fill("[data-student-join-name]", "Ada")
+        student.click("[data-student-join]")
+        student.wait_for_selector("[data-student-link='connected']", state="attached")
+        put_state({"tab": "network"})
+        wait_true(student, tab_is, "network")
+
+        student.reload()
+        student.wait_for_selector("[data-student-link='connected']", state="attached")
+        assert student.locator("[data-student-join-dialog]").count() == 0
+        assert f"/?class={code}#tab=network" in student.url, student.url
+        student.wait_for_selector("section[data-view='network'][data-rendered]", timeout=20_000)
+
+        student.context.set_offline(True)
+        wait_true(
+            student,
+            "() => document.querySelector('[data-student-link]')"
+            ".dataset.studentLink === 'reconnecting'",
+        )
+        put_state({"tab": "stepper"})
+        student.context.set_offline(False)
+        wait_true(student, tab_is, "stepper", timeout=15_000)
+        student.wait_for_selector("[data-student-link='connected']", state="attached")
+        # what the page could not reach while offline is all it logged
+        assert all("ERR_INTERNET_DISCONNECTED" in line for line in logged), logged
+
+        explore = student.locator("[data-student-explore]")
+        assert explore.is_hidden()  # the pace is follow
+        server.api("PUT", f"/api/classes/{code}/settings", {"pace": "explore"}, headers=teacher)
+        explore.wait_for(state="visible", timeout=10_000)
+        explore.click()
+        put_state({"tab": "model"})
+        time.sleep(1.0)  # time for the state to arrive: the page must stay where it is
+        assert student.evaluate(tab_is, "stepper")
+        student.click("[data-student-rejoin]")
+        wait_true(student, tab_is, "model")
+        # back at follow, a student exploring is brought back to the teacher's view
+        explore.click()
+        put_state({"tab": "sandbox"})
+        server.api("PUT", f"/api/classes/{code}/settings", {"pace": "follow"}, headers=teacher)
+        wait_true(student, tab_is, "sandbox")
+        assert explore.is_hidden()

@@ -120,7 +120,7 @@ function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
     onForgotten(message);
   }
 
-  const handlers = {
+  const handlers = Object.fromEntries(Object.entries({
     state: (data) => apply(data.state),
     pace: (data) => setPace(data.pace),
     pause: (data) => pause.show(data.paused, data.message),
@@ -128,7 +128,10 @@ function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
     reveal: (data) => poll.reveal(data),
     spotlight: (data) => spotlight(data.drawing),
     ended: end,
-  };
+  }).map(([name, handle]) => [name, (data, seq) => {
+    if (Number.isFinite(seq)) lastSeq = Math.max(lastSeq, seq); // where a new stream resumes
+    handle(data);
+  }]));
 
   /** What the class is now (GET the class): the page catches up with whatever it missed. */
   function show(snapshot) {
@@ -166,6 +169,22 @@ function attendClass(store, code, session, { onForgotten, onEnded, onLeave }) {
     timer = setTimeout(connect, reconnectDelay(failures));
     failures += 1;
   }
+
+  // A device that loses its network may keep a dead stream open without an error: going
+  // offline drops it, coming back online follows the class again at once.
+  window.addEventListener("offline", () => {
+    if (view.ended) return;
+    stop();
+    clearTimeout(timer);
+    bar.connected(false);
+  });
+  window.addEventListener("online", () => {
+    if (view.ended) return;
+    stop();
+    clearTimeout(timer);
+    failures = 0;
+    connect();
+  });
 
   bar.render(view);
   connect();
