@@ -40,7 +40,23 @@ function teacherPanel(store, opener) {
   const follow = followMe(store, (error) => showErrorIn(followError, error));
   let live = null; // the running class: {record, connection, matrix}
 
+  /** Under the header where it stays on screen (wider than a phone), so the tabs, the picker,
+   * Present and Share stay usable beside the drawer; the whole screen on a phone. */
+  const header = document.querySelector("header.top");
+  const phone = matchMedia("(max-width: 700px)");
+  function place() {
+    const top = phone.matches ? 0 : Math.max(0, header.getBoundingClientRect().bottom);
+    drawer.style.top = `${Math.round(top)}px`;
+  }
+  window.addEventListener("resize", () => { if (!drawer.hidden) place(); });
+
+  function showCode(code) {
+    opener.querySelector("[data-class-button-code]").textContent = code;
+    opener.setAttribute("aria-label", code ? `Class ${code}` : "Class");
+  }
+
   function setOpen(open) {
+    if (open) place();
     drawer.hidden = !open;
     opener.setAttribute("aria-expanded", String(open));
     if (open) close.focus();
@@ -75,7 +91,7 @@ function teacherPanel(store, opener) {
 
   function showStart(message) {
     status.textContent = message || "";
-    opener.querySelector("[data-class-button-code]").textContent = "";
+    showCode("");
     body.replaceChildren(startForm());
   }
 
@@ -112,10 +128,10 @@ function teacherPanel(store, opener) {
     body.replaceChildren(
       el("p", { class: "class-name-line", "data-class-title": true }, el("bdi", { text: info.name || "Your class" })),
       join.node, followError, controls.node, polls.node, matrix.node, gallery.node);
-    opener.querySelector("[data-class-button-code]").textContent = record.code;
+    showCode(record.code);
     follow.attach(record);
     follow.setPace(info.pace);
-    gallery.load(await api.classDrawings(record.code, record.token));
+    gallery.load((await api.classDrawings(record.code, record.token)).drawings);
     matrix.refresh();
 
     const connection = connectClass(record, {
