@@ -15,6 +15,7 @@ from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from tests.browser.axecheck import serious_violations
 from tests.browser.pages import SCREENSHOTS, goto_view, wait_rendered
 from tests.strokes import canvas
 
@@ -303,7 +304,8 @@ def test_the_teacher_leads_a_class(sized_page, server, screenshot):
 @pytest.mark.parametrize("size", ["projector", "laptop", "phone"])
 def test_the_panel_at_each_size(sized_page, server, screenshot, size):
     """A class with drawings and a poll: the drawer fits the screen (nothing wider than it, no
-    text under 12 px, a finger's 44 px on a phone) beside the view it leaves usable."""
+    text under 12 px, a finger's 44 px on a phone) beside the view it leaves usable, and axe-core
+    finds no serious fault in the page with it open."""
     page = sized_page(size)
     # A drawn 7 in the link: a predict poll asks about the class state's drawing.
     seven = server.api("POST", "/api/models/lenet5-mnist/predict", {"image": canvas("7")})["code"]
@@ -320,6 +322,7 @@ def test_the_panel_at_each_size(sized_page, server, screenshot, size):
     page.wait_for_selector("[data-class-cell]")
     faults = page.evaluate(LAYOUT_FAULTS, size == "phone")
     assert faults == [], faults
+    assert serious_violations(page) == []
     screenshot(f"class-teacher-{size}", page)
     drawer_screens(page, f"class-teacher-{size}")
     room.teacher("DELETE")
