@@ -48,9 +48,13 @@ test("a new input code in the teacher's state becomes the student's digit, as a 
   assert.deepEqual(patch.digit, { code: "v1.NEW" });
   assert.equal(patch.input, "v1.NEW");
   assert.equal("present" in patch, false);
-  // without input the student's digit stays
-  const kept = followPatch({ tab: "network" }, { tab: "draw", input: "v1.OLD" }, URL_KEYS);
+  // without input the student's digit stays, and without a model the student's model
+  const kept = followPatch({ tab: "network" }, { tab: "draw", model: "lenet5-mnist", input: "v1.OLD" }, URL_KEYS);
   assert.equal("digit" in kept, false);
+  assert.equal("input" in kept, false);
+  assert.equal("model" in kept, false);
+  // a model in the state is the student's model
+  assert.equal(followPatch({ model: "simple" }, { model: "lenet5-mnist" }, URL_KEYS).model, "simple");
 });
 
 test("keys outside the URL keys are never taken, and an empty state clears the view's keys", () => {

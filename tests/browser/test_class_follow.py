@@ -362,7 +362,7 @@ def test_a_wrong_code_is_refused_with_the_servers_reason(browser, server, screen
         assert logged and all("404" in line for line in logged), logged
 
 
-def test_a_student_page_comes_back_by_itself_and_explores_when_allowed(browser, server):
+def test_a_student_page_comes_back_by_itself_and_explores_when_allowed(browser, server, screenshot):
     """A reload keeps the student's seat (the token in sessionStorage: no join form again); a
     dropped connection reconnects by itself and catches up with what the teacher did meanwhile;
     with the pace at explore the student may leave the teacher's view, and Rejoin takes it again.
@@ -373,7 +373,7 @@ def test_a_student_page_comes_back_by_itself_and_explores_when_allowed(browser, 
         "PUT", f"/api/classes/{code}/state", {"state": state}, headers=teacher
     )
     tab_is = "(tab) => document.querySelector(`[data-tab='${tab}']`).ariaSelected === 'true'"
-    with page_logging_errors(browser, "laptop") as (student, logged):
+    with page_logging_errors(browser, "phone") as (student, logged):
         student.goto(f"{server.url}/?class={code}")
         student.wait_for_selector("[data-student-join-dialog][open]")
         student.fill("[data-student-join-name]", "Ada")
@@ -409,6 +409,8 @@ def test_a_student_page_comes_back_by_itself_and_explores_when_allowed(browser, 
         put_state({"tab": "model"})
         time.sleep(1.0)  # time for the state to arrive: the page must stay where it is
         assert student.evaluate(tab_is, "stepper")
+        assert serious_violations(student) == []
+        screenshot("class-student-exploring-phone", student)
         student.click("[data-student-rejoin]")
         wait_true(student, tab_is, "model")
         # back at follow, a student exploring is brought back to the teacher's view

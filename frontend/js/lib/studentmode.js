@@ -32,11 +32,11 @@ export function parseSession(text) {
 /**
  * The teacher's view state `state` (the URL keys, as PUT by the teacher's page) as a patch of the
  * student's store, whose state is `current`: read the way a link is read (the digit its `input`
- * names becomes the digit: `url.js`'s withLinkedDigit), and every one of `keys` the
- * teacher's state lacks cleared, so closing a lab or leaving a position closes it on every screen
- * too. A state without `input` leaves the digit as it is, as a link without one does. The
- * screen's own keys (classstate.js's LOCAL_KEYS: presentation mode) and keys outside `keys` are
- * never taken from the teacher.
+ * names becomes the digit: `url.js`'s withLinkedDigit), and every one of `keys` the teacher's
+ * state lacks cleared, so closing a lab or leaving a position closes it on every screen too. A
+ * state without `input` leaves the digit as it is, as a link without one does, and one without
+ * `model` the model (without one no view computes). The screen's own keys (classstate.js's
+ * LOCAL_KEYS: presentation mode) and keys outside `keys` are never taken from the teacher.
  */
 export function followPatch(state, current, keys) {
   const shared = keys.filter((key) => !LOCAL_KEYS.includes(key));
@@ -47,7 +47,8 @@ export function followPatch(state, current, keys) {
   const read = withLinkedDigit(given, current);
   const patch = {};
   for (const key of shared) {
-    if (key === "input") continue; // the digit's code: set by the digit's own prediction
+    if (key === "input") continue; // the digit's code: set with the digit, below
+    if (key === "model" && read.model === undefined) continue; // a page always has a model
     patch[key] = read[key] ?? null;
   }
   if (read.digit) {
