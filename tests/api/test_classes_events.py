@@ -104,3 +104,25 @@ def test_last_event_id_resumes_after_the_last_event_seen(class_client: TestClien
     assert [e.name for e in seen] == ["roster", "state"]
     assert [e.name for e in events] == ["poll", "pace", "ended"]
     assert int(events[0].id) > int(seen[-1].id)
+
+
+def test_a_page_with_a_new_ticket_resumes_with_after(class_client: TestClient) -> None:
+    """A ticket works once, so a page reconnects with a new EventSource, which cannot send
+    Last-Event-ID: it gives the last id it saw as `?after=`."""
+    klass = start_class(class_client)
+    _, student = join(class_client, klass, "Sam")
+    teacher = klass.teacher
+    class_client.put(f"{klass.url}/state", json={"state": {"tab": "draw"}}, headers=teacher)
+    url = f"{klass.url}/events"
+    ticket = class_client.post(f"{klass.url}/tickets", headers=student).json()["ticket"]
+    first = iter_sse(class_client, f"{url}?ticket={ticket}", timeout=TIMEOUT)
+    seen = next(first)
+    first.close()
+    class_client.put(f"{klass.url}/settings", json={"paused": True}, headers=teacher)
+    ticket = class_client.post(f"{klass.url}/tickets", headers=student).json()["ticket"]
+    resumed = iter_sse(class_client, f"{url}?ticket={ticket}&after={seen.id}", timeout=TIMEOUT)
+    events = [next(resumed)]
+    class_client.delete(klass.url, headers=teacher)
+    events += list(resumed)
+    assert seen.name == "state"
+    assert [e.name for e in events] == ["pause", "ended"]

@@ -10,7 +10,7 @@ Routes that write records or read a drawing are plain `def`: they run in the thr
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from cnnviz.api.deps import (
     AnyClassRole,
@@ -45,6 +45,18 @@ from cnnviz.api.schemas.classes import (
 from cnnviz.api.sse import STREAM_EVENTS, EventStreamResponse, LastEventId, event_stream
 
 router = APIRouter(prefix="/classes", tags=["classes"])
+
+#: Where a stream resumes when a page opens a new EventSource: with a new ticket (the old one is
+#: spent, so the browser's own reconnect cannot succeed) it cannot send Last-Event-ID, so it
+#: gives the last id it saw here.
+ResumeAfter = Annotated[
+    str | None,
+    Query(
+        max_length=18,
+        pattern=r"^[0-9]+$",
+        description="resume after the event with this id, as Last-Event-ID does",
+    ),
+]
 
 _LIMITED = {429: {"description": "too many wrong class codes from this address; wait a minute"}}
 _FOUND = {404: {"description": "no class has this code (or it has ended)"}, **_LIMITED}
@@ -119,12 +131,16 @@ def get_class(access: AnyClassRole, classes: ClassesDep) -> dict:
     responses={**_AUTH, 200: {"description": "the class's events", "content": STREAM_EVENTS}},
 )
 async def class_events(
-    access: StreamAccess, classes: ClassesDep, last_event_id: LastEventId = None
+    access: StreamAccess,
+    classes: ClassesDep,
+    last_event_id: LastEventId = None,
+    after: ResumeAfter = None,
 ) -> EventStreamResponse:
     """Server-Sent Events: students get state, poll, reveal, spotlight, pace, pause; the teacher
     also drawing, answer and roster; the stream ends with `ended`. Authenticated by the
-    X-Class-Token header or a `?ticket=`; Last-Event-ID resumes."""
-    return event_stream(classes.subscribe(access.code, access.role.kind), last_event_id)
+    X-Class-Token header or a `?ticket=`; Last-Event-ID (or `?after=`) resumes."""
+    since = classes.subscribe(access.code, access.role.kind)
+    return event_stream(since, last_event_id if last_event_id is not None else after)
 
 
 @router.put("/{code}/state", response_model=StateBody, responses=_WRITES)
