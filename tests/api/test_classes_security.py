@@ -152,3 +152,15 @@ def test_an_ended_class_answers_404_everywhere_and_its_folder_is_gone(
             response = call(class_client, klass, route, headers)
             assert response.status_code == 404, (route, response.text)
     assert class_client.post(f"{klass.url}/join", json={"name": "Late"}).status_code == 404
+
+
+def test_a_class_idle_for_a_day_is_gone(
+    class_client: TestClient, class_clock: FakeClock, settings
+) -> None:
+    klass = start_class(class_client)
+    _, student = join(class_client, klass, "Sam")
+    class_clock.advance(24 * 3600 - 1)
+    assert class_client.get(klass.url, headers=student).status_code == 200  # activity
+    class_clock.advance(24 * 3600 + 1)
+    assert class_client.get(klass.url, headers=klass.teacher).status_code == 404
+    assert not (settings.classes_path / klass.code).exists()
