@@ -240,14 +240,16 @@ export const endClass = (code, token) => request("DELETE", classPath(code), { to
 
 /**
  * Follow a class's events with a `ticket` (from classTicket). `handlers` maps event names
- * ("state", "poll", "drawing", ...) to `handler(data, seq)`; events numbered `after` or lower are
- * skipped, so a page that reconnects from the start of the log sees each event once. The ticket
+ * ("state", "poll", "drawing", ...) to `handler(data, seq)`; the server sends the events numbered
+ * after `after` (and any at or below it are skipped), so a page that reconnects sees each once. The ticket
  * is single-use, so the browser's own reconnect (the same URL) would be refused: on any error the
  * stream is closed and `onLost(lastSeq)` called, for the caller to fetch a new ticket and follow
  * again after `lastSeq`. Returns a function that closes the stream.
  */
 export function followClass(code, ticket, handlers, { after = 0, onLost } = {}) {
-  const source = new EventSource(`${classPath(code)}/events?${new URLSearchParams({ ticket })}`);
+  // A new EventSource cannot send Last-Event-ID: the server resumes after `after` instead.
+  const query = new URLSearchParams(after ? { ticket, after: String(after) } : { ticket });
+  const source = new EventSource(`${classPath(code)}/events?${query}`);
   let last = after;
   for (const [name, handler] of Object.entries(handlers)) {
     source.addEventListener(name, (event) => {
