@@ -260,6 +260,26 @@ def test_the_teacher_leads_a_class(sized_page, server, screenshot):
     )
     assert room.student(1, "GET", "")["poll"]["revealed"] is True
 
+    # A question of the teacher's own: its options one a line, the histogram from the answers.
+    page.fill("[data-class-poll-question]", "Is a 1 a thin 7?")
+    page.fill("[data-class-poll-options]", "yes\n\n no \n")
+    page.click("[data-class-poll-ask]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-class-poll-text]').textContent === 'Is a 1 a thin 7?'"
+    )
+    poll = room.teacher("GET")["poll"]
+    assert (poll["kind"], poll["options"]) == ("choice", ["yes", "no"])
+    room.student(2, "POST", f"/polls/{poll['id']}/answers", {"answer": 1})
+    page.wait_for_selector("[data-class-histogram] li[data-option='no'][data-count='1']")
+    assert (
+        page.locator("[data-class-histogram] li[data-option='yes']").get_attribute("data-count")
+        == "0"
+    )
+
+    # The class model, chosen from the picker's list.
+    page.select_option("[data-class-model]", "simple-mnist")
+    until(lambda: room.teacher("GET")["model_id"] == "simple-mnist", "the class model changes")
+
     # Pause with a message, then resume.
     page.fill("[data-class-pause-message]", "Eyes up here")
     page.click("[data-class-pause]")
