@@ -186,6 +186,18 @@ def test_the_teacher_leads_a_class(sized_page, server, screenshot):
     # 200 ms between the throttle's sends; a fetch starts a few ms after its send is counted
     assert min(gaps) >= 150, gaps
 
+    # Explore: the teacher's moves stay on the teacher's screen; Follow me again sends them.
+    page.click("[data-class-pace='explore']")
+    until(lambda: room.teacher("GET")["pace"] == "explore", "the pace is explore")
+    page.evaluate(
+        """() => { const params = new URLSearchParams(location.hash.slice(1));
+          params.set("at", "5,5"); location.hash = params.toString(); }"""
+    )
+    time.sleep(0.6)  # three throttle intervals: a send would have gone
+    assert room.teacher("GET")["state"]["at"] == "9,3"
+    page.click("[data-class-pace='follow']")
+    until(lambda: room.teacher("GET")["state"].get("at") == "5,5", "following sends the view")
+
     # Drawings: the gallery and the matrix against a hand count of the students' answers.
     sent = [(0, "7", 7), (1, "1", 7), (2, "0", 0)]  # (student, digit drawn, digit meant)
     answers = {}
