@@ -29,6 +29,11 @@ LAYOUT_FAULTS = """(phone) => {
   const out = [];
   if (drawer.scrollWidth > drawer.clientWidth + 1) out.push("the drawer scrolls sideways");
   if (drawer.getBoundingClientRect().right > innerWidth + 1) out.push("the drawer is off screen");
+  const header = document.querySelector("header.top").getBoundingClientRect();
+  const top = drawer.getBoundingClientRect().top;
+  if (!phone && Math.abs(top - header.bottom) > 2) out.push(`top ${top}, header ${header.bottom}`);
+  const code = drawer.querySelector("[data-class-code]");
+  if (code.scrollWidth > code.clientWidth + 1) out.push("the class code is cut");
   const what = (node) => `${node.tagName} "${node.textContent.slice(0, 20)}"`;
   const controls = "button, select, textarea, input:not([type=checkbox]):not([type=radio])";
   for (const node of drawer.querySelectorAll("*")) {
@@ -333,15 +338,20 @@ def test_the_teacher_leads_a_class(sized_page, server, screenshot):
     assert page.locator("[data-class-button-code]").text_content() == ""
 
 
-@pytest.mark.parametrize("size", ["projector", "laptop", "phone"])
-def test_the_panel_at_each_size(sized_page, server, screenshot, size):
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [("projector", ""), ("laptop", ""), ("phone", ""), ("projector", "&present=1")],
+    ids=["projector", "laptop", "phone", "present"],
+)
+def test_the_panel_at_each_size(sized_page, server, screenshot, size, keys):
     """A class with drawings and a poll: the drawer fits the screen (nothing wider than it, no
-    text under 12 px, a finger's 44 px on a phone) beside the view it leaves usable, and axe-core
-    finds no serious fault in the page with it open."""
+    text under 12 px, a finger's 44 px on a phone, the code whole) under the header, beside the
+    view it leaves usable, also in presentation mode; axe-core finds no serious fault with it
+    open."""
     page = sized_page(size)
     # A drawn 7 in the link: a predict poll asks about the class state's drawing.
     seven = server.api("POST", "/api/models/lenet5-mnist/predict", {"image": canvas("7")})["code"]
-    room = Room(server, start_class(page, server.url, "Year 10 science", f"&input={seven}"))
+    room = Room(server, start_class(page, server.url, "Year 10 science", f"&input={seven}{keys}"))
     for index, name in enumerate(["Ada", "Grace", "Alan", "Edsger"]):
         room.join(name)
         room.student(index, "POST", "/drawings", {"image": canvas("7104"[index]), "label": 7})
@@ -355,6 +365,7 @@ def test_the_panel_at_each_size(sized_page, server, screenshot, size):
     faults = page.evaluate(LAYOUT_FAULTS, size == "phone")
     assert faults == [], faults
     assert serious_violations(page) == []
-    screenshot(f"class-teacher-{size}", page)
-    drawer_screens(page, f"class-teacher-{size}")
+    name = f"class-teacher-{size}{'-present' if keys else ''}"
+    screenshot(name, page)
+    drawer_screens(page, name)
     room.teacher("DELETE")

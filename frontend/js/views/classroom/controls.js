@@ -55,21 +55,30 @@ export function classControls(store, record, { onSettings, onEnded }) {
     }
   }
 
+  /** Set the controls `part` names (an event's part of the class leaves the others, which
+   * may be mid-click, as they are). */
   function show(part) {
     current = { ...current, ...part };
-    const info = current;
-    follow.checked = info.pace === "follow";
-    explore.checked = info.pace !== "follow";
-    const paused = Boolean(info.paused);
-    pause.textContent = paused ? "Resume class" : "Pause class";
-    pause.setAttribute("aria-pressed", String(paused));
-    if (paused && info.pause_message && document.activeElement !== message) message.value = info.pause_message;
-    anonymize.checked = Boolean(info.anonymize);
-    model.replaceChildren(...modelOptions(store.state.models));
-    if (info.model_id) model.value = info.model_id;
+    if ("pace" in part) {
+      follow.checked = current.pace === "follow";
+      explore.checked = current.pace !== "follow";
+    }
+    if ("paused" in part) {
+      pause.textContent = current.paused ? "Resume class" : "Pause class";
+      pause.setAttribute("aria-pressed", String(Boolean(current.paused)));
+      const keep = document.activeElement === message || !current.paused || !current.pause_message;
+      if (!keep) message.value = current.pause_message;
+    }
+    if ("anonymize" in part) anonymize.checked = Boolean(current.anonymize);
+    if ("model_id" in part) showModels();
   }
 
-  store.watch(["models"], () => show({})); // the list arrives after a reload's reconnect
+  function showModels() {
+    model.replaceChildren(...modelOptions(store.state.models));
+    if (current.model_id) model.value = current.model_id;
+  }
+
+  store.watch(["models"], showModels); // the list arrives after a reload's reconnect
   for (const radio of [follow, explore]) radio.addEventListener("change", () => change({ pace: radio.value }));
   pause.addEventListener("click", () =>
     change(current.paused ? { paused: false } : { paused: true, pause_message: message.value.trim() }));

@@ -45,10 +45,13 @@ function teacherPanel(store, opener) {
   const header = document.querySelector("header.top");
   const phone = matchMedia("(max-width: 700px)");
   function place() {
-    const top = phone.matches ? 0 : Math.max(0, header.getBoundingClientRect().bottom);
+    // Presentation mode zooms the page: the header's edge is measured on screen, the drawer's
+    // top is set in the zoomed page's pixels.
+    const zoom = parseFloat(getComputedStyle(document.body).zoom) || 1;
+    const top = phone.matches ? 0 : Math.max(0, header.getBoundingClientRect().bottom) / zoom;
     drawer.style.top = `${Math.round(top)}px`;
   }
-  window.addEventListener("resize", () => { if (!drawer.hidden) place(); });
+  window.addEventListener("resize", () => { if (!drawer.hidden) place(); }); // and Present's toggle
 
   function showCode(code) {
     opener.querySelector("[data-class-button-code]").textContent = code;
