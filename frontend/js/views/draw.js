@@ -22,6 +22,9 @@ export const PREDICT_INTERVAL_MS = 250;
 export const DEBOUNCE_MS = 60;
 const MEASURE = "draw-to-probabilities";
 
+/** Resolves in a new task (after the browser may have painted). */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export function mount(root, store) {
   root.classList.add("draw-view");
   root.dataset.busy = "false";
@@ -158,16 +161,20 @@ export function mount(root, store) {
     try {
       const answer = await (file ? api.predictPhoto(model, file, mine.signal) : api.predict(model, digit, mine.signal));
       if (mine.signal.aborted) return;
-      if (!file) linkInput(digit, answer);
-      if (digit.code) pad.paintCode(digit.code, answer.input);
       const info = (store.state.models || []).find((m) => m.id === store.state.model);
       result.render(answer, info);
+      performance.mark(end);
+      performance.measure(MEASURE, start, end);
+      // The rest (the link, the preparation's steps, every view watching the input) waits for
+      // the next task, so the browser can paint the probabilities first.
+      await nextTask();
+      if (mine.signal.aborted) return;
+      if (!file) linkInput(digit, answer);
+      if (digit.code) pad.paintCode(digit.code, answer.input);
       // a photo's preparation does not depend on the model: its steps stay on a model change
       const photoSteps = photoAnswer && digit.code === photoAnswer.code;
       steps.render(photoSteps ? photoAnswer : answer, digit.code ? "link" : "gallery");
       if (file) adoptPhoto(file, answer);
-      performance.mark(end);
-      performance.measure(MEASURE, start, end);
       completed += 1;
       root.dataset.predictions = String(completed);
       if (!pad.drawing && !file) announce(result.sentence);
