@@ -227,7 +227,8 @@ export const submitClassDrawing = (code, token, image, label) =>
 /** `{drawings: [{id, student_id, name, label, predicted, probabilities, image, created}]}`. */
 export const classDrawings = (code, token) => request("GET", `${classPath(code)}/drawings`, { token });
 /** `{students, drawings, accuracy, confusion_matrix}` (intended label × predicted). */
-export const classSummary = (code, token) => request("GET", `${classPath(code)}/summary`, { token });
+export const classSummary = (code, token, signal) =>
+  request("GET", `${classPath(code)}/summary`, { token, signal });
 /** `{question, options}` or `{kind: "predict"}`. */
 export const createPoll = (code, token, poll) =>
   request("POST", `${classPath(code)}/polls`, { body: poll, token });

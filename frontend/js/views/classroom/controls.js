@@ -7,9 +7,10 @@ import { el, showErrorIn } from "../../components/dom.js";
 import { modelOptions } from "../../components/modelpicker.js";
 
 /** The controls for class `record`; `onSettings(info)` hears the class after each change,
- * `onEnded()` when it has been ended here. `show(info)` sets them from the class, or from the
- * part of it an event carries (`{pace}`, `{paused, pause_message}`). */
-export function classControls(store, record, { onSettings, onEnded }) {
+ * `onEnding()` just before it is ended here, `onEnded()` once it has been. `show(info)` sets
+ * them from the class, or from the part of it an event carries (`{pace}`, `{paused,
+ * pause_message}`). */
+export function classControls(store, record, { onSettings, onEnding, onEnded }) {
   const error = el("p", { class: "error", role: "alert", hidden: true, "data-class-error": true });
   const follow = el("input", { type: "radio", name: "class-pace", value: "follow", "data-class-pace": "follow" });
   const explore = el("input", { type: "radio", name: "class-pace", value: "explore", "data-class-pace": "explore" });
@@ -94,6 +95,7 @@ export function classControls(store, record, { onSettings, onEnded }) {
   });
   confirm.querySelector("[data-class-end-confirm]").addEventListener("click", async () => {
     try {
+      onEnding();
       await api.endClass(record.code, record.token);
       onEnded();
     } catch (failure) {

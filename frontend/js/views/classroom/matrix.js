@@ -3,7 +3,7 @@
 // that opens them in the gallery. Fetched again shortly after drawings arrive (one request at a
 // time, however fast they come).
 import * as api from "../../api.js";
-import { el, showErrorIn } from "../../components/dom.js";
+import { el, isAbort, showErrorIn } from "../../components/dom.js";
 import { percent } from "../../lib/format.js";
 
 /** After a drawing, wait this long for more before asking for the summary again. */
@@ -19,8 +19,9 @@ export function classMatrix(record, onCell) {
     el("h3", { id: "class-matrix-title", text: "What the network read" }), line,
     el("div", { class: "class-matrix-scroll" }, table), error);
   let timer = null;
-  let running = null;
+  let running = null; // the AbortController of the request in flight
   let again = false;
+  let stopped = false;
 
   function cell(count, label, predicted) {
     const kind = count === 0 ? "" : label === predicted ? "right" : "wrong";
@@ -51,16 +52,18 @@ export function classMatrix(record, onCell) {
   }
 
   async function refresh() {
+    if (stopped) return;
     if (running) { again = true; return; }
-    running = api.classSummary(record.code, record.token);
+    const request = new AbortController();
+    running = request;
     try {
-      render(await running);
+      render(await api.classSummary(record.code, record.token, request.signal));
       showErrorIn(error, null);
     } catch (failure) {
-      showErrorIn(error, failure);
+      if (!isAbort(failure)) showErrorIn(error, failure);
     } finally {
       running = null;
-      if (again) { again = false; refresh(); }
+      if (again && !stopped) { again = false; refresh(); }
     }
   }
 
@@ -68,6 +71,11 @@ export function classMatrix(record, onCell) {
     node,
     refresh,
     refreshSoon() { clearTimeout(timer); timer = setTimeout(refresh, SETTLE_MS); },
-    stop() { clearTimeout(timer); },
+    /** No more requests, the one in flight aborted (the class is ending: it would be a 404). */
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      if (running) running.abort();
+    },
   };
 }

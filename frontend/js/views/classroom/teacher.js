@@ -121,6 +121,7 @@ function teacherPanel(store, opener) {
     };
     const controls = classControls(store, record, {
       onSettings: applySettings,
+      onEnding: () => matrix.stop(), // its next summary would be a 404
       onEnded: () => finish("The class has ended; its drawings are deleted."),
     });
     controls.show(info);
