@@ -133,11 +133,7 @@ class JobManager:
             active = sum(job.state in ACTIVE for job in self._jobs.values())
             runs_now = active < self.max_jobs and not self._queue
             if not runs_now and len(self._queue) >= self.max_queued:
-                raise JobLimitError(
-                    f"{len(self._queue)} training jobs are waiting to start, the most this "
-                    f"server queues (CNNVIZ_MAX_QUEUED={self.max_queued}); wait for some to "
-                    "start, or cancel one of yours (POST /api/train/{id}/stop)"
-                )
+                raise JobLimitError.queue_full(len(self._queue), self.max_queued)
             job = Job(
                 id=self._new_id(config),
                 config=config.to_dict(),
@@ -251,10 +247,7 @@ class JobManager:
             worker = self._running.get(job.id)
             self._check_runs(job, worker, "it takes a new learning rate once it runs")
             if job.lr_changes >= MAX_LR_CHANGES:
-                raise JobLimitError(
-                    f"job {job.id} has changed its learning rate {MAX_LR_CHANGES} times, the "
-                    "most one job may; start a new run with the rate you want"
-                )
+                raise JobLimitError.too_many_lr_changes(job.id, MAX_LR_CHANGES)
             job.lr_changes += 1
         worker.send((SET_LR, float(lr)))  # a worker that is gone: its reader records why
 

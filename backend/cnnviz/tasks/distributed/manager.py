@@ -124,11 +124,7 @@ class RedisJobManager:
                 ],
             )
             if position < 0:
-                raise JobLimitError(
-                    f"{self.max_queued} training jobs are waiting to start, the most this "
-                    f"server queues (CNNVIZ_MAX_QUEUED={self.max_queued}); wait for some to "
-                    "start, or cancel one of yours (POST /api/train/{id}/stop)"
-                )
+                raise JobLimitError.queue_full(self.max_queued, self.max_queued)
             try:
                 self.celery.send_task(TRAIN_TASK, args=[job_id])
             except Exception as exc:  # kombu's errors: the message did not reach the broker
@@ -177,10 +173,7 @@ class RedisJobManager:
             args=[command, payload, MAX_LR_CHANGES],
         )
         if result == "limit":
-            raise JobLimitError(
-                f"job {job.id} has changed its learning rate {MAX_LR_CHANGES} times, the most "
-                "one job may; start a new run with the rate you want"
-            )
+            raise JobLimitError.too_many_lr_changes(job.id, MAX_LR_CHANGES)
         if result == "queued":
             raise JobStateError(
                 f"job {job.id} is queued; it takes {command} once it runs; stop cancels it"
