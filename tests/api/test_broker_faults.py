@@ -94,14 +94,19 @@ def _noticed_failed(client: TestClient, job_id: str, killed_at: float) -> float:
     return noticed
 
 
+def _training_with_one_behind(client) -> tuple[str, str]:
+    """A long job that has trained a step, and a quick one queued behind it: their ids."""
+    running = start(client, LONG)
+    wait_for_job(client, running, lambda j: j["progress"]["global_step"] >= 1)
+    return running, start(client, QUICK)
+
+
 def test_a_killed_pool_process_fails_its_job_within_30_s_and_the_queue_goes_on(
     broker_client, start_worker
 ):
     client = broker_client
     worker = start_worker(concurrency=1)
-    running = start(client, LONG)
-    wait_for_job(client, running, lambda j: j["progress"]["global_step"] >= 1)
-    behind = start(client, QUICK)
+    running, behind = _training_with_one_behind(client)
     assert client.get(f"/api/train/{behind}").json()["queue_position"] == 1
     (pool,) = set(worker.processes()) - {worker.pid}  # the process training the job
     killed_at = time.monotonic()
@@ -117,9 +122,7 @@ def test_a_killed_worker_main_process_fails_its_job_and_a_new_worker_takes_the_q
 ):
     client = broker_client
     worker = start_worker(concurrency=1)
-    running = start(client, LONG)
-    wait_for_job(client, running, lambda j: j["progress"]["global_step"] >= 1)
-    behind = start(client, QUICK)
+    running, behind = _training_with_one_behind(client)
     killed_at = time.monotonic()
     worker.kill()  # the pool process, orphaned, sees it and ends itself (its lease runs out)
     assert _noticed_failed(client, running, killed_at) <= NOTICED_WITHIN_S
