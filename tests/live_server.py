@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,15 @@ def without_proxies(environ: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass
 class LiveServer:
-    """A running server: `port` on 127.0.0.1, its `process`, `models_dir` and `log` file."""
+    """A running server: `port` on 127.0.0.1, its `process`, `models_dir` and `log` file; the
+    `command` and `environ` it was started with, for `start_again()`."""
 
     port: int
     process: subprocess.Popen
     models_dir: Path
     log: Path
+    command: list[str] = field(default_factory=list)
+    environ: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -120,6 +123,23 @@ class LiveServer:
         """Start the peak over from the memory resident now (Linux: clear_refs 5)."""
         Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
 
+    def stop(self) -> None:
+        """Stop the server as a service manager does (terminate; kill after STOP_TIMEOUT_S)."""
+        stop(self.process)
+
+    def start_again(self, start_timeout: float = START_TIMEOUT_S) -> None:
+        """Start the stopped server's command again on the same port, with the same environment
+        (models and classes folders): a server restarted mid-use, as its clients see it.
+        Returns once `/api/health` answers; its log goes on in the same file. (A server started
+        with `file_size_limit` or `open_files_limit` starts again without them.)"""
+        command = [*self.command]
+        command[command.index("--port") + 1] = str(self.port)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                command, env=self.environ, stdout=out, stderr=subprocess.STDOUT
+            )
+        _wait_for_health(self, time.monotonic() + start_timeout)
+
     def children(self) -> list[int]:
         """The processes the server has started and not yet reaped: its training workers, or
         the server processes of `--workers N` (Linux: /proc/<pid>/task/*/children)."""
@@ -159,22 +179,23 @@ def live_server(
             resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit, hard))
 
     limited = file_size_limit is not None or open_files_limit is not None
+    command = [*CLI, "serve", "--host", HOST, "--port", "0", *args]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*CLI, "serve", "--host", HOST, "--port", "0", *args],
+            command,
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,
             preexec_fn=limit if limited else None,
         )
-    server = LiveServer(0, process, models_dir, log)
+    server = LiveServer(0, process, models_dir, log, command, environ)
     try:
         deadline = time.monotonic() + start_timeout
         server.port = _wait_for_port(server, deadline)
         _wait_for_health(server, deadline)
         yield server
     finally:
-        stop(process)
+        stop(server.process)
 
 
 def stop(process: subprocess.Popen) -> None:
