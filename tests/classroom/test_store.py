@@ -33,8 +33,10 @@ def test_every_record_is_a_file_and_comes_back(tmp_path: Path) -> None:
         "students/s1.json",
     ]
     assert json.loads((folder / "students" / "s1.json").read_text())["name"] == "Ада \u202eevil"
-    (saved,) = FileClassStore(tmp_path).load()
-    assert saved.record == record
+    again = FileClassStore(tmp_path)
+    assert again.codes() == {"ABCDEF"}
+    saved = again.load_class("ABCDEF")
+    assert saved is not None and saved.record == record
     assert (saved.students, saved.drawings, saved.polls, saved.answers) == (
         [student],
         [drawing],
@@ -53,5 +55,7 @@ def test_end_removes_the_folder_and_junk_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "GHJKMN" / "students" / "s9.json").write_text('{"id": "s9"}')  # fields missing
     store.delete("ABCDEF")
     assert not (tmp_path / "ABCDEF").exists()
-    (saved,) = store.load()
-    assert saved.record.code == "GHJKMN" and saved.students == []
+    assert store.codes() == {"GHJKMN"}
+    assert store.load_class("ABCDEF") is None and store.load_class("PQRSTU") is None
+    saved = store.load_class("GHJKMN")
+    assert saved is not None and saved.record.code == "GHJKMN" and saved.students == []

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from cnnviz.api.schemas.inference import PredictRequest
 from cnnviz.classroom.errors import ClassError, ClassLimitError
 from cnnviz.classroom.limits import ClassLimits
+from cnnviz.classroom.live import Live, LocalLive
 from cnnviz.classroom.manager import ClassManager, Predict
-from cnnviz.classroom.store import FileClassStore
+from cnnviz.classroom.store import ClassStore, FileClassStore
 from cnnviz.explain import inference
 from cnnviz.models.store import ModelStore
 from cnnviz.settings import Settings
@@ -36,12 +37,21 @@ def drawing_predictor(store: ModelStore) -> Predict:
 
 
 def install_classes(app: FastAPI, settings: Settings, store: ModelStore) -> None:
-    """Read the classes back (`settings.classes_path`) and answer their refusals."""
-    app.state.classes = ClassManager(
-        FileClassStore(settings.classes_path),
-        ClassLimits.from_settings(settings),
-        drawing_predictor(store),
-    )
+    """Read the classes back and answer their refusals. Classes are kept on the broker's Redis
+    when one is set (every API process serves every class; redis is imported only then), else
+    as files under `settings.classes_path`."""
+    limits = ClassLimits.from_settings(settings)
+    if settings.broker_url:
+        from cnnviz.classroom.distributed.live import RedisLive
+        from cnnviz.classroom.distributed.store import RedisClassStore
+        from cnnviz.tasks.distributed.connection import connect
+
+        client = connect(settings.broker_url)
+        classes: ClassStore = RedisClassStore(client, settings.broker_url)
+        live: Live = RedisLive(client, settings.broker_url, limits)
+    else:
+        classes, live = FileClassStore(settings.classes_path), LocalLive(limits)
+    app.state.classes = ClassManager(classes, limits, drawing_predictor(store), live=live)
     app.add_exception_handler(ClassError, class_error)
 
 

@@ -33,6 +33,7 @@ async def _lifespan(app: FastAPI):
     sweeper = asyncio.create_task(app.state.classes.sweep_forever())  # idle classes end
     yield
     sweeper.cancel()
+    app.state.classes.close()  # stop following the classes' events
     app.state.jobs.shutdown()  # stop the training workers with the server
 
 

@@ -32,11 +32,17 @@ FIRST_AND_LATEST = ("state", "pace", "pause", "spotlight", "roster", "answer")
 MAX_DRAWING_EVENTS = 100
 
 
+def first_number(now: float) -> int:
+    """The number a class's first event follows: its creation time in microseconds."""
+    return int(now * 1_000_000)
+
+
 class ClassEvents:
     """The numbered events of one class, for each audience; `ended` is the last."""
 
     def __init__(self, now: float) -> None:
-        after = int(now * 1_000_000)
+        """Numbers start after `now` in microseconds (see the module)."""
+        after = first_number(now)
         self._teacher = EventLog("drawing", FIRST_AND_LATEST, MAX_DRAWING_EVENTS, after=after)
         self._student = EventLog(None, FIRST_AND_LATEST, after=after)
         self._lock = threading.Lock()
@@ -54,6 +60,21 @@ class ClassEvents:
                 self._student.restore([event])
             self.ended = kind == "ended"
             return event["seq"]
+
+    def mirror(self, seq: int, kind: str, data: dict[str, Any]) -> None:
+        """Keep an event numbered elsewhere (by the broker, for every process serving the
+        class), as `emit` would have kept it."""
+        with self._lock:
+            if self.ended:
+                return
+            event = {"type": kind, **data, "seq": seq}
+            self._teacher.restore([event])
+            if kind in STUDENT_EVENTS:
+                self._student.restore([event])
+            self.ended = kind == "ended"
+
+    def close(self) -> None:
+        """Nothing to stop: the log lives in this object."""
 
     def since(self, seq: int, audience: Audience) -> tuple[list[LoggedEvent], bool]:
         """The audience's events after `seq`, and whether the class has ended (then these are

@@ -23,6 +23,7 @@ from cnnviz.classroom.errors import (
 )
 from cnnviz.classroom.events import Audience
 from cnnviz.classroom.limits import ClassLimits
+from cnnviz.classroom.live import Live
 from cnnviz.classroom.polls import PREDICT_QUESTION, check_choices
 from cnnviz.classroom.records import TEACHER, Answer, Drawing, Pace, Poll, Role
 from cnnviz.classroom.registry import ClassRegistry
@@ -48,11 +49,12 @@ class ClassManager(ClassRegistry):
         limits: ClassLimits,
         predict: Predict,
         clock: Callable[[], float] = time.time,
+        live: Live | None = None,
     ) -> None:
         """Every class the store holds, read back; `predict` reads digits with the class model;
-        `clock` gives seconds since the epoch (tests pass their own)."""
+        `clock` gives seconds since the epoch (tests pass their own); `live` as the registry's."""
         self.predict = predict
-        super().__init__(store, limits, clock)
+        super().__init__(store, limits, clock, live)
 
     # -- what pages read -------------------------------------------------------------------------
     def view(self, code: str, role: Role) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Wrong class codes per client address: a sliding window of one minute, in memory (with a
-broker, counted in Redis: a later step). Past the limit an address is refused every lookup, right
-codes too, until its oldest wrong code leaves the window, so codes cannot be found by trying.
+broker, counted in Redis: `cnnviz.classroom.distributed.ratelimit`). Past the limit an address
+is refused every lookup, right codes too, until its oldest wrong code leaves the window, so
+codes cannot be found by trying.
 
 The addresses remembered are bounded (MAX_ADDRESSES, the one remembered longest dropped first).
 """
@@ -19,6 +20,17 @@ WINDOW_SECONDS = 60.0
 MAX_ADDRESSES = 10_000
 
 
+def too_many_wrong_codes(per_minute: int, wait: float) -> ClassLimitError:
+    """The refusal of an address that has given `per_minute` wrong codes, for `wait` seconds
+    more."""
+    seconds = max(1, math.ceil(wait))
+    return ClassLimitError(
+        f"too many wrong class codes from your address ({per_minute} a minute): check the code "
+        f"with your teacher and try again in {seconds} s",
+        retry_after=seconds,
+    )
+
+
 class WrongCodeLimiter:
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
@@ -31,12 +43,8 @@ class WrongCodeLimiter:
         with self._lock:
             times = self._window(address, self.clock())
             if times is not None and len(times) >= self.per_minute:
-                wait = math.ceil(times[0] + WINDOW_SECONDS - self.clock())
-                raise ClassLimitError(
-                    f"too many wrong class codes from your address ({self.per_minute} a "
-                    f"minute): check the code with your teacher and try again in {wait} s",
-                    retry_after=max(1, wait),
-                )
+                wait = times[0] + WINDOW_SECONDS - self.clock()
+                raise too_many_wrong_codes(self.per_minute, wait)
 
     def record(self, address: str) -> None:
         with self._lock:

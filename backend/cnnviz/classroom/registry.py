@@ -4,6 +4,10 @@ idle for a day. What happens inside a class is `ClassManager`'s (manager.py), bu
 
 Wrong codes count against the client's address (ratelimit.py) wherever a code is first given:
 joining, a token, a ticket.
+
+With a broker, other processes serve the same classes: a class this process has not seen is read
+from the store when its code is first given, every lookup brings the class up to date with what
+the others wrote (`ClassStore.changes`), and every change holds the class's lock in the store.
 """
 
 from __future__ import annotations
@@ -17,14 +21,13 @@ from contextlib import contextmanager
 
 from cnnviz.classroom.codes import is_code, new_code, new_token, token_hash, token_matches
 from cnnviz.classroom.errors import ClassAuthError, ClassLimitError, ClassNotFound
-from cnnviz.classroom.events import ClassEvents
 from cnnviz.classroom.limits import ClassLimits
-from cnnviz.classroom.ratelimit import WrongCodeLimiter
-from cnnviz.classroom.records import TEACHER, ClassRecord, Drawing, Poll, Role, Student
+from cnnviz.classroom.live import Live, LocalLive
+from cnnviz.classroom.records import TEACHER, ClassRecord, Role, Student
 from cnnviz.classroom.room import ClassRoom
 from cnnviz.classroom.store import ClassStore, SavedClass
 from cnnviz.classroom.text import check_text
-from cnnviz.classroom.tickets import TicketBook
+from cnnviz.tasks.errors import BrokerUnavailableError
 
 #: How often idle classes are looked for, and how often activity alone is written down.
 SWEEP_SECONDS = 300.0
@@ -41,18 +44,20 @@ class ClassRegistry:
         store: ClassStore,
         limits: ClassLimits,
         clock: Callable[[], float] = time.time,
+        live: Live | None = None,
     ) -> None:
         """Read back every class the store holds (ending those idle too long); `clock` gives
-        seconds since the epoch (tests pass their own)."""
+        seconds since the epoch (tests pass their own); `live` keeps the classes' events,
+        tickets and wrong codes (default: in this process's memory)."""
         self.store = store
         self.limits = limits
         self.clock = clock
-        self.limiter = WrongCodeLimiter(limits.wrong_codes_per_minute, clock)
+        self.live = live or LocalLive(limits, clock)
+        self.limiter = self.live.limiter
         self._rooms: dict[str, ClassRoom] = {}
         self._lock = threading.Lock()
-        for saved in store.load():
-            self._rooms[saved.record.code] = self._restore(saved)
-        self.sweep_idle()
+        with contextlib.suppress(BrokerUnavailableError):  # read when Redis is back
+            self.sweep_idle()
 
     # -- classes and people -----------------------------------------------------------------------
     def create(self, name: str | None) -> tuple[str, str]:
@@ -61,16 +66,16 @@ class ClassRegistry:
         token = new_token()
         now = self.clock()
         with self._lock:
-            if len(self._rooms) >= self.limits.max_classes:
+            if len(self.store.codes()) >= self.limits.max_classes:
                 raise ClassLimitError(
                     f"this server holds {self.limits.max_classes} classes, its limit: end one "
                     "(or wait for an idle one to end), or raise CNNVIZ_MAX_CLASSES"
                 )
             code = new_code()
-            while code in self._rooms:
+            while code in self._rooms or self.store.load_class(code) is not None:
                 code = new_code()
             record = ClassRecord(code, name, now, now, token_hash(token))
-            self.store.save_class(record)
+            self.store.create_class(record)
             self._rooms[code] = self._room_of(record)
         return code, token
 
@@ -122,29 +127,42 @@ class ClassRegistry:
 
     def end(self, code: str) -> None:
         """End the class: its streams get `ended`, its records are deleted, its code is gone."""
-        with self._lock:
-            room = self._rooms.pop(code.upper(), None)
-        if room is None:
-            raise ClassNotFound(NOT_FOUND)
-        with room.lock:
-            room.events.emit("ended", {})
-            self.store.delete(room.code)
+        self._end(self._room(code))
 
     def sweep_idle(self) -> list[str]:
-        """End every class idle for longer than the limit; their codes."""
+        """Read every class the store holds that this process has not (at start-up: all of them;
+        with a broker, those other processes made), and end every class idle for longer than
+        the limit; their codes."""
         cutoff = self.clock() - self.limits.idle_seconds
+        for code in self.store.codes() - set(self._rooms):
+            with contextlib.suppress(ClassNotFound):  # unreadable, or ended meanwhile
+                self._load(code)
         with self._lock:
-            idle = [code for code, room in self._rooms.items() if room.record.last_active < cutoff]
-        for code in idle:
+            rooms = list(self._rooms.values())
+        idle = []
+        for room in rooms:
+            with contextlib.suppress(ClassNotFound), room.lock:
+                self._refresh(room)  # another process may have seen activity
+                if room.record.last_active < cutoff:
+                    idle.append(room)
+        for room in idle:
             with contextlib.suppress(ClassNotFound):  # ended meanwhile
-                self.end(code)
-        return idle
+                self._end(room)
+        return [room.code for room in idle]
+
+    def close(self) -> None:
+        """Stop following the classes' events (the server is stopping)."""
+        with self._lock:
+            rooms = list(self._rooms.values())
+        for room in rooms:
+            room.events.close()
 
     async def sweep_forever(self) -> None:
         """Sweep idle classes every SWEEP_SECONDS, off the event loop, until cancelled."""
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
-            await asyncio.to_thread(self.sweep_idle)
+            with contextlib.suppress(BrokerUnavailableError):  # the next sweep tries again
+                await asyncio.to_thread(self.sweep_idle)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _find(self, code: str, address: str) -> ClassRoom:
@@ -157,21 +175,62 @@ class ClassRegistry:
             raise
 
     def _room(self, code: str) -> ClassRoom:
+        """The class with this code, up to date with what other processes wrote."""
         code = code.strip().upper()
-        room = self._rooms.get(code) if is_code(code) else None
-        if room is not None and room.record.last_active < self.clock() - self.limits.idle_seconds:
-            self.sweep_idle()
-            room = None
-        if room is None:
+        if not is_code(code):
+            raise ClassNotFound(NOT_FOUND)
+        room = self._rooms.get(code) or self._load(code)
+        with room.lock:
+            self._refresh(room)
+        if room.record.last_active < self.clock() - self.limits.idle_seconds:
+            with contextlib.suppress(ClassNotFound):  # ended meanwhile
+                self._end(room)
             raise ClassNotFound(NOT_FOUND)
         return room
 
+    def _end(self, room: ClassRoom) -> None:
+        with room.lock, self.store.lock(room.code):
+            with self._lock:
+                if self._rooms.get(room.code) is not room:
+                    raise ClassNotFound(NOT_FOUND)  # ended meanwhile
+                del self._rooms[room.code]
+            room.events.emit("ended", {})
+            self.store.delete(room.code)
+
+    def _load(self, code: str) -> ClassRoom:
+        """A class another process created, read from the store (ClassNotFound: none)."""
+        saved = self.store.load_class(code)
+        if saved is None:
+            raise ClassNotFound(NOT_FOUND)
+        room = self._restore(saved)
+        with self._lock:
+            kept = self._rooms.setdefault(code, room)
+        if kept is not room:  # another request read it first
+            room.events.close()
+        return kept
+
+    def _refresh(self, room: ClassRoom) -> None:
+        """Apply what other processes wrote since the room last looked (under its lock); a class
+        they ended is dropped here too (ClassNotFound)."""
+        changes = self.store.changes(room.code, room.cursor)
+        if changes is None:
+            with self._lock:
+                if self._rooms.get(room.code) is room:
+                    del self._rooms[room.code]
+            room.events.close()
+            raise ClassNotFound(NOT_FOUND)
+        records, room.cursor = changes
+        for record in records:
+            room.apply(record)
+
     @contextmanager
     def _changing(self, room: ClassRoom) -> Iterator[ClassRoom]:
-        """Hold the room's lock while it is still a live class; count the change as activity."""
-        with room.lock:
+        """Hold the room's lock, and the store's for the class, while it is still a live class
+        brought up to date; count the change as activity."""
+        with room.lock, self.store.lock(room.code):
             if self._rooms.get(room.code) is not room:
                 raise ClassNotFound(NOT_FOUND)
+            self._refresh(room)
             yield room
             self._touch(room)
 
@@ -186,27 +245,17 @@ class ClassRegistry:
                 self.store.save_class(room.record)
                 room.saved_active = now
 
-    def _room_of(self, record: ClassRecord) -> ClassRoom:
+    def _room_of(self, record: ClassRecord, cursor: int = 0) -> ClassRoom:
         return ClassRoom(
             record,
-            ClassEvents(self.clock()),
-            TicketBook(self.limits.ticket_seconds, self.clock),
+            self.live.events(record.code),
+            self.live.tickets(record.code),
             saved_active=record.last_active,
+            cursor=cursor,
         )
 
     def _restore(self, saved: SavedClass) -> ClassRoom:
-        room = self._room_of(saved.record)
-        room.students = {student.id: student for student in saved.students}
-        room.drawings = {drawing.id: drawing for drawing in sorted(saved.drawings, key=_created)}
-        room.polls = {poll.id: poll for poll in sorted(saved.polls, key=_created)}
-        room.answers = {
-            (answer.poll_id, answer.student_id): answer
-            for answer in saved.answers
-            if answer.poll_id in room.polls
-            and 0 <= answer.answer < len(room.polls[answer.poll_id].options)
-        }
+        room = self._room_of(saved.record, saved.cursor)
+        for record in saved.in_order():
+            room.apply(record)
         return room
-
-
-def _created(record: Drawing | Poll) -> float:
-    return record.created

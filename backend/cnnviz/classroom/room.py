@@ -1,5 +1,6 @@
 """One class in memory: its records, its event log and tickets, and what each role is shown of
-it. The manager changes a room under `room.lock`; the views here only read."""
+it. The manager changes a room under `room.lock`; the views here only read, and `apply` takes in
+a record read from the store (at start-up, or written by another process)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnnviz.classroom.events import ClassEvents
+from cnnviz.classroom.live import Events, Tickets
 from cnnviz.classroom.records import Answer, ClassRecord, Drawing, Poll, Role, Student
-from cnnviz.classroom.tickets import TicketBook
 
 #: Intended labels are digits; a model with more classes widens the confusion matrix.
 DIGITS = 10
@@ -18,17 +18,19 @@ DIGITS = 10
 @dataclass
 class ClassRoom:
     record: ClassRecord
-    events: ClassEvents
-    tickets: TicketBook
+    events: Events
+    tickets: Tickets
     students: dict[str, Student] = field(default_factory=dict)
     drawings: dict[str, Drawing] = field(default_factory=dict)
     polls: dict[str, Poll] = field(default_factory=dict)
     #: (poll id, student id) -> the student's answer
     answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
-    #: student id -> when they last submitted a drawing (not kept across a restart)
+    #: student id -> when their last drawing was accepted (here, or read from the store)
     last_drawing: dict[str, float] = field(default_factory=dict)
     #: when `record.last_active` was last written down
     saved_active: float = 0.0
+    #: how far the store's changes have been applied (`ClassStore.changes`)
+    cursor: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -41,6 +43,24 @@ class ClassRoom:
         a restart included)."""
         numbers = (int(key[len(prefix) :]) for key in taken if key[len(prefix) :].isdigit())
         return f"{prefix}{max(numbers, default=0) + 1}"
+
+    def apply(self, record: ClassRecord | Student | Drawing | Poll | Answer) -> None:
+        """Take in a record as the store holds it (an answer to an unknown poll or option is
+        left out: a record from elsewhere)."""
+        if isinstance(record, ClassRecord):
+            self.record = record
+        elif isinstance(record, Student):
+            self.students[record.id] = record
+        elif isinstance(record, Drawing):
+            self.drawings[record.id] = record
+            last = self.last_drawing.get(record.student_id, record.created)
+            self.last_drawing[record.student_id] = max(last, record.created)
+        elif isinstance(record, Poll):
+            self.polls[record.id] = record
+        else:
+            poll = self.polls.get(record.poll_id)
+            if poll is not None and 0 <= record.answer < len(poll.options):
+                self.answers[(record.poll_id, record.student_id)] = record
 
     # -- what each role is shown -----------------------------------------------------------------
     def display_name(self, student_id: str) -> str:

@@ -17,6 +17,13 @@ from cnnviz.classroom.records import Role
 PER_HOLDER = 4
 
 
+def spent_ticket(lifetime: float) -> ClassAuthError:
+    return ClassAuthError(
+        "this ticket was used already or has expired (tickets work once, within "
+        f"{lifetime:g} s): ask POST /api/classes/{{code}}/tickets for a new one"
+    )
+
+
 class TicketBook:
     def __init__(self, lifetime: float, clock: Callable[[], float]) -> None:
         self.lifetime = lifetime
@@ -40,10 +47,7 @@ class TicketBook:
         nothing about the ticket.)"""
         held = self._tickets.pop(token_hash(ticket), None)
         if held is None or held[1] <= self.clock():
-            raise ClassAuthError(
-                "this ticket was used already or has expired (tickets work once, within "
-                f"{self.lifetime:g} s): ask POST /api/classes/{{code}}/tickets for a new one"
-            )
+            raise spent_ticket(self.lifetime)
         return held[0]
 
     def _drop_expired(self, now: float) -> None:

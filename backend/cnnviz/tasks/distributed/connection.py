@@ -36,13 +36,18 @@ def where(url: str) -> str:
     return f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
 
 
+#: What a Redis that is away means for a training job or a download.
+JOBS_WAIT = "training jobs and downloads wait until it is back, predictions still work"
+
+
 @contextlib.contextmanager
-def broker_errors(url: str) -> Iterator[None]:
-    """Turn a Redis that cannot be reached into BrokerUnavailableError."""
+def broker_errors(url: str, consequence: str = JOBS_WAIT) -> Iterator[None]:
+    """Turn a Redis that cannot be reached into BrokerUnavailableError, whose message ends with
+    what that means for the request (`consequence`)."""
     try:
         yield
     except (redis.ConnectionError, redis.TimeoutError) as exc:
         raise BrokerUnavailableError(
             f"the job broker (Redis at {where(url)}) cannot be reached ({type(exc).__name__}); "
-            "training jobs and downloads wait until it is back, predictions still work"
+            f"{consequence}"
         ) from None
