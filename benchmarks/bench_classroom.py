@@ -35,9 +35,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import Popen
 
 import httpx2
 import numpy as np
@@ -284,24 +285,40 @@ def server_env(folder: Path, students: int) -> dict[str, str]:
 
 
 @contextmanager
-def serving(mode: str, folder: Path, students: int) -> Iterator[int]:
-    """The mode's server, its port; stopped (and its Redis) on exit."""
-    env = server_env(folder / mode, students)
-    log = folder / f"serve-{mode}.log"
-    if mode == "embedded":
-        server, port = start_server(env, log)
+def serving(mode: str, folder: Path, students: int) -> Iterator[tuple[Popen, int]]:
+    """The mode's server and its port; stopped (and its Redis) on exit."""
+    with ExitStack() as stack:
+        serve_args = []
+        if mode == "broker":
+            (folder / "redis").mkdir(exist_ok=True)
+            redis = stack.enter_context(RedisServer(folder / "redis"))
+            serve_args = ["--broker", redis.url, "--workers", "2"]
+        env = server_env(folder / mode, students)
+        server, port = start_server(env, folder / f"serve-{mode}.log", args=serve_args)
         try:
-            yield port
+            yield server, port
         finally:
             stop_server(server)
-        return
-    (folder / "redis").mkdir(exist_ok=True)
-    with RedisServer(folder / "redis") as redis:
-        server, port = start_server(env, log, args=["--broker", redis.url, "--workers", "2"])
-        try:
-            yield port
-        finally:
-            stop_server(server)
+
+
+def api_processes(server: Popen) -> list[int]:
+    """The processes that answer requests: the server's own, or the ones it started with
+    `--workers` (Linux: /proc/<pid>/task/*/children), not multiprocessing's resource tracker."""
+    tasks = Path(f"/proc/{server.pid}/task").iterdir()
+    children = [int(pid) for task in tasks for pid in (task / "children").read_text().split()]
+    spawned = [pid for pid in children if is_spawned(pid)]
+    return spawned or [server.pid]
+
+
+def is_spawned(pid: int) -> bool:
+    """Whether process `pid` is one multiprocessing spawned to run code (an API process)."""
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time process `pid` has used (/proc/<pid>/stat's utime and stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 MODES = ("embedded", "broker")
@@ -329,8 +346,13 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="cnnviz-classroom-") as tmp:
         for mode in modes:
-            with serving(mode, Path(tmp), args.students) as port:
-                results[mode] = report(mode, asyncio.run(a_class(port, args)))
+            with serving(mode, Path(tmp), args.students) as (server, port):
+                processes = api_processes(server)
+                before = [cpu_seconds(pid) for pid in processes]
+                tally = asyncio.run(a_class(port, args))
+                used = [cpu_seconds(pid) - b for pid, b in zip(processes, before, strict=True)]
+                results[mode] = report(mode, tally)
+            print("  API processes' CPU during the class: " + ", ".join(f"{s:.1f} s" for s in used))
     met = all(r["p99"] <= TARGET_P99_MS and r["errors"] == 0 for r in results.values())
     print(
         "\nverdict: "
