@@ -50,3 +50,19 @@ def test_scale_benchmark_runs_both_phases_on_a_tiny_class():
     assert stdout.count(" 0 errors") == 2, stdout
     assert stdout.count("all done in") == 2, stdout
     assert "concurrency 2 / concurrency 1:" in stdout
+
+
+def test_classroom_benchmark_follows_a_tiny_class_in_both_modes():
+    """4 students for 4 s, alone and with Redis and two API processes (needs redis-server):
+    every state the teacher sent reached every student, with no error."""
+    stdout = run_benchmark(
+        "bench_classroom.py", "--students", "4", "--seconds", "4", "--state-every", "1",
+        "--draw-every", "2",
+    )  # fmt: skip
+    lines = stdout.splitlines()
+    for mode in ("embedded", "broker"):
+        row = lines[lines.index(f"{mode}:") + 2].split()
+        students, drawings, states, deliveries, *_, errors = map(float, row)
+        assert (students, drawings, states) == (4, 8, 4), stdout  # 2 drawings each, 1 state a s
+        assert deliveries == students * states and errors == 0, stdout
+    assert "target p99 ≤ 500 ms, 0 errors" in lines[-1], stdout
