@@ -232,18 +232,27 @@ class ClassRegistry:
                 raise ClassNotFound(NOT_FOUND)
             self._refresh(room)
             yield room
-            self._touch(room)
+            self._note_activity(room)
 
     def _touch(self, room: ClassRoom) -> None:
-        """Note activity; written down at most once a minute (a record change writes it too)."""
+        """Note the activity of a request that changes nothing; written down at most once a
+        minute, then as a change (the store's lock held, the class read first, so the record
+        written holds every other process's changes)."""
         with room.lock:
-            room.record.last_active = now = self.clock()
-            if (
-                now - room.saved_active >= ACTIVITY_SAVE_SECONDS
-                and self._rooms.get(room.code) is room
-            ):
-                self.store.save_class(room.record)
-                room.saved_active = now
+            if self.clock() - room.saved_active < ACTIVITY_SAVE_SECONDS:
+                room.record.last_active = self.clock()
+                return
+            with self.store.lock(room.code):
+                if self._rooms.get(room.code) is room:
+                    self._refresh(room)
+                    self._note_activity(room)
+
+    def _note_activity(self, room: ClassRoom) -> None:
+        """With both locks held: the class was active now; write its record once a minute."""
+        room.record.last_active = now = self.clock()
+        if now - room.saved_active >= ACTIVITY_SAVE_SECONDS:
+            self.store.save_class(room.record)
+            room.saved_active = now
 
     def _room_of(self, record: ClassRecord, cursor: int = 0) -> ClassRoom:
         return ClassRoom(
