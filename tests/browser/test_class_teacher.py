@@ -369,3 +369,42 @@ def test_the_panel_at_each_size(sized_page, server, screenshot, size, keys):
     screenshot(name, page)
     drawer_screens(page, name)
     room.teacher("DELETE")
+
+
+def test_a_predict_poll_on_the_example_digit(sized_page, server):
+    """A predict poll right after starting a class from a view that does not compute from the
+    digit (the Sandbox), nothing drawn: the class state still names the digit every view would
+    show, the example (`input`), so the poll is created; its revealed answer is the predict
+    route's for that digit. The Draw view, opened after, shows the same digit: its own link
+    input is the state's, and it reads it as the reveal said."""
+    page = sized_page("laptop")
+    goto_view(page, server.url, "sandbox")
+    page.click("[data-class-open]")
+    page.fill("[data-class-name]", "Period 4")
+    page.click("[data-class-start]")
+    page.wait_for_selector("[data-class-code]")
+    room = Room(server, saved_class(page))
+    room.join("Ada")
+    page.click("[data-class-poll-predict]")
+    page.wait_for_selector("[data-class-histogram] li")
+    assert page.locator(".class-polls .error:not([hidden])").count() == 0
+    class_now = room.teacher("GET")
+    poll, state = class_now["poll"], class_now["state"]
+    assert (poll["kind"], state["tab"]) == ("predict", "sandbox")
+    expected = server.api(
+        "POST", f"/api/models/{class_now['model_id']}/predict", {"code": state["input"]}
+    )["index"]
+    room.student(0, "POST", f"/polls/{poll['id']}/answers", {"answer": expected})
+    page.click("[data-class-poll-reveal]")
+    page.wait_for_selector("[data-class-histogram] li.correct")
+    right = page.locator("[data-class-histogram] li.correct").get_attribute("data-option")
+    assert right == str(expected), (right, expected)
+
+    page.click("[data-class-close]")
+    page.click("[data-tab='draw']")
+    wait_rendered(page, "draw")
+    link = dict(parse_qsl(urlsplit(page.url).fragment))
+    assert link["input"] == state["input"]
+    shown = page.locator("section[data-view='draw'] [data-predicted]").inner_text().strip()
+    assert shown == right, (shown, right)
+    room.teacher("DELETE")

@@ -18,7 +18,13 @@ import { mountSendPanel } from "./studentsend.js";
 /** Start student mode for class `code` on the page whose state is `store`. */
 export function startStudentMode(store, code) {
   const key = sessionKey(code);
-  const leave = () => window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+  // The header's Class button starts a class of one's own: a teacher's, not a student's.
+  const classButton = document.querySelector("[data-class-open]");
+  classButton.hidden = true;
+  const leave = () => {
+    window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+    classButton.hidden = false;
+  };
   const ask = (message) => openJoinForm(code, {
     message,
     onJoined(session) {
