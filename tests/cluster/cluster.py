@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 import signal
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
 from tests.celery_workers import CeleryWorker
 from tests.live_server import LiveServer, live_server
 from tests.redis_server import RedisServer
+from tests.tiny_mnist import make_tiny_mnist
 
 from cnnviz.tasks.distributed import keys
 
@@ -103,3 +105,18 @@ class Cluster:
         for worker in self.workers:
             worker.stop()
         self.workers = []
+
+
+@contextmanager
+def fresh_cluster(
+    redis: RedisServer, folder: Path, train: int, worker_count: int
+) -> Iterator[Cluster]:
+    """A cluster on the test run's Redis, emptied before and after (started again first if a
+    test stopped it), with `train` tiny MNIST digits in its data folder."""
+    if not redis.running:
+        redis.start()
+    redis.flush()
+    data_dir = make_tiny_mnist(folder / "data", train=train)
+    with Cluster(redis, folder, data_dir, worker_count=worker_count) as running:
+        yield running
+    redis.flush()

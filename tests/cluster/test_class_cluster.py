@@ -13,11 +13,10 @@ from queue import Empty, Queue
 
 import httpx2 as httpx
 import pytest
-from tests.cluster.cluster import Cluster
+from tests.cluster.cluster import Cluster, fresh_cluster
 from tests.redis_server import RedisServer
 from tests.sse_client import ServerEvent, iter_sse
 from tests.strokes import canvas
-from tests.tiny_mnist import make_tiny_mnist
 
 pytestmark = pytest.mark.timeout(180)  # a backstop: every wait below has its own deadline
 
@@ -29,14 +28,9 @@ DELIVERY_DEADLINE_S = 5.0
 def cluster(
     redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Cluster]:
-    if not redis_server.running:
-        redis_server.start()
-    redis_server.flush()
     folder = tmp_path_factory.mktemp("class-cluster")
-    data_dir = make_tiny_mnist(folder / "data", train=100)
-    with Cluster(redis_server, folder, data_dir, worker_count=0) as running:
+    with fresh_cluster(redis_server, folder, train=100, worker_count=0) as running:
         yield running
-    redis_server.flush()
 
 
 def token(value: str) -> dict[str, str]:

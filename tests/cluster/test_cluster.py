@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tests.cluster.cluster import Cluster
+from tests.cluster.cluster import Cluster, fresh_cluster
 from tests.redis_server import RedisServer
 from tests.sse_client import ServerEvent, iter_sse, read_sse
-from tests.tiny_mnist import make_tiny_mnist
 from tests.waiting import job_ended
 
 from cnnviz.tasks.distributed.manager import LEASE_LOST
@@ -49,14 +48,9 @@ CLASS_TIMEOUT_S = 150.0
 def cluster(
     redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Cluster]:
-    if not redis_server.running:
-        redis_server.start()
-    redis_server.flush()
     folder = tmp_path_factory.mktemp("cluster")
-    data_dir = make_tiny_mnist(folder / "data", train=400)
-    with Cluster(redis_server, folder, data_dir) as running:
+    with fresh_cluster(redis_server, folder, train=400, worker_count=2) as running:
         yield running
-    redis_server.flush()
 
 
 def start_job(cluster: Cluster, api: int, config: dict) -> dict:
