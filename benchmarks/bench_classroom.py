@@ -61,6 +61,8 @@ SETUP_TIMEOUT_S = 60.0
 #: comment every 15 s on a quiet stream).
 REQUEST_TIMEOUT_S = 30.0
 TARGET_P99_MS = 500.0
+#: The sleep the client's event loop is timed with.
+LAG_PROBE_S = 0.02
 #: Digits the drawn strokes of tests/strokes.py cover; student i draws DIGITS[i % 4].
 DIGITS = ("0", "1", "4", "7")
 #: Each digit's drawing as the Draw view sends it (a 280×280 canvas as a PNG data URL).
@@ -80,6 +82,9 @@ class Tally:
     received: list[dict[int, float]] = field(default_factory=list)
     drawings: int = 0
     errors: list[str] = field(default_factory=list)
+    #: How late this process's event loop woke for LAG_PROBE_S sleeps: the client's own share of
+    #: any delay (it shares the cores with the server).
+    lags: list[float] = field(default_factory=list)
 
     def delays(self) -> list[float]:
         """Every delivery's delay in seconds; a state delivered late or never is an error."""
@@ -233,6 +238,7 @@ async def a_class(port: int, args: argparse.Namespace) -> Tally:
         stagger = args.draw_every / args.students
         await asyncio.gather(
             room.lead(start, args.state_every, until),
+            watch_loop(tally, until),
             *(
                 room.draw(i, start + i * stagger, args.draw_every, until)
                 for i in range(args.students)
@@ -246,6 +252,14 @@ async def a_class(port: int, args: argparse.Namespace) -> Tally:
         if open_streams:
             tally.errors.append(f"{len(open_streams)} streams still open after the class ended")
     return tally
+
+
+async def watch_loop(tally: Tally, until: float) -> None:
+    """Measures how late the event loop wakes from short sleeps until `until`."""
+    while time.monotonic() < until:
+        slept = time.monotonic()
+        await asyncio.sleep(LAG_PROBE_S)
+        tally.lags.append(time.monotonic() - slept - LAG_PROBE_S)
 
 
 async def all_delivered(tally: Tally, deadline: float) -> None:
@@ -267,6 +281,11 @@ def report(mode: str, tally: Tally) -> dict:
     print(
         f"{tally.students:8d}  {tally.drawings:8d}  {len(tally.sent):6d}  {len(delays):10d}  "
         f"{p50:6.1f}  {p99:6.1f}  {worst:6.1f}  {len(tally.errors):6d}"
+    )
+    lags = np.array(tally.lags) * 1000
+    print(
+        f"  the client's event loop woke late by p99 {np.percentile(lags, 99):.1f} ms, "
+        f"max {lags.max():.1f} ms (part of the delays above)"
     )
     for error in tally.errors[:5]:
         print(f"  error: {error[:200]}")
