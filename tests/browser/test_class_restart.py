@@ -6,11 +6,12 @@ them, Follow me has taken both to the teacher's view. The server is stopped (ter
 started again on the same port with the same folders. Without a reload, each student's page says
 it is reconnecting and then follows the class again by itself; the roster, the drawings (the
 teacher's gallery), the poll with its answer and the view are as they were, and the teacher's
-next move after the restart reaches every student.
+next moves after the restart (a view, the poll's reveal) reach every student.
 """
 
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 
 import pytest
@@ -23,7 +24,7 @@ from tests.browser.classroom import (
     wait_true,
 )
 from tests.browser.conftest import SIZES
-from tests.browser.pages import SCREENSHOTS, one_points, zero_points
+from tests.browser.pages import REPORTS, SCREENSHOTS, one_points, zero_points
 from tests.browser.refusals import page_logging_errors
 from tests.live_server import live_server
 
@@ -51,14 +52,13 @@ def own_server(tmp_path):
         yield running
 
 
-def send_drawing(student, points, label: int) -> str:
-    """Draw, send with the digit meant; the drawing's id as the server gave it."""
+def send_drawing(student, points, label: int) -> None:
+    """Draw, send with the digit meant, wait for the class's network's reading."""
     student.wait_for_selector("[data-student-send]", state="visible", timeout=10_000)
     draw(student, points)
     student.select_option("[data-student-send-label]", str(label))
     student.click("[data-student-send]")
     student.locator("[data-student-send-status][data-predicted]").wait_for(state="attached")
-    return student.locator("[data-student-send-status]").inner_text()
 
 
 def class_as_seen(teacher, students) -> dict:
@@ -138,13 +138,22 @@ def test_a_class_comes_back_after_a_server_restart(browser, own_server, screensh
         for page in [teacher, *students]:
             page.evaluate("() => { window.__beforeRestart = true; }")  # gone if it reloads
 
+        stopping = time.monotonic()
         own_server.stop()
+        stopped = time.monotonic()
         for student in students:
             wait_true(student, LINK_IS, "reconnecting", timeout=10_000)
         screenshot("class-student-reconnecting-phone", phone)
+        starting = time.monotonic()
         own_server.start_again()
+        answering = time.monotonic()
         for student in students:
             wait_true(student, LINK_IS, "connected", timeout=RECONNECT_S * 1000)
+        REPORTS.append(
+            f"class restart: the server took {stopped - stopping:.1f} s to stop and "
+            f"{answering - starting:.1f} s to answer again; both students followed the class "
+            f"again {time.monotonic() - answering:.1f} s after it answered"
+        )
         wait_true(
             teacher,
             "() => document.querySelector('[data-class-status]')?.textContent === ''",
@@ -165,6 +174,13 @@ def test_a_class_comes_back_after_a_server_restart(browser, own_server, screensh
         teacher.click("[data-tab='draw']")
         for student in students:
             wait_true(student, TAB_IS, "draw", timeout=10_000)
+        # and the poll from before it is revealed with the answer given before it
+        open_drawer(teacher)
+        teacher.click("[data-class-poll-reveal]")
+        for student in students:
+            student.wait_for_selector("[data-student-poll][data-revealed='true']", timeout=10_000)
+            count = student.locator("[data-poll-result='3'] [data-poll-count]").inner_text()
+            assert count == "1", count
 
         for name, logged in [
             ("teacher", teacher_log),
