@@ -345,7 +345,7 @@ MODES = ("embedded", "broker")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--students", type=int, default=60, help="at most 200, a full class")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the class runs")
     parser.add_argument("--state-every", type=float, default=2.0, help="seconds between states")
     parser.add_argument("--draw-every", type=float, default=5.0, help="seconds between drawings")
@@ -354,6 +354,8 @@ def main() -> None:
     modes = args.modes.split(",")
     if unknown := set(modes) - set(MODES):
         parser.error(f"unknown modes {sorted(unknown)}: use embedded, broker or both")
+    if not 1 <= args.students <= 200 or args.seconds <= 0 or args.state_every <= 0:
+        parser.error("give 1-200 students and positive --seconds and --state-every")
     if args.draw_every < 1.0:
         parser.error("--draw-every must be at least 1 s: a student may send one drawing a second")
 
