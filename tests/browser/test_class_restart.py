@@ -15,6 +15,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
+from tests.browser.axecheck import serious_violations
 from tests.browser.classroom import (
     close_drawer,
     draw,
@@ -90,6 +91,28 @@ def class_as_seen(teacher, students) -> dict:
     return seen
 
 
+#: The poll card on a phone: its share of the screen's height, and its option buttons' sizes.
+PHONE_CARD = """() => ({
+  share: document.querySelector("[data-student-poll]").getBoundingClientRect().height / innerHeight,
+  buttons: [...document.querySelectorAll("[data-poll-option]")].map((b) => {
+    const box = b.getBoundingClientRect();
+    return [box.width, box.height];
+  }),
+})"""
+
+
+def check_phone_card(phone, revealed: bool = False) -> None:
+    """A poll takes a strip of a phone's screen (at most a third; open, its ten options at
+    least 44 px square each; revealed, its counts), leaving the teacher's view above it; axe
+    finds no serious fault. (It took up to half the screen, its counts one a row.)"""
+    card = phone.evaluate(PHONE_CARD)
+    assert card["share"] <= 1 / 3, card
+    if not revealed:
+        assert len(card["buttons"]) == 10, card
+        assert all(w >= 44 and h >= 44 for w, h in card["buttons"]), card
+    assert serious_violations(phone) == []
+
+
 def poll_screens(phone, laptop, screenshot) -> None:
     """The students' pages with a poll open: the phone's screen as its holder sees it (the card
     must leave the teacher's view in sight) and whole, the laptop, and the laptop's page at the
@@ -127,6 +150,7 @@ def test_a_class_comes_back_after_a_server_restart(browser, own_server, screensh
             student.locator("[data-student-poll]").wait_for(state="visible", timeout=10_000)
         phone.click("[data-poll-option='3']")
         teacher.wait_for_selector("[data-class-histogram] li[data-option='3'][data-count='1']")
+        check_phone_card(phone)
         poll_screens(phone, laptop, screenshot)
 
         # Follow me (the class's pace from the start) takes the students to the teacher's view.
@@ -181,6 +205,8 @@ def test_a_class_comes_back_after_a_server_restart(browser, own_server, screensh
             student.wait_for_selector("[data-student-poll][data-revealed='true']", timeout=10_000)
             count = student.locator("[data-poll-result='3'] [data-poll-count]").inner_text()
             assert count == "1", count
+        phone.screenshot(path=str(SCREENSHOTS / "class-student-poll-revealed-phone-screen.png"))
+        check_phone_card(phone, revealed=True)
 
         for name, logged in [
             ("teacher", teacher_log),
