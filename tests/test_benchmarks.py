@@ -1,5 +1,6 @@
 """The benchmark scripts still run. Timing is reported by them, never asserted here. The ones
-that compare with torch need the parity extra (marked); bench_scale needs redis-server."""
+that compare with torch need the parity extra (marked); bench_scale and bench_classroom need
+redis-server."""
 
 import subprocess
 import sys
