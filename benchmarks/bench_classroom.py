@@ -52,6 +52,9 @@ from tests.live_server import without_proxies  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 from tests.strokes import canvas  # noqa: E402
 
+from cnnviz.classroom.limits import ClassLimits  # noqa: E402
+from cnnviz.settings import DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS_ENV  # noqa: E402
+
 #: A state not delivered this long after its PUT is an error, and so is a stream still open this
 #: long after the class ended.
 DELIVERY_DEADLINE_S = 5.0
@@ -69,8 +72,8 @@ DIGITS = ("0", "1", "4", "7")
 DRAWINGS = [canvas(digit) for digit in DIGITS]
 #: Connections a student may hold at once: its stream and a drawing; a few more for the teacher.
 CONNECTIONS_PER_STUDENT = 2
-#: The server's default connection cap (CNNVIZ_MAX_CONNECTIONS), raised for larger classes.
-DEFAULT_MAX_CONNECTIONS = 400
+#: Students a class holds by default (CNNVIZ_MAX_STUDENTS).
+MAX_STUDENTS = ClassLimits.max_students
 
 
 @dataclass
@@ -300,7 +303,7 @@ def server_env(folder: Path, students: int) -> dict[str, str]:
     return {
         **without_proxies(os.environ),
         "CNNVIZ_MODELS_DIR": str(folder / "models"),
-        "CNNVIZ_MAX_CONNECTIONS": str(
+        MAX_CONNECTIONS_ENV: str(
             max(DEFAULT_MAX_CONNECTIONS, CONNECTIONS_PER_STUDENT * students + 50)
         ),
     }
@@ -348,7 +351,7 @@ MODES = ("embedded", "broker")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=60, help="at most 200, a full class")
+    parser.add_argument("--students", type=int, default=60, help=f"at most {MAX_STUDENTS}")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the class runs")
     parser.add_argument("--state-every", type=float, default=2.0, help="seconds between states")
     parser.add_argument("--draw-every", type=float, default=5.0, help="seconds between drawings")
@@ -357,8 +360,8 @@ def main() -> None:
     modes = args.modes.split(",")
     if unknown := set(modes) - set(MODES):
         parser.error(f"unknown modes {sorted(unknown)}: use embedded, broker or both")
-    if not 1 <= args.students <= 200 or args.seconds <= 0 or args.state_every <= 0:
-        parser.error("give 1-200 students and positive --seconds and --state-every")
+    if not 1 <= args.students <= MAX_STUDENTS or args.seconds <= 0 or args.state_every <= 0:
+        parser.error(f"give 1-{MAX_STUDENTS} students and positive --seconds and --state-every")
     if args.draw_every < 1.0:
         parser.error("--draw-every must be at least 1 s: a student may send one drawing a second")
 
