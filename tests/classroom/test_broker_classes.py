@@ -60,8 +60,8 @@ def events_of(classes: ClassManager, code: str, audience: str) -> list[dict[str,
     import asyncio
     import json
 
-    since = classes.subscribe(code, audience)  # type: ignore[arg-type]
-    events, _ = asyncio.run(since(0))
+    feed = classes.subscribe(code, audience)  # type: ignore[arg-type]
+    events, _ = asyncio.run(feed.since(0))
     return [json.loads(event.text) for event in events]
 
 
@@ -150,7 +150,7 @@ def test_a_class_ended_on_one_process_is_gone_on_the_other(process) -> None:
     one, two = process(), process()
     code, _ = one.create(None)
     two.join(code, "Ada", ADDRESS)
-    since = two.subscribe(code, "student")
+    since = two.subscribe(code, "student").since
     one.end(code)
     with pytest.raises(ClassNotFound):
         two.view(code, TEACHER)

@@ -1,8 +1,15 @@
 """A class's events: one numbering, two audiences, bounded, ended last."""
 
+import asyncio
 import json
+import threading
 
-from cnnviz.classroom.events import MAX_DRAWING_EVENTS, STUDENT_EVENTS, ClassEvents
+from cnnviz.classroom.events import (
+    MAX_DRAWING_EVENTS,
+    STUDENT_EVENTS,
+    ClassEvents,
+    first_number,
+)
 
 NOW = 1_800_000_000.0
 
@@ -52,3 +59,27 @@ def test_the_history_is_bounded() -> None:
     assert len([e for e in teacher if e.type == "state"]) == 2
     assert len([e for e in teacher if e.type == "answer"]) == 2
     assert {e.type for e in events.since(0, "student")[0]} <= STUDENT_EVENTS
+
+
+def test_a_waiting_stream_is_woken_by_its_audiences_events_only() -> None:
+    """A stream waiting for events wakes when another thread adds one it may see (long before
+    its 30 s timeout), and a student's stream sleeps through the teacher's own events."""
+    events = ClassEvents(NOW)
+    start = first_number(NOW)
+
+    async def scenario() -> None:
+        student = asyncio.create_task(events.wait(start, "student", 30.0))
+        teacher = asyncio.create_task(events.wait(start, "teacher", 30.0))
+        await asyncio.sleep(0.05)  # both are waiting
+        drawing = {"id": "d1", "label": 1, "predicted": 1}
+        threading.Thread(target=events.emit, args=("drawing", drawing)).start()
+        await asyncio.wait_for(teacher, 5.0)
+        await asyncio.sleep(0.2)
+        assert not student.done(), "a student's stream was woken by a teacher's event"
+        threading.Thread(target=events.emit, args=("state", {"state": {"tab": "draw"}})).start()
+        await asyncio.wait_for(student, 5.0)
+        # nothing new after the state: a wait returns at its timeout
+        seq = events.since(start, "student")[0][-1].seq
+        await asyncio.wait_for(events.wait(seq, "student", 0.05), 5.0)
+
+    asyncio.run(scenario())

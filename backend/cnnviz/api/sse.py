@@ -3,7 +3,8 @@
 Every event is sent as `event: <its type>`, `id: <its sequence number>` and `data: <the event as
 JSON>`. A subscriber first gets the kept history, then live events, and the stream ends after
 the source's last event. `Last-Event-ID` (sent by a reconnecting EventSource) resumes after that
-sequence number. The stream polls the log, never blocking a thread, so a whole class can watch.
+sequence number. The stream never blocks a thread, so a whole class can watch: it waits on the
+source when the source can wake it (a class's events: `Wait`), else looks every POLL_SECONDS.
 
 The stream is a plain streaming response (`EventStreamResponse`), not FastAPI's generator
 endpoint for SSE (`response_class=EventSourceResponse` on a generator): that one forwards events
@@ -31,6 +32,9 @@ KEEPALIVE = ": keep-alive\n\n"
 #: The events after a sequence number, and whether the source has ended. A coroutine: with a
 #: broker the events are read from Redis, which the event loop must not wait on.
 Since = Callable[[int], Awaitable[tuple[list[LoggedEvent], bool]]]
+
+#: Returns once there may be events after a sequence number, or after a timeout in seconds.
+Wait = Callable[[int, float], Awaitable[None]]
 
 _SEQUENCE_NUMBER = re.compile(r"[0-9]{1,18}")
 
@@ -87,10 +91,11 @@ def frame(event: LoggedEvent) -> str:
     return f"event: {event.type}\nid: {event.seq}\ndata: {event.text}\n\n"
 
 
-async def frames(since: Since, after: int) -> AsyncIterator[str]:
+async def frames(since: Since, after: int, wait: Wait | None = None) -> AsyncIterator[str]:
     """The events after `after`, then live ones until the source ends; a batch of events that
     are there at once goes out as one chunk (a late subscriber's history in one write)."""
     seq, quiet = after, 0.0
+    loop = asyncio.get_running_loop()
     while True:
         try:
             events, final = await since(seq)
@@ -104,17 +109,24 @@ async def frames(since: Since, after: int) -> AsyncIterator[str]:
         elif final:
             return
         else:
-            await asyncio.sleep(POLL_SECONDS)
-            quiet += POLL_SECONDS
+            started = loop.time()
+            if wait is None:
+                await asyncio.sleep(POLL_SECONDS)
+            else:
+                await wait(seq, KEEPALIVE_SECONDS - quiet)
+            quiet += loop.time() - started
             if quiet >= KEEPALIVE_SECONDS:
                 quiet = 0.0
                 yield KEEPALIVE
 
 
-def event_stream(since: Since, last_event_id: str | None) -> EventStreamResponse:
-    """The response streaming `since`'s events, resumed after `last_event_id`."""
+def event_stream(
+    since: Since, last_event_id: str | None, wait: Wait | None = None
+) -> EventStreamResponse:
+    """The response streaming `since`'s events, resumed after `last_event_id`, woken by `wait`
+    when the source has one."""
     return EventStreamResponse(
-        frames(since, resume_after(last_event_id)),
+        frames(since, resume_after(last_event_id), wait),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -4,7 +4,9 @@ Students receive `state`, `poll`, `reveal`, `spotlight`, `pace`, `pause` and `en
 every event, also `drawing`, `answer` and `roster`. Each audience has its own log with the same
 numbers (`cnnviz.tasks.events.EventLog`): an event is numbered once, in the teacher's log, and
 copied into the students' log when they may see it, so a student's stream reads its own events
-with one bisect instead of filtering the teacher's on every poll.
+with one bisect instead of filtering the teacher's. Each audience has a doorbell (doorbell.py)
+its streams wait on: an event is sent the moment it is kept, and a student's stream is not woken
+by the teacher's events.
 
 What a log keeps is bounded: `drawing` is the sampled type (the latest MAX_DRAWING_EVENTS, spread
 over the class; a teacher who reconnects reads the rest from GET drawings), and `state`, `pace`,
@@ -22,6 +24,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Literal
 
+from cnnviz.classroom.doorbell import Doorbell
 from cnnviz.tasks.events import EventLog, LoggedEvent
 
 Audience = Literal["teacher", "student"]
@@ -46,6 +49,7 @@ class ClassEvents:
         self._teacher = EventLog("drawing", FIRST_AND_LATEST, MAX_DRAWING_EVENTS, after=after)
         self._student = EventLog(None, FIRST_AND_LATEST, after=after)
         self._lock = threading.Lock()
+        self._bells = {"teacher": Doorbell(), "student": Doorbell()}
         self.ended = False
 
     def emit(self, kind: str, data: dict[str, Any]) -> int:
@@ -56,10 +60,9 @@ class ClassEvents:
             if self.ended:
                 return 0
             event = self._teacher.append({"type": kind, **data})
-            if kind in STUDENT_EVENTS:
-                self._student.restore([event])
-            self.ended = kind == "ended"
-            return event["seq"]
+            self._keep_for_students(event)
+        self._ring(kind)
+        return event["seq"]
 
     def mirror(self, seq: int, kind: str, data: dict[str, Any]) -> None:
         """Keep an event numbered elsewhere (by the broker, for every process serving the
@@ -69,9 +72,8 @@ class ClassEvents:
                 return
             event = {"type": kind, **data, "seq": seq}
             self._teacher.restore([event])
-            if kind in STUDENT_EVENTS:
-                self._student.restore([event])
-            self.ended = kind == "ended"
+            self._keep_for_students(event)
+        self._ring(kind)
 
     def close(self) -> None:
         """Nothing to stop: the log lives in this object."""
@@ -83,3 +85,20 @@ class ClassEvents:
         with self._lock:
             ended = self.ended
         return log.since(seq), ended
+
+    async def wait(self, seq: int, audience: Audience, timeout: float) -> None:
+        """Return once the audience has events after `seq` (or the class has ended), or after
+        `timeout` seconds."""
+        log = self._teacher if audience == "teacher" else self._student
+        await self._bells[audience].wait(lambda: self.ended or bool(log.since(seq)), timeout)
+
+    def _keep_for_students(self, event: dict[str, Any]) -> None:
+        """Under the lock: copy the teacher's event to the students' log when theirs too."""
+        if event["type"] in STUDENT_EVENTS:
+            self._student.restore([event])
+        self.ended = event["type"] == "ended"
+
+    def _ring(self, kind: str) -> None:
+        self._bells["teacher"].ring()
+        if kind in STUDENT_EVENTS:
+            self._bells["student"].ring()

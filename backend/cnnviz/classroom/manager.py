@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from cnnviz.classroom.errors import (
     ClassInputError,
@@ -36,8 +36,15 @@ from cnnviz.tasks.events import LoggedEvent
 #: `predict(model_id, digit)` -> (predicted class, probabilities); `digit` is {"image": a data
 #: URL} or {"code": a link's input code}. Raises ValueError for a digit it cannot read.
 Predict = Callable[[str, Mapping[str, str]], tuple[int, list[float]]]
-#: The events after a number, and whether the class has ended (what `cnnviz.api.sse` streams).
-Since = Callable[[int], Awaitable[tuple[list[LoggedEvent], bool]]]
+
+
+class ClassFeed(NamedTuple):
+    """What an event stream (`cnnviz.api.sse`) reads: `since(seq)`, the events after a number
+    and whether the class has ended; `wait(seq, timeout)`, until there are some."""
+
+    since: Callable[[int], Awaitable[tuple[list[LoggedEvent], bool]]]
+    wait: Callable[[int, float], Awaitable[None]]
+
 
 PACES = ("follow", "explore")
 
@@ -72,7 +79,7 @@ class ClassManager(ClassRegistry):
         with room.lock:
             return room.summary()
 
-    def subscribe(self, code: str, audience: Audience) -> Since:
+    def subscribe(self, code: str, audience: Audience) -> ClassFeed:
         """The class's events for `audience`, as an event stream reads them; it keeps reading
         the class it was given after the class ends, so an open stream gets `ended`."""
         events = self._room(code).events
@@ -80,7 +87,10 @@ class ClassManager(ClassRegistry):
         async def since(seq: int) -> tuple[list[LoggedEvent], bool]:
             return events.since(seq, audience)
 
-        return since
+        async def wait(seq: int, timeout: float) -> None:
+            await events.wait(seq, audience, timeout)
+
+        return ClassFeed(since, wait)
 
     # -- the teacher's controls ------------------------------------------------------------------
     def set_state(self, code: str, state: dict[str, Any]) -> dict[str, Any]:

@@ -139,8 +139,9 @@ async def class_events(
     """Server-Sent Events: students get state, poll, reveal, spotlight, pace, pause; the teacher
     also drawing, answer and roster; the stream ends with `ended`. Authenticated by the
     X-Class-Token header or a `?ticket=`; Last-Event-ID (or `?after=`) resumes."""
-    since = classes.subscribe(access.code, access.role.kind)
-    return event_stream(since, last_event_id if last_event_id is not None else after)
+    feed = classes.subscribe(access.code, access.role.kind)
+    resume = last_event_id if last_event_id is not None else after
+    return event_stream(feed.since, resume, feed.wait)
 
 
 @router.put("/{code}/state", response_model=StateBody, responses=_WRITES)

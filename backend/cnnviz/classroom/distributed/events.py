@@ -89,6 +89,9 @@ class MirroredEvents:
     def since(self, seq: int, audience: Audience) -> tuple[list[LoggedEvent], bool]:
         return self.local.since(seq, audience)
 
+    async def wait(self, seq: int, audience: Audience, timeout: float) -> None:
+        await self.local.wait(seq, audience, timeout)
+
     def close(self) -> None:
         self._stop.set()
 
