@@ -119,8 +119,8 @@ RESULTS = """() => Object.fromEntries([...document.querySelectorAll("[data-poll-
   .map((row) => [row.dataset.pollResult,
                  Number(row.querySelector("[data-poll-count]").textContent)]))"""
 NO_NAMES = "(names) => names.every((name) => !document.body.innerText.includes(name))"
-ANSWERED = """() => document.querySelector("[data-student-poll-status]")
-  .textContent.startsWith("Your answer")"""
+ANSWERED = """(answer) => document.querySelector("[data-student-poll-status]")
+  .textContent.startsWith(`Your answer: ${answer}.`)"""
 
 
 def check_predict_poll(teacher, students) -> None:
@@ -131,11 +131,16 @@ def check_predict_poll(teacher, students) -> None:
     open_drawer(teacher)
     teacher.click("[data-class-poll-predict]")
     answers = ("0", "0", "6")
-    for student, answer in zip(students, answers, strict=True):
+    for index, (student, answer) in enumerate(zip(students, answers, strict=True)):
         student.locator("[data-student-poll]").wait_for(state="visible", timeout=10_000)
+        if index == 2:  # this one answers 3 first, then changes it before the reveal
+            student.click("[data-poll-option='3']")
+            wait_true(student, ANSWERED, "3")
         student.click(f"[data-poll-option='{answer}']")
-        wait_true(student, ANSWERED)
-    wait_true(teacher, HISTOGRAM, dict(Counter(answers)))
+        wait_true(student, ANSWERED, answer)
+        pressed = student.locator("[data-poll-option][aria-pressed='true']")
+        assert pressed.get_attribute("data-poll-option") == answer and pressed.count() == 1
+    wait_true(teacher, HISTOGRAM, {**dict(Counter(answers)), "3": 0})
     teacher.click("[data-class-poll-reveal]")
     for student in students:
         student.wait_for_selector("[data-student-poll][data-revealed='true']", timeout=10_000)

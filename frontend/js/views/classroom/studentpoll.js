@@ -1,5 +1,5 @@
 // The student's poll card: the teacher's question (or "what will the network say?") with one
-// button per option; once answered, which answer was sent; after the reveal, every option's count
+// button per option; once answered, which answer was sent (another click changes it); after the reveal, every option's count
 // as the server counted it, drawn as bars, and the right answer when the poll has one.
 import { histogramRows } from "../../lib/classpoll.js";
 import { el } from "../../components/dom.js";
@@ -26,13 +26,15 @@ export function mountPollCard(parent, { answer }) {
   let current = null;
   let mine = null; // the answer this student sent to the current poll
 
-  /** Show option `index` as this student's answer (sent now, or before a reload). */
+  /** Show option `index` as this student's answer (sent now, or before a reload); another
+   * choice replaces it until the reveal, as the server takes it. */
   function answered(index) {
-    const buttons = [...choices.querySelectorAll("button")];
-    for (const button of buttons) button.disabled = true;
-    buttons[index].setAttribute("aria-pressed", "true");
+    [...choices.querySelectorAll("button")].forEach((button, at) => {
+      button.disabled = false;
+      button.setAttribute("aria-pressed", String(at === index));
+    });
     mine = current.options[index];
-    status.textContent = `Your answer: ${mine}. Wait for your teacher to reveal the results.`;
+    status.textContent = `Your answer: ${mine}. You can change it until your teacher reveals the results.`;
   }
 
   function choose(index) {
