@@ -5,11 +5,13 @@ seen everywhere; a third process started later reads it all back."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from tests.coroutines import run
 from tests.redis_server import RedisServer
 from tests.waiting import wait_until
 
@@ -57,11 +59,8 @@ def process(redis_url: str) -> Iterator[Callable[..., ClassManager]]:
 
 def events_of(classes: ClassManager, code: str, audience: str) -> list[dict[str, Any]]:
     """The events one process holds for the audience, as (type, seq, data)."""
-    import asyncio
-    import json
-
     feed = classes.subscribe(code, audience)  # type: ignore[arg-type]
-    events, _ = asyncio.run(feed.since(0))
+    events, _ = run(feed.since(0))
     return [json.loads(event.text) for event in events]
 
 
@@ -156,9 +155,7 @@ def test_a_class_ended_on_one_process_is_gone_on_the_other(process) -> None:
         two.view(code, TEACHER)
 
     def ended() -> bool:
-        import asyncio
-
-        events, final = asyncio.run(since(0))
+        events, final = run(since(0))
         return final and events[-1].type == "ended"
 
     wait_until(ended, MIRROR_DEADLINE_S)

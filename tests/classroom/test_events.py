@@ -4,6 +4,8 @@ import asyncio
 import json
 import threading
 
+from tests.coroutines import run
+
 from cnnviz.classroom.events import (
     MAX_DRAWING_EVENTS,
     STUDENT_EVENTS,
@@ -82,4 +84,4 @@ def test_a_waiting_stream_is_woken_by_its_audiences_events_only() -> None:
         seq = events.since(start, "student")[0][-1].seq
         await asyncio.wait_for(events.wait(seq, "student", 0.05), 5.0)
 
-    asyncio.run(scenario())
+    run(scenario())
