@@ -1,13 +1,17 @@
 """The class browser tests' page helpers: a teacher starting a class, students joining, the
-follow delay measured in the pages, and the small waits the class tests share."""
+follow delay measured in the pages, the small waits the class tests share, and `Room`, a class
+as the API sees it, for tests whose students act through the API."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from tests.browser.pages import (
+    goto_view,
     stroke,
     wait_predicted,
+    wait_rendered,
 )
 
 #: The students' names: one with markup, which every screen must show as text.
@@ -70,12 +74,7 @@ def now_ms() -> float:
 
 def start_class(teacher, server) -> str:
     """Open the teacher's page, start a class in its Class drawer; returns the code."""
-    teacher.goto(f"{server.url}/#tab=draw")
-    teacher.wait_for_selector("html[data-ready='true']", state="attached")
-    teacher.click("[data-class-open]")
-    teacher.fill("[data-class-name]", "Year 9 <b>maths</b>")
-    teacher.click("[data-class-start]")
-    code = teacher.locator("[data-class-code]").inner_text(timeout=10_000).strip()
+    code = open_class(teacher, server.url, "Year 9 <b>maths</b>")["code"]
     assert len(code) == 6, code
     return code
 
@@ -151,3 +150,42 @@ def is_blocked(student) -> bool:
     except Exception:  # Playwright's TimeoutError: something else receives the click
         return True
     return False
+
+
+def saved_class(page) -> dict | None:
+    text = page.evaluate("() => sessionStorage.getItem('cnnviz.class.teacher')")
+    return json.loads(text) if text else None
+
+
+def open_class(page, base_url: str, name: str = "Period 3", keys: str = "") -> dict:
+    """Open the Draw view (with `keys` added to its link), start a class from the drawer; the
+    class as the page keeps it."""
+    goto_view(page, base_url, "draw" + keys)
+    wait_rendered(page, "draw")
+    page.click("[data-class-open]")
+    page.fill("[data-class-name]", name)
+    page.click("[data-class-start]")
+    page.wait_for_selector("[data-class-code]")
+    return saved_class(page)
+
+
+class Room:
+    """A class as the API sees it: the teacher's token and the students who joined."""
+
+    def __init__(self, server, record: dict) -> None:
+        self.server, self.code, self.token = server, record["code"], record["token"]
+        self.students: list[tuple[str, str]] = []  # (id, token)
+
+    def path(self, rest: str = "") -> str:
+        return f"/api/classes/{self.code}{rest}"
+
+    def teacher(self, method: str, rest: str = "", body=None):
+        return self.server.api(method, self.path(rest), body, headers={"X-Class-Token": self.token})
+
+    def student(self, index: int, method: str, rest: str, body=None):
+        token = self.students[index][1]
+        return self.server.api(method, self.path(rest), body, headers={"X-Class-Token": token})
+
+    def join(self, name: str) -> None:
+        answer = self.server.api("POST", self.path("/join"), {"name": name})
+        self.students.append((answer["student_id"], answer["student_token"]))

@@ -4,50 +4,22 @@ link state as the class state, throttled; drawings in the gallery and the confus
 counted by hand from the students' own answers; a matrix cell opening its drawings; spotlight;
 a predict poll whose revealed answer is the predict route's; pause; anonymize hiding every
 name; a reload reconnecting by itself; End class deleting it. The students act through the API
-(their pages are test_class_follow's). Screenshots at the projector, laptop and phone sizes.
+(their pages are test_class_follow's; the drawer at each size is test_class_panel's).
 """
 
 import itertools
-import json
 import re
 import time
 from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
-from tests.browser.axecheck import serious_violations
-from tests.browser.pages import SCREENSHOTS, goto_view, wait_rendered
+from tests.browser.classroom import Room, open_class, saved_class
+from tests.browser.pages import goto_view, wait_rendered
 from tests.strokes import canvas
 
 CODE = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$")
 #: Names that would be markup or reorder the text around them if they were not shown as text.
 NAMES = ["Ada", "<img src=x onerror=alert(1)>", "\u202eBob\u202c"]
-#: What is wrong with the drawer's layout: sideways scrolling, text under 12 px, and on a phone
-#: (`phone` true) a control under 44×44 px.
-LAYOUT_FAULTS = """(phone) => {
-  const drawer = document.querySelector("[data-class-drawer]");
-  const out = [];
-  if (drawer.scrollWidth > drawer.clientWidth + 1) out.push("the drawer scrolls sideways");
-  if (drawer.getBoundingClientRect().right > innerWidth + 1) out.push("the drawer is off screen");
-  const header = document.querySelector("header.top").getBoundingClientRect();
-  const top = drawer.getBoundingClientRect().top;
-  if (!phone && Math.abs(top - header.bottom) > 2) out.push(`top ${top}, header ${header.bottom}`);
-  const code = drawer.querySelector("[data-class-code]");
-  if (code.scrollWidth > code.clientWidth + 1) out.push("the class code is cut");
-  const what = (node) => `${node.tagName} "${node.textContent.slice(0, 20)}"`;
-  const controls = "button, select, textarea, input:not([type=checkbox]):not([type=radio])";
-  for (const node of drawer.querySelectorAll("*")) {
-    if (!node.getClientRects().length) continue;
-    const size = parseFloat(getComputedStyle(node).fontSize);
-    const text = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim());
-    if (text && size < 12) out.push(`${what(node)}: ${size} px`);
-    const box = node.getBoundingClientRect();
-    if (phone && node.matches(controls) && (box.height < 44 || box.width < 44)) {
-      out.push(`${what(node)}: ${box.width}×${box.height}`);
-    }
-  }
-  return out;
-}"""
 
 
 def until(check, what: str, timeout: float = 10.0):
@@ -58,59 +30,6 @@ def until(check, what: str, timeout: float = 10.0):
             raise AssertionError(f"{what}: not within {timeout} s")
         time.sleep(0.05)
     return answer
-
-
-def saved_class(page) -> dict | None:
-    text = page.evaluate("() => sessionStorage.getItem('cnnviz.class.teacher')")
-    return json.loads(text) if text else None
-
-
-def start_class(page, base_url: str, name: str = "Period 3", keys: str = "") -> dict:
-    """Open the Draw view (with `keys` added to its link), start a class from the drawer; the
-    class as the page keeps it."""
-    goto_view(page, base_url, "draw" + keys)
-    wait_rendered(page, "draw")
-    page.click("[data-class-open]")
-    page.fill("[data-class-name]", name)
-    page.click("[data-class-start]")
-    page.wait_for_selector("[data-class-code]")
-    return saved_class(page)
-
-
-class Room:
-    """A class as the API sees it: the teacher's token and the students who joined."""
-
-    def __init__(self, server, record: dict) -> None:
-        self.server, self.code, self.token = server, record["code"], record["token"]
-        self.students: list[tuple[str, str]] = []  # (id, token)
-
-    def path(self, rest: str = "") -> str:
-        return f"/api/classes/{self.code}{rest}"
-
-    def teacher(self, method: str, rest: str = "", body=None):
-        return self.server.api(method, self.path(rest), body, headers={"X-Class-Token": self.token})
-
-    def student(self, index: int, method: str, rest: str, body=None):
-        token = self.students[index][1]
-        return self.server.api(method, self.path(rest), body, headers={"X-Class-Token": token})
-
-    def join(self, name: str) -> None:
-        answer = self.server.api("POST", self.path("/join"), {"name": name})
-        self.students.append((answer["student_id"], answer["student_token"]))
-
-
-def drawer_screens(page, name: str) -> None:
-    """Photograph the drawer screen by screen as it scrolls (`<name>-drawer-<n>.png`): a page
-    photograph shows only its first screen, as it is fixed to the window."""
-    height, screen = page.evaluate(
-        "() => { const d = document.querySelector('[data-class-drawer]');"
-        " return [d.scrollHeight, d.clientHeight]; }"
-    )
-    for number, top in enumerate(range(0, height, screen), start=1):
-        page.evaluate(
-            "(y) => { document.querySelector('[data-class-drawer]').scrollTop = y; }", top
-        )
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-drawer-{number}.png"))
 
 
 def page_text(page) -> str:
@@ -124,7 +43,7 @@ def page_text(page) -> str:
 
 def test_the_teacher_leads_a_class(sized_page, server, screenshot):
     page = sized_page("laptop")
-    record = start_class(page, server.url)
+    record = open_class(page, server.url)
     room = Room(server, record)
 
     # The code, the join link and its QR code.
@@ -336,39 +255,6 @@ def test_the_teacher_leads_a_class(sized_page, server, screenshot):
     assert status == 404
     assert saved_class(page) is None
     assert page.locator("[data-class-button-code]").text_content() == ""
-
-
-@pytest.mark.parametrize(
-    ("size", "keys"),
-    [("projector", ""), ("laptop", ""), ("phone", ""), ("projector", "&present=1")],
-    ids=["projector", "laptop", "phone", "present"],
-)
-def test_the_panel_at_each_size(sized_page, server, screenshot, size, keys):
-    """A class with drawings and a poll: the drawer fits the screen (nothing wider than it, no
-    text under 12 px, a finger's 44 px on a phone, the code whole) under the header, beside the
-    view it leaves usable, also in presentation mode; axe-core finds no serious fault with it
-    open."""
-    page = sized_page(size)
-    # A drawn 7 in the link: a predict poll asks about the class state's drawing.
-    seven = server.api("POST", "/api/models/lenet5-mnist/predict", {"image": canvas("7")})["code"]
-    room = Room(server, start_class(page, server.url, "Year 10 science", f"&input={seven}{keys}"))
-    for index, name in enumerate(["Ada", "Grace", "Alan", "Edsger"]):
-        room.join(name)
-        room.student(index, "POST", "/drawings", {"image": canvas("7104"[index]), "label": 7})
-    page.click("[data-class-pace='follow']")
-    page.click("[data-class-poll-predict]")
-    page.wait_for_selector("[data-class-histogram] li")
-    room.student(0, "POST", f"/polls/{room.teacher('GET')['poll']['id']}/answers", {"answer": 7})
-    page.wait_for_selector("[data-class-histogram] li[data-count='1']")
-    page.wait_for_function("() => document.querySelectorAll('[data-class-drawing]').length === 4")
-    page.wait_for_selector("[data-class-cell]")
-    faults = page.evaluate(LAYOUT_FAULTS, size == "phone")
-    assert faults == [], faults
-    assert serious_violations(page) == []
-    name = f"class-teacher-{size}{'-present' if keys else ''}"
-    screenshot(name, page)
-    drawer_screens(page, name)
-    room.teacher("DELETE")
 
 
 def test_a_predict_poll_on_the_example_digit(sized_page, server):

@@ -8,6 +8,7 @@ misses no event and repeats none; both APIs restarted mid-class lose nothing."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from queue import Empty, Queue
 
@@ -64,13 +65,15 @@ def stream_events(cluster: Cluster, api: int, code: str, student: str, after: st
 
 def next_of(events: Queue[ServerEvent], kind: str) -> ServerEvent:
     """The next event of type `kind` on the queue, within the deadline."""
-    while True:
+    deadline = time.monotonic() + DELIVERY_DEADLINE_S
+    while (left := deadline - time.monotonic()) > 0:
         try:
-            event = events.get(timeout=DELIVERY_DEADLINE_S)
+            event = events.get(timeout=left)
         except Empty:
-            raise AssertionError(f"no {kind} event within {DELIVERY_DEADLINE_S} s") from None
+            break
         if event.name == kind:
             return event
+    raise AssertionError(f"no {kind} event within {DELIVERY_DEADLINE_S} s")
 
 
 def test_a_class_on_two_apis_is_one_class(cluster: Cluster) -> None:
